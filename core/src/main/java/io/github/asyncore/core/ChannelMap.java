@@ -1,0 +1,175 @@
+package io.github.asyncore.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * asyncore's socket map: the live dispatchers that one {@link EventLoop} serves. A dispatcher joins its
+ * map when its socket is created or adopted and leaves it on {@link Dispatcher#close()}; the loop
+ * returns from {@link EventLoop#loop(java.time.Duration)} once the map is empty.
+ * <p>
+ * There is one {@link #defaultMap() default map}, which a dispatcher joins when it is given no map and
+ * is not created on a running loop's thread, and any number of explicit maps, each with its own loop
+ * ({@link #eventLoop()}).
+ * <p>
+ * Threads: {@link #snapshot()}, {@link #find(long)}, {@link #size()}, {@link #closeAll()} and
+ * {@link #close()} may be called from any thread while the loop runs. Joining and leaving happen on the
+ * loop thread.
+ */
+public final class ChannelMap implements AutoCloseable {
+
+    private static final AtomicInteger counter = new AtomicInteger();
+
+    private final String name;
+
+    private final Map<Long, Dispatcher> channels = new ConcurrentHashMap<>();
+
+    private final LoopStatistics statistics = new LoopStatistics();
+
+    private final EventLoop eventLoop;
+
+    /** Creates a map, and its loop, named {@code asyncore-N}. */
+    public ChannelMap() {
+        this("asyncore-" + counter.getAndIncrement());
+    }
+
+    /**
+     * Creates a map and its loop.
+     * @param name names the map, its loop and the loop's thread when started with
+     *        {@link EventLoop#start()}
+     */
+    public ChannelMap(String name) {
+        this.name = name;
+        this.eventLoop = new EventLoop(this, this.statistics);
+    }
+
+    /** @return the process-wide map used when a dispatcher is given none, as asyncore's {@code socket_map} */
+    public static ChannelMap defaultMap() {
+        return DefaultMap.INSTANCE;
+    }
+
+    /**
+     * The map a dispatcher joins when it is given none: the map of the loop running on the calling thread
+     * (so that a connection accepted in a handler stays on its listener's loop), else the default map.
+     * @return the map for the calling thread
+     */
+    public static ChannelMap current() {
+        EventLoop running = EventLoop.current();
+        return (running != null) ? running.map() : defaultMap();
+    }
+
+    /** @return the map's name, shared with its loop */
+    public String name() {
+        return this.name;
+    }
+
+    /** @return the loop that serves this map */
+    public EventLoop eventLoop() {
+        return this.eventLoop;
+    }
+
+    /** @return how many channels are live in this map */
+    public int size() {
+        return this.channels.size();
+    }
+
+    /** @return whether no channel is live (then {@code loop()} returns) */
+    public boolean isEmpty() {
+        return this.channels.isEmpty();
+    }
+
+    /**
+     * Finds a live dispatcher, for operations that are safe from any thread (such as
+     * {@link Dispatcher#close()}).
+     * @param id a channel id from a snapshot
+     * @return the dispatcher, or empty when no live channel has that id
+     */
+    public Optional<Dispatcher> find(long id) {
+        return Optional.ofNullable(this.channels.get(id));
+    }
+
+    /**
+     * Takes a snapshot of every live channel, ordered by id. Safe from any thread while the loop runs.
+     * @return a new list of snapshots
+     */
+    public List<ChannelSnapshot> snapshot() {
+        Instant now = Instant.now();
+        long nowNanos = System.nanoTime();
+        List<ChannelSnapshot> snapshots = new ArrayList<>(this.channels.size());
+        for (Dispatcher dispatcher : this.channels.values()) {
+            snapshots.add(dispatcher.snapshot(now, nowNanos));
+        }
+        snapshots.sort(Comparator.comparingLong(ChannelSnapshot::id));
+        return snapshots;
+    }
+
+    /**
+     * Takes a snapshot of one live channel.
+     * @param id the channel id
+     * @return the snapshot, or empty when no live channel has that id
+     */
+    public Optional<ChannelSnapshot> snapshot(long id) {
+        return find(id).map((dispatcher) -> dispatcher.snapshot(Instant.now(), System.nanoTime()));
+    }
+
+    /**
+     * Closes every channel in the map, as asyncore's {@code close_all}. From another thread while the
+     * loop runs, the closing is handed to the loop.
+     */
+    public void closeAll() {
+        if (!this.eventLoop.inEventLoop()) {
+            this.eventLoop.execute(this::closeAll);
+            return;
+        }
+        for (Dispatcher dispatcher : this.channels.values()) {
+            dispatcher.close();
+        }
+    }
+
+    /** Closes every channel and releases the loop's selector; see {@link EventLoop#close()}. */
+    @Override
+    public void close() {
+        this.eventLoop.close();
+    }
+
+    /** Iterated by the loop thread. */
+    Collection<Dispatcher> dispatchers() {
+        return this.channels.values();
+    }
+
+    LoopStatistics statistics() {
+        return this.statistics;
+    }
+
+    void add(Dispatcher dispatcher) {
+        if (!this.eventLoop.inEventLoop()) {
+            throw new IllegalStateException("A dispatcher must join " + this.name + " on its loop thread ("
+                    + this.eventLoop.threadName() + "), not on " + Thread.currentThread().getName()
+                    + ": create it inside eventLoop().execute(...)");
+        }
+        this.channels.put(dispatcher.id(), dispatcher);
+    }
+
+    void remove(Dispatcher dispatcher) {
+        this.channels.remove(dispatcher.id(), dispatcher);
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelMap[" + this.name + ", " + this.channels.size() + " channels]";
+    }
+
+    private static final class DefaultMap {
+
+        static final ChannelMap INSTANCE = new ChannelMap("asyncore-default");
+
+    }
+
+}

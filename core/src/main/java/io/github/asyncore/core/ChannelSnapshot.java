@@ -1,0 +1,32 @@
+package io.github.asyncore.core;
+
+import java.net.SocketAddress;
+import java.time.Instant;
+
+/**
+ * What one channel looked like at one moment, for observers on any thread. Taken by
+ * {@link ChannelMap#snapshot()} from fields the loop publishes, without stopping the loop; the values
+ * are each current but not taken atomically together.
+ *
+ * @param id unique for the life of the process, never reused
+ * @param name the dispatcher's name ({@link Dispatcher#getName()})
+ * @param dispatcher the dispatcher's class name
+ * @param kind listener, connection, client or datagram
+ * @param state where the channel is in its life
+ * @param localAddress the bound address, or {@code null} when not bound yet
+ * @param remoteAddress the peer's address, or {@code null} when not connected (listeners, datagrams)
+ * @param readable whether the loop last waited for this channel to become readable
+ * @param writable whether the loop last waited for this channel to become writable
+ * @param bytesRead bytes read from the socket since it was created
+ * @param bytesWritten bytes written to the socket since it was created
+ * @param pendingOutputBytes bytes queued and not yet written (always 0 for a plain {@link Dispatcher})
+ * @param createdAt when the dispatcher's socket was created or adopted
+ * @param lastReadAt when bytes were last read, or {@code null} if never
+ * @param lastWriteAt when bytes were last written, or {@code null} if never
+ * @param loop the name of the loop (and of its map) that serves the channel
+ */
+public record ChannelSnapshot(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
+        SocketAddress localAddress, SocketAddress remoteAddress, boolean readable, boolean writable, long bytesRead,
+        long bytesWritten, long pendingOutputBytes, Instant createdAt, Instant lastReadAt, Instant lastWriteAt,
+        String loop) {
+}

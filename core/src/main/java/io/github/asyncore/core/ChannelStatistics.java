@@ -1,0 +1,71 @@
+package io.github.asyncore.core;
+
+import java.time.Instant;
+
+/**
+ * Byte counts and activity times of one channel. Written only by the loop thread; published through
+ * volatile fields so that snapshots on other threads see current values without locks.
+ */
+final class ChannelStatistics {
+
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private final long createdNanos = System.nanoTime();
+
+    private volatile long bytesRead;
+
+    private volatile long bytesWritten;
+
+    private volatile long lastReadNanos = NEVER;
+
+    private volatile long lastWriteNanos = NEVER;
+
+    void read(int bytes, long nowNanos) {
+        this.bytesRead += bytes;
+        this.lastReadNanos = nowNanos;
+    }
+
+    void written(int bytes, long nowNanos) {
+        this.bytesWritten += bytes;
+        this.lastWriteNanos = nowNanos;
+    }
+
+    long bytesRead() {
+        return this.bytesRead;
+    }
+
+    long bytesWritten() {
+        return this.bytesWritten;
+    }
+
+    /** @return when the channel last read, or when it was created if it never read, on the nano clock */
+    long lastReadNanos() {
+        long last = this.lastReadNanos;
+        return (last != NEVER) ? last : this.createdNanos;
+    }
+
+    /** @return when the channel last wrote, or when it was created if it never wrote, on the nano clock */
+    long lastWriteNanos() {
+        long last = this.lastWriteNanos;
+        return (last != NEVER) ? last : this.createdNanos;
+    }
+
+    Instant createdAt(Instant now, long nowNanos) {
+        return toInstant(this.createdNanos, now, nowNanos);
+    }
+
+    Instant lastReadAt(Instant now, long nowNanos) {
+        long last = this.lastReadNanos;
+        return (last != NEVER) ? toInstant(last, now, nowNanos) : null;
+    }
+
+    Instant lastWriteAt(Instant now, long nowNanos) {
+        long last = this.lastWriteNanos;
+        return (last != NEVER) ? toInstant(last, now, nowNanos) : null;
+    }
+
+    private static Instant toInstant(long nanos, Instant now, long nowNanos) {
+        return now.minusNanos(nowNanos - nanos);
+    }
+
+}

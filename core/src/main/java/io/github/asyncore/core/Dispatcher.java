@@ -1,0 +1,1254 @@
+package io.github.asyncore.core;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * asyncore's {@code dispatcher}: one non-blocking socket and the handlers its events call. Subclass it,
+ * answer {@link #readable()} and {@link #writable()}, override the {@code handle...} methods you need,
+ * and let the {@link EventLoop} of its {@link ChannelMap} call them.
+ *
+ * <pre>{@code
+ * class EchoServer extends Dispatcher {
+ *     EchoServer(int port) throws IOException {
+ *         createSocket();
+ *         setReuseAddr();
+ *         bind(new InetSocketAddress("127.0.0.1", port));
+ *         listen(128);
+ *     }
+ *
+ *     public void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
+ *         new EchoHandler(channel); // joins this loop's map
+ *     }
+ * }
+ * }</pre>
+ *
+ * <h2>Events</h2>
+ * As in asyncore, some events are implied: the first read or write event on a connecting socket
+ * completes the connect and calls {@link #handleConnect()} before {@link #handleRead()} or
+ * {@link #handleWrite()} (also when the connect finished at once, as Unix-domain sockets do, so that a
+ * constructor may call {@link #connect(SocketAddress)} safely); a failed connect reaches
+ * {@link #handleError(Throwable)}; a read that finds end-of-stream calls {@link #handleClose()}; a read
+ * event on a listener calls {@link #handleAccept()}. Disconnect errors (connection reset, broken pipe,
+ * not connected, aborted) become {@link #handleClose()}; any other exception from a handler becomes
+ * {@link #handleError(Throwable)}. Nothing a handler throws stops the loop or touches another channel.
+ * There is no {@code handle_expt}: JDK NIO cannot wait for urgent (out-of-band) data.
+ *
+ * <h2>Threads</h2>
+ * Every handler runs on the loop thread of the dispatcher's map. Socket operations ({@code createSocket},
+ * {@code bind}, {@code listen}, {@code connect}, {@code accept}, {@code send}, {@code recv} and the
+ * datagram ones) must run there too, or before the loop runs, and fail with an
+ * {@link IllegalStateException} elsewhere. {@link #close()} is safe from any thread: it is handed to the
+ * loop. The getters and {@link #toString()} may be called from any thread. To do anything else from
+ * another thread, hand it over with {@code executor().execute(...)}.
+ */
+public class Dispatcher {
+
+    private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
+
+    private static final AtomicLong ids = new AtomicLong();
+
+    /** The listener whose {@link #handleAccept()} runs on this thread, so that adopters inherit from it. */
+    private static final ThreadLocal<Dispatcher> acceptingListener = new ThreadLocal<>();
+
+    private final long id = ids.incrementAndGet();
+
+    private final ChannelMap map;
+
+    private final EventExecutor executor;
+
+    private final LoopStatistics loopStatistics;
+
+    private final ChannelStatistics statistics = new ChannelStatistics();
+
+    private volatile String name;
+
+    private volatile ChannelSettings settings = ChannelSettings.DEFAULTS;
+
+    private ProtocolFamily family;
+
+    private SocketType socketType;
+
+    private SocketAddress bindAddress;
+
+    private boolean reuseAddress;
+
+    private volatile SelectableChannel channel;
+
+    private SelectionKey key;
+
+    private int interestOps = -1;
+
+    private boolean connectPending;
+
+    private SocketChannel lastAccepted;
+
+    private ScheduledTask connectTimer;
+
+    private ScheduledTask idleTimer;
+
+    private final long[] idleSince = new long[IdleState.values().length];
+
+    private volatile ChannelKind kind = ChannelKind.CLIENT;
+
+    private volatile SocketAddress localAddress;
+
+    private volatile SocketAddress remoteAddress;
+
+    private volatile boolean socketCreated;
+
+    private volatile boolean connected;
+
+    private volatile boolean accepting;
+
+    private volatile boolean connecting;
+
+    private volatile boolean closing;
+
+    private volatile boolean closed;
+
+    private volatile boolean evaluatedReadable;
+
+    private volatile boolean evaluatedWritable;
+
+    private volatile long pendingOutputBytes;
+
+    /** Set while output is above the high water mark, cleared at the low mark. */
+    private boolean readPaused;
+
+    /** Set when input must not be read any more (a subclass stopped it for good). */
+    private boolean readSuspended;
+
+    /** Creates a dispatcher without a socket for the {@linkplain ChannelMap#current() current} map. */
+    public Dispatcher() {
+        this(ChannelMap.current());
+    }
+
+    /**
+     * Creates a dispatcher without a socket (asyncore's {@code dispatcher(map=map)}); it joins the map
+     * when {@link #createSocket} or {@link #setSocket} gives it one.
+     * @param map the map to join
+     */
+    public Dispatcher(ChannelMap map) {
+        this.map = Objects.requireNonNull(map, "map");
+        this.executor = map.eventLoop();
+        this.loopStatistics = map.statistics();
+        this.name = defaultName(getClass());
+    }
+
+    /**
+     * Adopts an open channel, typically one passed to {@link #handleAccepted}, into the
+     * {@linkplain ChannelMap#current() current} map (on a loop thread: that loop's map).
+     * @param channel a socket, server socket or datagram channel
+     * @throws IOException when the channel cannot be made non-blocking
+     */
+    public Dispatcher(SelectableChannel channel) throws IOException {
+        this(channel, ChannelMap.current());
+    }
+
+    /**
+     * Adopts an open channel into the given map, as asyncore's {@code dispatcher(sock, map)}.
+     * @param channel a socket, server socket or datagram channel
+     * @param map the map to join
+     * @throws IOException when the channel cannot be made non-blocking
+     */
+    public Dispatcher(SelectableChannel channel, ChannelMap map) throws IOException {
+        this(map);
+        setSocket(channel);
+    }
+
+    // ---------------------------------------------------------------- socket operations (loop thread)
+
+    /**
+     * Creates an IPv4 stream socket, as asyncore's {@code create_socket()}.
+     * @throws IOException when the socket cannot be opened
+     */
+    public void createSocket() throws IOException {
+        createSocket(StandardProtocolFamily.INET, SocketType.STREAM);
+    }
+
+    /**
+     * Creates a socket and joins the map. A datagram socket is opened now; a stream socket is opened by
+     * {@link #listen(int)} (as a server socket) or {@link #connect(SocketAddress)}, because the JDK has
+     * separate channel types for the two.
+     * @param family {@link StandardProtocolFamily#INET}, {@code INET6} or {@code UNIX} (stream only)
+     * @param type stream or datagram
+     * @throws IOException when the socket cannot be opened
+     * @throws UnsupportedOperationException for Unix-domain datagram sockets, which the JDK lacks
+     */
+    public void createSocket(ProtocolFamily family, SocketType type) throws IOException {
+        checkInEventLoop("createSocket");
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(type, "type");
+        if (this.socketCreated) {
+            throw new IllegalStateException(this + " already has a socket");
+        }
+        if (type == SocketType.DATAGRAM) {
+            if (family == StandardProtocolFamily.UNIX) {
+                throw new UnsupportedOperationException("JDK NIO has no Unix-domain datagram sockets");
+            }
+            DatagramChannel datagram = DatagramChannel.open(family);
+            datagram.configureBlocking(false);
+            this.channel = datagram;
+            this.kind = ChannelKind.DATAGRAM;
+        }
+        this.family = family;
+        this.socketType = type;
+        this.socketCreated = true;
+        this.map.add(this);
+    }
+
+    /**
+     * Adopts an open channel and joins the map, as asyncore's {@code set_socket}. A connected socket
+     * channel is a {@link ChannelKind#CONNECTION}; when it was just accepted by a listener on this
+     * thread, the dispatcher inherits that listener's settings and name.
+     * @param channel a socket, server socket or datagram channel
+     * @throws IOException when the channel cannot be made non-blocking
+     */
+    public void setSocket(SelectableChannel channel) throws IOException {
+        checkInEventLoop("setSocket");
+        Objects.requireNonNull(channel, "channel");
+        if (this.socketCreated) {
+            throw new IllegalStateException(this + " already has a socket");
+        }
+        channel.configureBlocking(false);
+        if (channel instanceof ServerSocketChannel server) {
+            this.socketType = SocketType.STREAM;
+            this.kind = ChannelKind.LISTENER;
+            this.localAddress = server.getLocalAddress();
+            this.accepting = this.localAddress != null;
+        }
+        else if (channel instanceof SocketChannel socket) {
+            this.socketType = SocketType.STREAM;
+            this.localAddress = socket.getLocalAddress();
+            if (socket.isConnected()) {
+                this.kind = ChannelKind.CONNECTION;
+                this.connected = true;
+                this.remoteAddress = socket.getRemoteAddress();
+            }
+            else if (socket.isConnectionPending()) {
+                this.connecting = true;
+                this.connectPending = true;
+            }
+            inheritFromListener(socket);
+        }
+        else if (channel instanceof DatagramChannel datagram) {
+            this.socketType = SocketType.DATAGRAM;
+            this.kind = ChannelKind.DATAGRAM;
+            this.localAddress = datagram.getLocalAddress();
+            this.remoteAddress = datagram.getRemoteAddress();
+            this.connected = datagram.isConnected();
+        }
+        else {
+            throw new IllegalArgumentException("Unsupported channel type " + channel.getClass().getName());
+        }
+        this.channel = channel;
+        this.socketCreated = true;
+        this.map.add(this);
+        if (this.connected) {
+            armIdleTimer();
+        }
+    }
+
+    /**
+     * Asks for {@code SO_REUSEADDR}, as asyncore's {@code set_reuse_addr()}, so that a restarted server can
+     * bind a port whose old connections linger in TIME_WAIT. Ignored for Unix-domain sockets.
+     * @throws IOException when the option cannot be set
+     */
+    public void setReuseAddr() throws IOException {
+        checkInEventLoop("setReuseAddr");
+        this.reuseAddress = true;
+        if (this.channel instanceof NetworkChannel network && this.family != StandardProtocolFamily.UNIX) {
+            network.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        }
+    }
+
+    /**
+     * Binds the socket to a local address. A datagram socket binds now. A stream socket binds when it
+     * listens or connects, because the JDK binds and listens a server socket in one call: a port in use
+     * is then reported by {@link #listen(int)}, naming the address.
+     * @param address the local address
+     * @throws BindException when a datagram socket's address is in use or not available
+     * @throws IOException on other socket errors
+     */
+    public void bind(SocketAddress address) throws IOException {
+        checkInEventLoop("bind");
+        requireSocket();
+        if (this.socketType == SocketType.DATAGRAM) {
+            try {
+                ((DatagramChannel) this.channel).bind(address);
+            }
+            catch (BindException ex) {
+                throw bindFailure("bind", address, ex);
+            }
+            this.localAddress = ((DatagramChannel) this.channel).getLocalAddress();
+            return;
+        }
+        if (this.channel != null) {
+            throw new IllegalStateException(this + " is already listening or connecting");
+        }
+        this.bindAddress = Objects.requireNonNull(address, "address");
+    }
+
+    /**
+     * Starts accepting connections on the bound address (any free port on the wildcard address when
+     * {@link #bind} was not called), as asyncore's {@code listen(num)}. Accepted connections arrive in
+     * {@link #handleAccept()}.
+     * @param backlog the length of the queue of connections not yet accepted
+     * @throws BindException naming the address when it is in use or not available
+     * @throws IOException on other socket errors
+     */
+    public void listen(int backlog) throws IOException {
+        checkInEventLoop("listen");
+        requireSocket();
+        if (this.socketType != SocketType.STREAM) {
+            throw new IllegalStateException(this + ": only a stream socket can listen");
+        }
+        if (this.channel != null) {
+            throw new IllegalStateException(this + " is already listening or connecting");
+        }
+        ServerSocketChannel server = ServerSocketChannel.open(this.family);
+        try {
+            if (this.reuseAddress && this.family != StandardProtocolFamily.UNIX) {
+                server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            }
+            server.bind(this.bindAddress, backlog);
+            server.configureBlocking(false);
+            this.localAddress = server.getLocalAddress();
+        }
+        catch (IOException | RuntimeException ex) {
+            closeQuietly(server);
+            if (ex instanceof BindException bindException) {
+                throw bindFailure("listen on", this.bindAddress, bindException);
+            }
+            throw ex;
+        }
+        this.channel = server;
+        this.kind = ChannelKind.LISTENER;
+        this.accepting = true;
+    }
+
+    /**
+     * Starts connecting, without waiting, as asyncore's {@code connect(address)}. The connect completes
+     * through the loop: the first read or write event calls {@link #handleConnect()}; a refused or
+     * timed-out connect ({@link ChannelSettings#connectTimeout()}) reaches {@link #handleError(Throwable)}.
+     * For a datagram socket this fixes the peer for {@link #send} and {@link #recv}.
+     * @param address the peer's address
+     * @throws IOException when the connect fails at once (the dispatcher is then closed)
+     */
+    public void connect(SocketAddress address) throws IOException {
+        checkInEventLoop("connect");
+        requireSocket();
+        Objects.requireNonNull(address, "address");
+        if (this.connected || this.connecting || this.accepting) {
+            throw new IllegalStateException(this + " is already connected, connecting or listening");
+        }
+        this.remoteAddress = address;
+        if (this.socketType == SocketType.DATAGRAM) {
+            DatagramChannel datagram = (DatagramChannel) this.channel;
+            try {
+                datagram.connect(address);
+            }
+            catch (IOException | RuntimeException ex) {
+                close();
+                throw ex;
+            }
+            this.localAddress = datagram.getLocalAddress();
+            this.connecting = true;
+            return;
+        }
+        SocketChannel socket = SocketChannel.open(this.family);
+        this.channel = socket;
+        this.kind = ChannelKind.CLIENT;
+        this.connecting = true;
+        try {
+            socket.configureBlocking(false);
+            configureStream(socket);
+            if (this.reuseAddress && this.family != StandardProtocolFamily.UNIX) {
+                socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            }
+            if (this.bindAddress != null) {
+                socket.bind(this.bindAddress);
+            }
+            this.connectPending = !socket.connect(address);
+            this.localAddress = socket.getLocalAddress();
+        }
+        catch (IOException | RuntimeException ex) {
+            close();
+            throw ex;
+        }
+        Duration timeout = this.settings.connectTimeout();
+        if (this.connectPending && !timeout.isZero()) {
+            this.connectTimer = this.executor.schedule(timeout, () -> connectTimedOut(timeout));
+        }
+    }
+
+    /**
+     * Accepts one pending connection, as asyncore's {@code accept()}. The new channel is non-blocking (and
+     * has {@code TCP_NODELAY} set); adopt it with a dispatcher or close it.
+     * @return the new connection, or {@code null} when none is pending (a spurious wake-up, or a client
+     *         that gave up)
+     * @throws IOException on socket errors other than a connection aborted before it was accepted
+     */
+    public SocketChannel accept() throws IOException {
+        checkInEventLoop("accept");
+        if (!(this.channel instanceof ServerSocketChannel server)) {
+            throw new IllegalStateException(this + " is not listening");
+        }
+        SocketChannel socket;
+        try {
+            socket = server.accept();
+        }
+        catch (IOException ex) {
+            if (DisconnectErrors.isDisconnect(ex) && !(ex instanceof java.nio.channels.ClosedChannelException)) {
+                logger.debug("{}: a connection went away before it was accepted: {}", this, ex.toString());
+                return null;
+            }
+            throw ex;
+        }
+        if (socket == null) {
+            return null;
+        }
+        try {
+            socket.configureBlocking(false);
+            configureStream(socket);
+        }
+        catch (IOException ex) {
+            closeQuietly(socket);
+            throw ex;
+        }
+        this.lastAccepted = socket;
+        return socket;
+    }
+
+    /**
+     * Writes what the socket takes now from the buffer, as asyncore's {@code send(data)}: the buffer's
+     * position advances past what was written. A disconnect error calls {@link #handleClose()} and
+     * returns 0. {@link BufferedDispatcher} queues instead and may be called from any thread.
+     * @param data the bytes to send
+     * @return how many bytes were written, 0 when the socket buffer is full
+     * @throws IOException on socket errors other than disconnects
+     */
+    public int send(ByteBuffer data) throws IOException {
+        checkInEventLoop("send");
+        return write(data);
+    }
+
+    /**
+     * Sends the bytes, as {@link #send(ByteBuffer)}.
+     * @param data the bytes to send
+     * @return how many bytes were written (for {@link BufferedDispatcher}: accepted)
+     * @throws IOException on socket errors other than disconnects
+     */
+    public int send(byte[] data) throws IOException {
+        return send(ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Reads what the socket has into the buffer, as asyncore's {@code recv}. End-of-stream or a
+     * disconnect error calls {@link #handleClose()} and returns -1.
+     * @param buffer where to put the bytes
+     * @return how many bytes were read, 0 when none were waiting, -1 when the peer is gone
+     * @throws IOException on socket errors other than disconnects
+     */
+    public int recv(ByteBuffer buffer) throws IOException {
+        checkInEventLoop("recv");
+        return read(buffer);
+    }
+
+    /**
+     * Reads up to {@code maxBytes} into a new array, as asyncore's {@code recv(buffer_size)}.
+     * End-of-stream or a disconnect error calls {@link #handleClose()} and returns an empty array.
+     * @param maxBytes the most bytes to read
+     * @return the bytes read; empty when none were waiting or the peer is gone ({@link #isClosed()})
+     * @throws IOException on socket errors other than disconnects
+     */
+    public byte[] recv(int maxBytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(maxBytes);
+        int read = recv(buffer);
+        return (read <= 0) ? new byte[0] : Arrays.copyOf(buffer.array(), read);
+    }
+
+    /**
+     * Sends one datagram to the given address (UDP's {@code sendto}).
+     * @param data the datagram; sent whole or not at all
+     * @param target where to send it
+     * @return the bytes sent: the whole datagram, or 0 when the socket buffer had no room
+     * @throws IOException on socket errors
+     */
+    public int sendTo(ByteBuffer data, SocketAddress target) throws IOException {
+        checkInEventLoop("sendTo");
+        int sent = datagramChannel().send(data, target);
+        if (sent > 0) {
+            this.statistics.written(sent, System.nanoTime());
+        }
+        return sent;
+    }
+
+    /**
+     * Receives one datagram (UDP's {@code recvfrom}). A datagram longer than the buffer's room is cut to
+     * fit, as the JDK does.
+     * @param buffer where to put the datagram
+     * @return the sender's address, or {@code null} when no datagram was waiting
+     * @throws IOException on socket errors
+     */
+    public SocketAddress receiveFrom(ByteBuffer buffer) throws IOException {
+        checkInEventLoop("receiveFrom");
+        int before = buffer.position();
+        SocketAddress sender = datagramChannel().receive(buffer);
+        if (sender != null) {
+            this.statistics.read(buffer.position() - before, System.nanoTime());
+        }
+        return sender;
+    }
+
+    /**
+     * Closes the socket and leaves the map, as asyncore's {@code close()}. Idempotent: a second call is
+     * harmless. Safe from any thread: from another thread while the loop runs, the close is handed to
+     * the loop (the channel reports {@link ChannelState#CLOSING} until then). Unlike an event, it does
+     * not call {@link #handleClose()}. A Unix-domain listener's socket file is deleted.
+     */
+    public void close() {
+        if (this.closed) {
+            return;
+        }
+        if (!this.executor.inEventLoop()) {
+            this.closing = true;
+            this.executor.execute(this::close);
+            return;
+        }
+        this.closed = true;
+        this.closing = false;
+        this.connected = false;
+        this.accepting = false;
+        this.connecting = false;
+        this.map.remove(this);
+        cancelTimer(this.connectTimer);
+        cancelTimer(this.idleTimer);
+        if (this.key != null) {
+            this.key.cancel();
+        }
+        SelectableChannel current = this.channel;
+        if (current != null) {
+            closeQuietly(current);
+            if (current instanceof ServerSocketChannel && this.localAddress instanceof UnixDomainSocketAddress path) {
+                try {
+                    Files.deleteIfExists(path.getPath());
+                }
+                catch (IOException ex) {
+                    logger.debug("{}: could not delete the socket file {}", this, path, ex);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- hooks users override (loop thread)
+
+    /**
+     * Asked on every loop iteration: whether to wait for input (or, on a listener, for connections).
+     * asyncore's default: {@code true}.
+     * @return whether the loop should call {@link #handleRead()} when input arrives
+     */
+    public boolean readable() {
+        return true;
+    }
+
+    /**
+     * Asked on every loop iteration: whether to wait until the socket can take output. Never asked of
+     * the outcome for listeners. asyncore's default: {@code true}.
+     * @return whether the loop should call {@link #handleWrite()} when the socket is writable
+     */
+    public boolean writable() {
+        return true;
+    }
+
+    /**
+     * Called when input is waiting; read it with {@link #recv}. The default logs a warning, as asyncore's
+     * "unhandled read event".
+     * @throws IOException from socket operations; reaches {@link #handleError(Throwable)} or
+     *         {@link #handleClose()}
+     */
+    public void handleRead() throws IOException {
+        logger.warn("{}: unhandled read event", this);
+    }
+
+    /**
+     * Called when the socket can take output; write with {@link #send}. The default logs a warning.
+     * @throws IOException from socket operations
+     */
+    public void handleWrite() throws IOException {
+        logger.warn("{}: unhandled write event", this);
+    }
+
+    /**
+     * Called once when a connect completes, before the first {@link #handleRead()} or
+     * {@link #handleWrite()}. {@link #isConnected()} is already true here. The default does nothing
+     * but log at debug level.
+     * @throws IOException from socket operations
+     */
+    public void handleConnect() throws IOException {
+        logger.debug("{}: unhandled connect event", this);
+    }
+
+    /**
+     * Called on a listener when a connection is waiting. The default accepts one with {@link #accept()}
+     * and passes it to {@link #handleAccepted}.
+     * @throws IOException from socket operations
+     */
+    public void handleAccept() throws IOException {
+        SocketChannel socket = accept();
+        if (socket != null) {
+            handleAccepted(socket, socket.getRemoteAddress());
+        }
+    }
+
+    /**
+     * Called with each accepted connection; adopt it with a dispatcher (which then inherits this
+     * listener's settings) or close it. The default closes it and logs a warning, as asyncore does.
+     * @param channel the new non-blocking connection
+     * @param address the peer's address
+     * @throws IOException from socket operations
+     */
+    public void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
+        logger.warn("{}: unhandled accepted event from {}; closing it", this, format(address));
+        channel.close();
+    }
+
+    /**
+     * Called when the channel ends: the peer closed it or went away, or an error, an idle timeout or a
+     * close-when-done ended it. Override it to clean up; call {@link #close()} in it (the default logs at
+     * debug level and closes).
+     * @throws IOException from socket operations
+     */
+    public void handleClose() throws IOException {
+        logger.debug("{}: unhandled close event; closing", this);
+        close();
+    }
+
+    /**
+     * Called with an exception a handler threw (other than a disconnect) or a failed or timed-out
+     * connect. The default logs the channel and the exception (without a stack trace for I/O errors),
+     * calls {@link #handleClose()} as asyncore does, and closes the channel if that did not.
+     * @param error what went wrong
+     */
+    public void handleError(Throwable error) {
+        if (error instanceof IOException) {
+            logger.warn("{}: {}; closing", this, error.toString());
+        }
+        else {
+            logger.error("{}: uncaught exception in a handler; closing", this, error);
+        }
+        try {
+            handleClose();
+        }
+        catch (IOException ex) {
+            logger.debug("{}: handleClose failed after an error", this, ex);
+        }
+        close();
+    }
+
+    /**
+     * Called when an idle timeout of {@link #getSettings()} fires: nothing was read, written, or either,
+     * for that long. It fires again after another such period if the channel stays open. The default logs
+     * at info level, calls {@link #handleClose()} and closes the channel if that did not.
+     * @param state which timeout fired
+     * @throws IOException from socket operations
+     */
+    public void handleIdle(IdleState state) throws IOException {
+        logger.info("{}: {} for {} ms; closing", this, state, idleTimeout(state).toMillis());
+        handleClose();
+        close();
+    }
+
+    // ---------------------------------------------------------------- state (any thread)
+
+    /** @return the channel id, unique in the process and never reused */
+    public final long id() {
+        return this.id;
+    }
+
+    /** @return the name observers show; the simple class name unless set (or inherited from a listener) */
+    public final String getName() {
+        return this.name;
+    }
+
+    /**
+     * Names the dispatcher for observers and logs. Any thread.
+     * @param name the new name
+     */
+    public final void setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** @return the map this dispatcher joins */
+    public final ChannelMap map() {
+        return this.map;
+    }
+
+    /** @return the loop's executor, to hand work to the loop thread or to set timers */
+    public final EventExecutor executor() {
+        return this.executor;
+    }
+
+    /** @return the timeouts and limits in force */
+    public final ChannelSettings getSettings() {
+        return this.settings;
+    }
+
+    /**
+     * Sets the timeouts and limits; idle timers restart with the new values. Loop thread (or before the
+     * loop runs).
+     * @param settings the new settings
+     */
+    public void setSettings(ChannelSettings settings) {
+        checkInEventLoop("setSettings");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        if (this.idleTimer != null || (this.connected && !this.closed)) {
+            armIdleTimer();
+        }
+    }
+
+    /** @return whether the socket is connected and {@link #handleConnect()} has run (asyncore's {@code connected}) */
+    public final boolean isConnected() {
+        return this.connected;
+    }
+
+    /** @return whether the socket is listening (asyncore's {@code accepting}) */
+    public final boolean isAccepting() {
+        return this.accepting;
+    }
+
+    /** @return whether a connect was started and has not completed (asyncore's {@code connecting}) */
+    public final boolean isConnecting() {
+        return this.connecting;
+    }
+
+    /** @return whether a close was asked for and has not happened yet */
+    public final boolean isClosing() {
+        return this.closing;
+    }
+
+    /** @return whether the dispatcher is closed and out of its map */
+    public final boolean isClosed() {
+        return this.closed;
+    }
+
+    /** @return the role of the channel */
+    public final ChannelKind kind() {
+        return this.kind;
+    }
+
+    /** @return the state observers see */
+    public final ChannelState state() {
+        if (this.closed) {
+            return ChannelState.CLOSED;
+        }
+        if (this.closing) {
+            return ChannelState.CLOSING;
+        }
+        if (this.accepting) {
+            return ChannelState.LISTENING;
+        }
+        if (this.connecting) {
+            return ChannelState.CONNECTING;
+        }
+        return this.connected ? ChannelState.CONNECTED : ChannelState.OPEN;
+    }
+
+    /** @return the bound local address, or {@code null} when not bound yet */
+    public final SocketAddress getLocalAddress() {
+        return this.localAddress;
+    }
+
+    /** @return the peer's address, or {@code null} when there is no peer */
+    public final SocketAddress getRemoteAddress() {
+        return this.remoteAddress;
+    }
+
+    /**
+     * asyncore's {@code addr}: the peer for a connection or client, the local address for a listener or
+     * an unconnected datagram socket.
+     * @return the address, or {@code null} when there is none yet
+     */
+    public final SocketAddress getAddress() {
+        return (this.accepting || this.remoteAddress == null) ? this.localAddress : this.remoteAddress;
+    }
+
+    /** @return output bytes queued and not yet written; always 0 for a plain dispatcher */
+    public final long pendingOutputBytes() {
+        return this.pendingOutputBytes;
+    }
+
+    /**
+     * asyncore's repr: class, name if set, id, state and address, for example
+     * {@code <EchoHandler #7 connected 127.0.0.1:50412>}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("<").append(getClass().getSimpleName());
+        if (!this.name.equals(defaultName(getClass()))) {
+            text.append(' ').append(this.name);
+        }
+        text.append(" #").append(this.id).append(' ').append(state().name().toLowerCase(java.util.Locale.ROOT));
+        SocketAddress address = getAddress();
+        if (address != null) {
+            text.append(' ').append(format(address));
+        }
+        return text.append('>').toString();
+    }
+
+    /**
+     * Formats an address for logs: {@code host:port}, {@code [v6]:port} or a socket file's path.
+     * @param address the address, may be {@code null}
+     * @return the text
+     */
+    public static String format(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return unix.getPath().toString().isEmpty() ? "(unnamed)" : unix.getPath().toString();
+        }
+        return String.valueOf(address);
+    }
+
+    // ---------------------------------------------------------------- the state machine (loop thread)
+
+    /** The one byte path in: reads, counts, and turns end-of-stream and disconnects into handleClose. */
+    final int read(ByteBuffer buffer) throws IOException {
+        int read;
+        try {
+            read = ((ReadableByteChannel) requireChannel()).read(buffer);
+        }
+        catch (IOException ex) {
+            if (DisconnectErrors.isDisconnect(ex)) {
+                handleClose();
+                return -1;
+            }
+            throw ex;
+        }
+        if (read < 0) {
+            handleClose();
+            return -1;
+        }
+        if (read > 0) {
+            this.statistics.read(read, System.nanoTime());
+        }
+        return read;
+    }
+
+    /** The one byte path out: writes, counts, and turns disconnects into handleClose. */
+    final int write(ByteBuffer data) throws IOException {
+        int written;
+        try {
+            written = ((WritableByteChannel) requireChannel()).write(data);
+        }
+        catch (IOException ex) {
+            if (DisconnectErrors.isDisconnect(ex)) {
+                handleClose();
+                return 0;
+            }
+            throw ex;
+        }
+        if (written > 0) {
+            this.statistics.written(written, System.nanoTime());
+        }
+        return written;
+    }
+
+    /**
+     * Asks {@link #readable()} and {@link #writable()} and (re-)registers the channel for what they want.
+     * Called by the loop once per iteration.
+     */
+    final void updateInterest(Selector selector, boolean draining) {
+        SelectableChannel current = this.channel;
+        if (current == null || this.closed) {
+            return;
+        }
+        boolean readable;
+        boolean writable;
+        int ops;
+        try {
+            if (this.accepting) {
+                readable = readable() && !draining;
+                writable = false;
+                ops = readable ? SelectionKey.OP_ACCEPT : 0;
+            }
+            else if (this.connectPending) {
+                readable = readable();
+                writable = writable();
+                ops = (readable || writable) ? SelectionKey.OP_CONNECT : 0;
+            }
+            else {
+                readable = readable() && !this.readPaused && !this.readSuspended && !draining;
+                writable = writable();
+                ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
+            }
+        }
+        catch (Throwable ex) {
+            handleErrorEvent(ex);
+            return;
+        }
+        if (readable != this.evaluatedReadable) {
+            this.evaluatedReadable = readable;
+        }
+        if (writable != this.evaluatedWritable) {
+            this.evaluatedWritable = writable;
+        }
+        if (this.closed || (ops == this.interestOps && this.key != null)) {
+            return;
+        }
+        try {
+            if (this.key == null) {
+                this.key = current.register(selector, ops, this);
+            }
+            else {
+                this.key.interestOps(ops);
+            }
+            this.interestOps = ops;
+        }
+        catch (IOException | CancelledKeyException ex) {
+            handleErrorEvent(ex);
+        }
+    }
+
+    /** Runs the handlers for the ready operations, routing every exception as asyncore does. */
+    final void dispatch(int readyOps) {
+        try {
+            if ((readyOps & SelectionKey.OP_ACCEPT) != 0) {
+                handleAcceptEvent();
+                return;
+            }
+            if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
+                finishConnect();
+                return;
+            }
+            if ((readyOps & SelectionKey.OP_READ) != 0) {
+                handleReadEvent();
+            }
+            if ((readyOps & SelectionKey.OP_WRITE) != 0 && !this.closed) {
+                handleWriteEvent();
+            }
+        }
+        catch (Throwable ex) {
+            handleErrorEvent(ex);
+        }
+    }
+
+    /** Runs an action on the loop with the dispatcher's error routing. */
+    final void invoke(IoAction action) {
+        try {
+            action.run();
+        }
+        catch (Throwable ex) {
+            handleErrorEvent(ex);
+        }
+    }
+
+    /** asyncore's {@code _DISCONNECTED} rule: disconnects close, everything else is an error. */
+    final void handleErrorEvent(Throwable error) {
+        boolean disconnect = DisconnectErrors.isDisconnect(error);
+        try {
+            if (disconnect) {
+                handleClose();
+            }
+            else {
+                this.loopStatistics.handlerError();
+                handleError(error);
+            }
+        }
+        catch (Throwable secondary) {
+            secondary.addSuppressed(error);
+            logger.error("{}: {} threw; closing", this, disconnect ? "handleClose" : "handleError", secondary);
+            close();
+        }
+    }
+
+    private void handleAcceptEvent() throws IOException {
+        Dispatcher previous = acceptingListener.get();
+        acceptingListener.set(this);
+        try {
+            handleAccept();
+        }
+        finally {
+            this.lastAccepted = null;
+            if (previous != null) {
+                acceptingListener.set(previous);
+            }
+            else {
+                acceptingListener.remove();
+            }
+        }
+    }
+
+    private void finishConnect() throws IOException {
+        SocketChannel socket = (SocketChannel) this.channel;
+        if (!socket.finishConnect()) {
+            return;
+        }
+        this.connectPending = false;
+        cancelTimer(this.connectTimer);
+        this.localAddress = socket.getLocalAddress();
+        if (this.evaluatedWritable) {
+            handleWriteEvent(); // a connected socket is writable: this is the first write event
+        }
+        // otherwise the first read event completes the connect
+    }
+
+    private void handleReadEvent() throws IOException {
+        if (this.accepting) {
+            handleAcceptEvent();
+            return;
+        }
+        if (this.connecting) {
+            handleConnectEvent();
+        }
+        if (!this.closed) {
+            handleRead();
+        }
+    }
+
+    private void handleWriteEvent() throws IOException {
+        if (this.accepting) {
+            return; // a listener has no write events; pretend it did not happen, as asyncore does
+        }
+        if (this.connecting) {
+            handleConnectEvent();
+        }
+        if (!this.closed) {
+            handleWrite();
+        }
+    }
+
+    private void handleConnectEvent() throws IOException {
+        this.connecting = false;
+        this.connected = true;
+        if (this.channel instanceof SocketChannel socket) {
+            this.remoteAddress = socket.getRemoteAddress();
+        }
+        armIdleTimer();
+        handleConnect();
+    }
+
+    private void connectTimedOut(Duration timeout) {
+        this.connectTimer = null;
+        if (this.closed || !this.connectPending) {
+            return;
+        }
+        this.loopStatistics.connectTimeout();
+        handleErrorEvent(new SocketTimeoutException(
+                "connect to " + format(this.remoteAddress) + " timed out after " + timeout.toMillis() + " ms"));
+    }
+
+    // ---------------------------------------------------------------- idle timeouts (loop thread)
+
+    private void armIdleTimer() {
+        cancelTimer(this.idleTimer);
+        this.idleTimer = null;
+        if (this.closed || !this.settings.hasIdleTimeout()) {
+            return;
+        }
+        long now = System.nanoTime();
+        Arrays.fill(this.idleSince, now);
+        scheduleIdleCheck(now);
+    }
+
+    private void scheduleIdleCheck(long now) {
+        long next = Long.MAX_VALUE;
+        for (IdleState state : IdleState.values()) {
+            long timeout = idleTimeout(state).toNanos();
+            if (timeout > 0) {
+                next = Math.min(next, idleBase(state) + timeout - now);
+            }
+        }
+        if (next != Long.MAX_VALUE) {
+            this.idleTimer = this.executor.schedule(Duration.ofNanos(Math.max(0, next)), this::checkIdle);
+        }
+    }
+
+    private void checkIdle() {
+        this.idleTimer = null;
+        if (this.closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (IdleState state : IdleState.values()) {
+            long timeout = idleTimeout(state).toNanos();
+            if (timeout > 0 && now - idleBase(state) >= timeout) {
+                this.idleSince[state.ordinal()] = now;
+                this.loopStatistics.idleTimeout();
+                invoke(() -> handleIdle(state));
+                if (this.closed) {
+                    return;
+                }
+            }
+        }
+        if (this.idleTimer == null) {
+            scheduleIdleCheck(now);
+        }
+    }
+
+    private long idleBase(IdleState state) {
+        long activity = switch (state) {
+            case READER_IDLE -> this.statistics.lastReadNanos();
+            case WRITER_IDLE -> this.statistics.lastWriteNanos();
+            case ALL_IDLE -> latest(this.statistics.lastReadNanos(), this.statistics.lastWriteNanos());
+        };
+        return latest(activity, this.idleSince[state.ordinal()]);
+    }
+
+    private Duration idleTimeout(IdleState state) {
+        return switch (state) {
+            case READER_IDLE -> this.settings.readIdleTimeout();
+            case WRITER_IDLE -> this.settings.writeIdleTimeout();
+            case ALL_IDLE -> this.settings.idleTimeout();
+        };
+    }
+
+    // ---------------------------------------------------------------- for subclasses in this package
+
+    /** Publishes the pending output and applies the water marks. */
+    final void outputChanged(long pendingBytes) {
+        if (pendingBytes != this.pendingOutputBytes) {
+            this.pendingOutputBytes = pendingBytes;
+        }
+        WriteBufferWaterMark marks = this.settings.writeBufferWaterMark();
+        if (!this.readPaused && pendingBytes > marks.high()) {
+            this.readPaused = true;
+        }
+        else if (this.readPaused && pendingBytes <= marks.low()) {
+            this.readPaused = false;
+        }
+    }
+
+    /** Stops reading for good (the loop no longer waits for input). */
+    final void suspendReading() {
+        this.readSuspended = true;
+    }
+
+    /** @return whether output waits that the loop should drain before closing on shutdown */
+    boolean hasPendingOutput() {
+        return false;
+    }
+
+    final void checkInEventLoop(String operation) {
+        if (!this.executor.inEventLoop()) {
+            throw new IllegalStateException(this + ": " + operation + "() must run on the loop thread of "
+                    + this.map.name() + ", not on " + Thread.currentThread().getName()
+                    + "; hand it over with executor().execute(...)");
+        }
+    }
+
+    ChannelSnapshot snapshot(Instant now, long nowNanos) {
+        return new ChannelSnapshot(this.id, this.name, getClass().getName(), this.kind, state(), this.localAddress,
+                this.remoteAddress, this.evaluatedReadable, this.evaluatedWritable, this.statistics.bytesRead(),
+                this.statistics.bytesWritten(), this.pendingOutputBytes, this.statistics.createdAt(now, nowNanos),
+                this.statistics.lastReadAt(now, nowNanos), this.statistics.lastWriteAt(now, nowNanos),
+                this.map.name());
+    }
+
+    /** An action that may throw an I/O error, run with {@link #invoke(IoAction)}. */
+    @FunctionalInterface
+    interface IoAction {
+
+        void run() throws IOException;
+
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void inheritFromListener(SocketChannel socket) {
+        Dispatcher listener = acceptingListener.get();
+        if (listener != null && listener.lastAccepted == socket) {
+            this.settings = listener.settings;
+            this.name = listener.name + "#" + this.id;
+        }
+    }
+
+    private void requireSocket() {
+        if (!this.socketCreated) {
+            throw new IllegalStateException(this + " has no socket: call createSocket() first");
+        }
+    }
+
+    private SelectableChannel requireChannel() {
+        SelectableChannel current = this.channel;
+        if (current == null) {
+            throw new IllegalStateException(this + " is neither connected nor listening");
+        }
+        return current;
+    }
+
+    private DatagramChannel datagramChannel() {
+        if (!(this.channel instanceof DatagramChannel datagram)) {
+            throw new IllegalStateException(this + " is not a datagram socket");
+        }
+        return datagram;
+    }
+
+    private BindException bindFailure(String action, SocketAddress address, BindException cause) {
+        BindException failure = new BindException(this + ": cannot " + action + " "
+                + ((address != null) ? format(address) : "an ephemeral port") + ": " + cause.getMessage());
+        failure.initCause(cause);
+        return failure;
+    }
+
+    private static void configureStream(SocketChannel socket) throws IOException {
+        if (socket.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+    }
+
+    private static void cancelTimer(ScheduledTask timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    private static long latest(long a, long b) {
+        return (a - b > 0) ? a : b;
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        }
+        catch (IOException ex) {
+            logger.debug("Closing {} failed", channel, ex);
+        }
+    }
+
+    private static String defaultName(Class<?> type) {
+        String simple = type.getSimpleName();
+        return simple.isEmpty() ? type.getName().substring(type.getName().lastIndexOf('.') + 1) : simple;
+    }
+
+}

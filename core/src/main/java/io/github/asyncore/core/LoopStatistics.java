@@ -1,0 +1,39 @@
+package io.github.asyncore.core;
+
+/**
+ * Counters of one loop, written by the loop thread (and by dispatchers on it) and read by observers on
+ * any thread. One writer per field, so plain volatile increments are exact.
+ */
+final class LoopStatistics {
+
+    volatile long iterations;
+
+    volatile long stalls;
+
+    volatile long handlerErrors;
+
+    volatile long idleTimeouts;
+
+    volatile long connectTimeouts;
+
+    void iterationDone() {
+        this.iterations++;
+    }
+
+    void stall() {
+        this.stalls++;
+    }
+
+    void handlerError() {
+        this.handlerErrors++;
+    }
+
+    void idleTimeout() {
+        this.idleTimeouts++;
+    }
+
+    void connectTimeout() {
+        this.connectTimeouts++;
+    }
+
+}

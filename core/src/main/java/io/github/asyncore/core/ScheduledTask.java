@@ -1,0 +1,78 @@
+package io.github.asyncore.core;
+
+import java.time.Duration;
+
+/**
+ * A timer set with {@link EventExecutor#schedule(Duration, Runnable)}. {@link #cancel()} and the
+ * queries may be called from any thread; the task itself runs on the loop thread.
+ */
+public final class ScheduledTask implements Comparable<ScheduledTask> {
+
+    private final long deadlineNanos;
+
+    private final long sequence;
+
+    private final Runnable task;
+
+    private volatile boolean cancelled;
+
+    private volatile boolean done;
+
+    ScheduledTask(long deadlineNanos, long sequence, Runnable task) {
+        this.deadlineNanos = deadlineNanos;
+        this.sequence = sequence;
+        this.task = task;
+    }
+
+    /**
+     * Stops the task from running if it has not run yet. Harmless when it ran or was cancelled.
+     * @return {@code true} if this call stopped the task from running
+     */
+    public boolean cancel() {
+        if (this.done || this.cancelled) {
+            return false;
+        }
+        this.cancelled = true;
+        return !this.done;
+    }
+
+    /** @return whether {@link #cancel()} was called before the task ran */
+    public boolean isCancelled() {
+        return this.cancelled;
+    }
+
+    /** @return whether the task has run (successfully or not) */
+    public boolean isDone() {
+        return this.done;
+    }
+
+    /** @return the time left until the deadline, negative once it has passed */
+    public Duration getDelay() {
+        return Duration.ofNanos(this.deadlineNanos - System.nanoTime());
+    }
+
+    long deadlineNanos() {
+        return this.deadlineNanos;
+    }
+
+    Runnable task() {
+        return this.task;
+    }
+
+    void markDone() {
+        this.done = true;
+    }
+
+    @Override
+    public int compareTo(ScheduledTask other) {
+        int byDeadline = Long.compare(this.deadlineNanos - other.deadlineNanos, 0);
+        return (byDeadline != 0) ? byDeadline : Long.compare(this.sequence, other.sequence);
+    }
+
+    @Override
+    public String toString() {
+        return "ScheduledTask[" + this.task + ", " + (this.cancelled ? "cancelled" : this.done ? "done" : "due in "
+                + getDelay().toMillis() + " ms") + "]";
+    }
+
+}

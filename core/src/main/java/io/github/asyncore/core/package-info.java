@@ -1,0 +1,18 @@
+/**
+ * Python's asyncore and asynchat on Java NIO.
+ * <p>
+ * A {@link io.github.asyncore.core.Dispatcher} wraps one socket and answers
+ * {@link io.github.asyncore.core.Dispatcher#readable() readable()} and
+ * {@link io.github.asyncore.core.Dispatcher#writable() writable()}; a
+ * {@link io.github.asyncore.core.ChannelMap} holds the live dispatchers; its
+ * {@link io.github.asyncore.core.EventLoop} waits on a selector for what they asked and calls their
+ * handlers. {@link io.github.asyncore.core.BufferedDispatcher} buffers output (asyncore's
+ * {@code dispatcher_with_send}) and {@link io.github.asyncore.core.AsyncChat} frames input (asynchat's
+ * {@code async_chat}).
+ * <p>
+ * Threads: everything a dispatcher does runs on its map's loop thread. Observers on other threads read
+ * {@link io.github.asyncore.core.ChannelSnapshot}s and {@link io.github.asyncore.core.LoopSnapshot}s;
+ * other threads hand work to the loop with {@link io.github.asyncore.core.EventExecutor#execute(Runnable)}.
+ * Each type's documentation says which of its methods any thread may call.
+ */
+package io.github.asyncore.core;
