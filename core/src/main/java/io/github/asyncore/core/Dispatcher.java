@@ -808,15 +808,21 @@ public class Dispatcher {
 
     /**
      * asyncore's repr: class, name if set, id, state and address, for example
-     * {@code <EchoHandler #7 connected 127.0.0.1:50412>}.
+     * {@code <EchoHandler #7 connected 127.0.0.1:50412>}, or {@code <EchoHandler echoServer#7 connected
+     * 127.0.0.1:50412>} for a connection named after its listener.
      */
     @Override
     public String toString() {
-        StringBuilder text = new StringBuilder("<").append(getClass().getSimpleName());
-        if (!this.name.equals(defaultName(getClass()))) {
+        String type = defaultName(getClass());
+        String id = "#" + this.id;
+        StringBuilder text = new StringBuilder("<").append(type);
+        if (!this.name.equals(type)) {
             text.append(' ').append(this.name);
         }
-        text.append(" #").append(this.id).append(' ').append(state().name().toLowerCase(java.util.Locale.ROOT));
+        if (!this.name.endsWith(id)) {
+            text.append(' ').append(id);
+        }
+        text.append(' ').append(state().name().toLowerCase(java.util.Locale.ROOT));
         SocketAddress address = getAddress();
         if (address != null) {
             text.append(' ').append(format(address));

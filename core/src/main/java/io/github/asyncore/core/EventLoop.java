@@ -412,7 +412,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             dispatcher.updateInterest(selector, this.draining);
         }
         long waitNanos = timeoutNanos;
-        if (!this.tasks.isEmpty()) {
+        if (!this.tasks.isEmpty() || this.stopRequested || this.shutdown.get() != null) {
             waitNanos = 0;
         }
         else {
@@ -574,6 +574,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         if (current == null || !current.isOpen()) {
             current = Selector.open();
             this.selector = current;
+            // a wakeup() that found no selector left the flag set: clear it so later wakeups reach this one
+            // (whatever it was for, the caller's task or stop request is checked before the first wait)
+            this.wakeupPending.set(false);
         }
         return current;
     }
