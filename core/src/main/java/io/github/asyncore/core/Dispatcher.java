@@ -831,13 +831,14 @@ public class Dispatcher {
     }
 
     /**
-     * Formats an address for logs: {@code host:port}, {@code [v6]:port} or a socket file's path.
+     * Formats an address for logs: {@code ip:port} ({@code host:port} when unresolved), {@code [v6]:port}
+     * or a socket file's path.
      * @param address the address, may be {@code null}
      * @return the text
      */
     public static String format(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
-            String host = inet.getHostString();
+            String host = inet.isUnresolved() ? inet.getHostString() : inet.getAddress().getHostAddress();
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
         }
         if (address instanceof UnixDomainSocketAddress unix) {

@@ -359,6 +359,16 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         finally {
             exit();
         }
+        Shutdown late = this.shutdown.get();
+        if (late != null && enter(false, false)) {
+            // asked for while this run was returning: nobody else will serve it
+            try {
+                performShutdown(late);
+            }
+            finally {
+                exit();
+            }
+        }
     }
 
     private boolean enter(boolean startedThread, boolean required) {
@@ -412,7 +422,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             dispatcher.updateInterest(selector, this.draining);
         }
         long waitNanos = timeoutNanos;
-        if (!this.tasks.isEmpty() || this.stopRequested || this.shutdown.get() != null) {
+        if (!this.tasks.isEmpty() || this.stopRequested || (this.shutdown.get() != null && !this.draining)) {
             waitNanos = 0;
         }
         else {

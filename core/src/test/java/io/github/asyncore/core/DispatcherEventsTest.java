@@ -347,7 +347,7 @@ class DispatcherEventsTest {
             RecordingDispatcher closed = servers.stream().filter(Dispatcher::isClosed).findFirst().orElseThrow();
             assertThat(closed.errors).singleElement().isSameAs(fault);
             assertThat(closed.events).endsWith("error", "close");
-            assertThat(log.joined()).contains("uncaught exception in a handler", "#" + closed.id() + " connected");
+            assertThat(log.joined()).contains("uncaught exception in a handler", "TestListener#" + closed.id() + " ");
             assertThat(this.fixture.loop.isRunning()).isTrue();
             assertThat(this.fixture.map.size()).as("the listener and the healthy connection").isEqualTo(2);
         }

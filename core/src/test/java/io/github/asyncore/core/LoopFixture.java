@@ -53,6 +53,29 @@ final class LoopFixture implements AutoCloseable {
         }
     }
 
+    /** Runs the action on the loop thread and waits for it, rethrowing what it threw as is. */
+    void runOnLoopRethrowing(ThrowingRunnable action) throws Exception {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        this.loop.execute(() -> {
+            try {
+                action.run();
+                result.complete(null);
+            }
+            catch (Throwable ex) {
+                result.completeExceptionally(ex);
+            }
+        });
+        try {
+            result.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (java.util.concurrent.ExecutionException ex) {
+            if (ex.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw ex;
+        }
+    }
+
     /** Runs the action on the loop thread and waits for it. */
     void runOnLoop(ThrowingRunnable action) {
         onLoop(() -> {

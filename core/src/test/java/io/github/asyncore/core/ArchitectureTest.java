@@ -1,0 +1,35 @@
+package io.github.asyncore.core;
+
+import java.nio.file.Path;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** core stays plain Java, and dispatchers reach their loop only through {@link EventExecutor}. */
+class ArchitectureTest {
+
+    private final JavaClasses core = new ClassFileImporter().importPath(Path.of("target", "classes"));
+
+    @Test
+    void coreDependsOnTheJdkAndTheSlf4jApiOnly() {
+        classes().should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", "org.slf4j", "io.github.asyncore.core..")
+            .check(this.core);
+    }
+
+    @Test
+    void dispatchersDoNotKnowTheEventLoop() {
+        noClasses().that()
+            .areAssignableTo(Dispatcher.class)
+            .should()
+            .dependOnClassesThat()
+            .areAssignableTo(EventLoop.class)
+            .check(this.core);
+    }
+
+}
