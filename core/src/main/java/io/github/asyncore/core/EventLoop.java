@@ -557,9 +557,11 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             this.draining = false;
             DrainReport report = new DrainReport(listeners, drained, aborted, unsent,
                     Duration.ofNanos(System.nanoTime() - start));
-            logger.info("{}: shut down in {} ms: {} listeners closed, {} channels drained, {} aborted at the"
-                    + " deadline with {} bytes unsent", name(), report.took().toMillis(), listeners, drained, aborted,
-                    unsent);
+            if (listeners + drained + aborted > 0) {
+                logger.info("{}: shut down in {} ms: {} listeners closed, {} channels drained, {} aborted at the"
+                        + " deadline with {} bytes unsent", name(), report.took().toMillis(), listeners, drained,
+                        aborted, unsent);
+            }
             this.shutdown.set(null);
             request.future.complete(report);
         }

@@ -61,7 +61,7 @@ class SocketVariantsTest {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             InetSocketAddress address = (InetSocketAddress) taken.getLocalSocketAddress();
             Dispatcher dispatcher = this.fixture.onLoop(() -> {
-                Dispatcher created = new Dispatcher(this.fixture.map);
+                Dispatcher created = new RecordingDispatcher(this.fixture.map);
                 created.createSocket(StandardProtocolFamily.INET, SocketType.DATAGRAM);
                 return created;
             });

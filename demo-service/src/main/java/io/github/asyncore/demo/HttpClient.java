@@ -1,0 +1,66 @@
+package io.github.asyncore.demo;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import io.github.asyncore.core.ChannelMap;
+import io.github.asyncore.core.Dispatcher;
+
+/**
+ * The seed's {@code http_client}, line for line: an HTTP/1.0 GET that is {@link #writable()} while the
+ * request is unsent and copies the response to an output stream until the server closes.
+ * <p>
+ * Construct it on the loop thread of its map (or before that loop runs); its handlers run there.
+ */
+public class HttpClient extends Dispatcher {
+
+    private final ByteBuffer buffer;
+
+    private final OutputStream out;
+
+    /**
+     * Connects to {@code host:port} and queues {@code GET path}.
+     * @param host the server's host name or address
+     * @param port the server's port
+     * @param path the path to fetch
+     * @param out where the raw response (status line, headers, body) goes
+     * @param map the map whose loop runs the client
+     * @throws IOException when the socket cannot be created or the connect fails at once
+     */
+    public HttpClient(String host, int port, String path, OutputStream out, ChannelMap map) throws IOException {
+        super(map);
+        this.out = out;
+        createSocket();
+        connect(new InetSocketAddress(host, port));
+        this.buffer = ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void handleConnect() {
+    }
+
+    @Override
+    public void handleClose() {
+        close();
+    }
+
+    @Override
+    public void handleRead() throws IOException {
+        this.out.write(recv(8192));
+    }
+
+    @Override
+    public boolean writable() {
+        return this.buffer.hasRemaining();
+    }
+
+    @Override
+    public void handleWrite() throws IOException {
+        send(this.buffer);
+    }
+
+}
