@@ -1,7 +1,8 @@
 package io.github.asyncore.core;
 
 /**
- * What role a channel plays, as observers (snapshots, the actuator endpoint) report it.
+ * What role a channel plays, as observers (snapshots, the actuator endpoint) report it. Constants: safe
+ * on any thread.
  */
 public enum ChannelKind {
 

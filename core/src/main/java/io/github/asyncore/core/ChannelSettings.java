@@ -55,36 +55,64 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
         return !this.idleTimeout.isZero() || !this.readIdleTimeout.isZero() || !this.writeIdleTimeout.isZero();
     }
 
+    /**
+     * @param connectTimeout the new value
+     * @return a copy with the connect timeout replaced
+     */
     public ChannelSettings withConnectTimeout(Duration connectTimeout) {
         return new ChannelSettings(connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
                 this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark);
     }
 
+    /**
+     * @param idleTimeout the new value
+     * @return a copy with the idle timeout replaced
+     */
     public ChannelSettings withIdleTimeout(Duration idleTimeout) {
         return new ChannelSettings(this.connectTimeout, idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
                 this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark);
     }
 
+    /**
+     * @param readIdleTimeout the new value
+     * @return a copy with the read idle timeout replaced
+     */
     public ChannelSettings withReadIdleTimeout(Duration readIdleTimeout) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, readIdleTimeout, this.writeIdleTimeout,
                 this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark);
     }
 
+    /**
+     * @param writeIdleTimeout the new value
+     * @return a copy with the write idle timeout replaced
+     */
     public ChannelSettings withWriteIdleTimeout(Duration writeIdleTimeout) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, writeIdleTimeout,
                 this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark);
     }
 
+    /**
+     * @param receiveBufferSize the new value
+     * @return a copy with the receive buffer size replaced
+     */
     public ChannelSettings withReceiveBufferSize(int receiveBufferSize) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
                 receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark);
     }
 
+    /**
+     * @param maxFrameSize the new value
+     * @return a copy with the max frame size replaced
+     */
     public ChannelSettings withMaxFrameSize(int maxFrameSize) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
                 this.receiveBufferSize, maxFrameSize, this.writeBufferWaterMark);
     }
 
+    /**
+     * @param writeBufferWaterMark the new value
+     * @return a copy with the write buffer water mark replaced
+     */
     public ChannelSettings withWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
                 this.receiveBufferSize, this.maxFrameSize, writeBufferWaterMark);

@@ -2,7 +2,7 @@ package io.github.asyncore.core;
 
 /**
  * Where a channel is in its life, as observers report it. The transitions follow asyncore's flags:
- * {@code connecting}, {@code connected}, {@code accepting}, and closing.
+ * {@code connecting}, {@code connected}, {@code accepting}, and closing. Constants: safe on any thread.
  */
 public enum ChannelState {
 

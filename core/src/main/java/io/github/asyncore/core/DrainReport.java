@@ -3,7 +3,7 @@ package io.github.asyncore.core;
 import java.time.Duration;
 
 /**
- * The outcome of {@link EventLoop#shutdownGracefully(Duration)}.
+ * The outcome of {@link EventLoop#shutdownGracefully(Duration)}. Immutable; safe on any thread.
  *
  * @param listenersClosed listeners closed first, so that no new connection is accepted
  * @param drained channels closed after all their pending output was written

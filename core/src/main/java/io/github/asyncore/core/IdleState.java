@@ -1,7 +1,8 @@
 package io.github.asyncore.core;
 
 /**
- * Which idle timeout fired, passed to {@link Dispatcher#handleIdle(IdleState)}.
+ * Which idle timeout fired, passed to {@link Dispatcher#handleIdle(IdleState)} on the loop thread.
+ * Constants: safe on any thread.
  */
 public enum IdleState {
 

@@ -2,7 +2,7 @@ package io.github.asyncore.core;
 
 /**
  * The kind of socket a {@link Dispatcher} creates, as the {@code type} argument of asyncore's
- * {@code create_socket(family, type)}.
+ * {@code create_socket(family, type)}. Constants: safe on any thread.
  */
 public enum SocketType {
 

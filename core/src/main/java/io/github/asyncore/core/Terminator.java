@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * How {@link AsyncChat} cuts its input into frames, as asynchat's {@code set_terminator} argument: a
- * byte string that ends each frame, a count of bytes, or none (collect everything). Immutable.
+ * byte string that ends each frame, a count of bytes, or none (collect everything). Immutable; safe on
+ * any thread.
  */
 public final class Terminator {
 
