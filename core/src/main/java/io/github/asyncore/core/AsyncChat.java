@@ -169,9 +169,11 @@ public abstract class AsyncChat extends BufferedDispatcher {
     public abstract void foundTerminator() throws IOException;
 
     /**
-     * Called when a frame grows past {@link ChannelSettings#maxFrameSize()}. Reading has stopped for good
-     * and the rest of the input is discarded. The default logs the reason, calls {@link #handleClose()}
-     * and closes the channel; override it to answer first (for example {@code push} an error, then
+     * Called when a frame grows past {@link ChannelSettings#maxFrameSize()}. Reading has stopped for good:
+     * the cut-off frame never reaches {@link #foundTerminator()}, and input already read is discarded
+     * (input still in the kernel stays unread, so closing the channel may send the peer a reset rather
+     * than an orderly end-of-stream). The default logs the reason, calls {@link #handleClose()} and
+     * closes the channel; override it to answer first (for example {@code push} an error, then
      * {@link #closeWhenDone()}).
      * @param frameLength how long the frame had grown, in bytes, when it was cut off
      * @throws IOException from socket operations
@@ -286,6 +288,9 @@ public abstract class AsyncChat extends BufferedDispatcher {
         else {
             collect(input, (int) missing);
             this.remainingCount = 0;
+            if (this.inputStopped || isClosed()) {
+                return; // the frame was cut off as oversized: it never reaches foundTerminator
+            }
             endOfFrame();
         }
     }
