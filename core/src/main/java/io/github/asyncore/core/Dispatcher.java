@@ -619,13 +619,26 @@ public class Dispatcher {
 
     /**
      * Called on a listener when a connection is waiting. The default accepts one with {@link #accept()}
-     * and passes it to {@link #handleAccepted}.
-     * @throws IOException from socket operations
+     * and passes it to {@link #handleAccepted}. If {@code handleAccepted} throws, the default closes that
+     * connection, logs the reason and counts a handler error, and the listener goes on accepting: one
+     * connection that cannot be set up does not close the server (asyncore would close the listener).
+     * @throws IOException from {@link #accept()}
      */
     public void handleAccept() throws IOException {
         SocketChannel socket = accept();
-        if (socket != null) {
-            handleAccepted(socket, socket.getRemoteAddress());
+        if (socket == null) {
+            return;
+        }
+        SocketAddress address = null;
+        try {
+            address = socket.getRemoteAddress();
+            handleAccepted(socket, address);
+        }
+        catch (Exception ex) {
+            this.loopStatistics.handlerError();
+            logger.warn("{}: setting up the connection from {} failed; closed it: {}", this, format(address),
+                    ex.toString(), ex);
+            closeQuietly(socket);
         }
     }
 

@@ -195,6 +195,29 @@ class DispatcherEventsTest {
     }
 
     @Test
+    void aConnectionThatFailsToSetUpIsClosedAndTheListenerGoesOnAccepting() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map, (channel) -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new IOException("no resources for this one");
+            }
+            return new SocketVariantsTest.Echo(channel, this.fixture.map);
+        }));
+        try (LogCapture log = LogCapture.of(Dispatcher.class)) {
+            try (BlockingClient rejected = BlockingClient.connect(listener.address())) {
+                assertThat(rejected.read()).isEqualTo(-1);
+            }
+            assertThat(log.joined()).contains("setting up the connection from 127.0.0.1:", "no resources for this one");
+        }
+        try (BlockingClient served = BlockingClient.connect(listener.address())) {
+            served.write("still here");
+            assertThat(served.readExactly("still here")).isEqualTo("still here");
+        }
+        assertThat(listener.isAccepting()).isTrue();
+        assertThat(this.fixture.loop.snapshot().handlerErrors()).isEqualTo(1);
+    }
+
+    @Test
     void readableAndWritableFalseMeanNoHandlerCalls() throws Exception {
         List<RecordingDispatcher> servers = new CopyOnWriteArrayList<>();
         TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map, (channel) -> {
