@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * Output is bounded by the {@linkplain ChannelSettings#writeBufferWaterMark() water marks}: above the
  * high mark the loop stops reading from this channel until the output falls to the low mark, so a peer
- * that does not read cannot make the dispatcher buffer without bound.
+ * that does not read cannot make a dispatcher whose output answers its input (an echo, a request and
+ * response protocol) buffer without bound. The marks do not slow {@code send} itself: code that sends
+ * on its own initiative, from a timer or another thread, should watch {@link #pendingOutputBytes()}.
  * <p>
  * Threads: {@link #send} and {@link #closeWhenDone()} may be called from any thread; from another thread
  * while the loop runs, the bytes are copied and handed to the loop, so each thread's sends arrive in the

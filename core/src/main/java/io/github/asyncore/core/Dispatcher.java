@@ -358,7 +358,8 @@ public class Dispatcher {
     /**
      * Starts connecting, without waiting, as asyncore's {@code connect(address)}. The connect completes
      * through the loop: the first read or write event calls {@link #handleConnect()}; a refused or
-     * timed-out connect ({@link ChannelSettings#connectTimeout()}) reaches {@link #handleError(Throwable)}.
+     * timed-out connect ({@link ChannelSettings#connectTimeout()}) reaches {@link #handleError(Throwable)},
+     * after which the channel is closed even if {@code handleError} did not close it: the attempt is over.
      * For a datagram socket this fixes the peer for {@link #send} and {@link #recv}.
      * @param address the peer's address
      * @throws IOException when the connect fails at once (the dispatcher is then closed)
@@ -689,8 +690,10 @@ public class Dispatcher {
 
     /**
      * Called when an idle timeout of {@link #getSettings()} fires: nothing was read, written, or either,
-     * for that long. It fires again after another such period if the channel stays open. The default logs
-     * at info level, calls {@link #handleClose()} and closes the channel if that did not.
+     * for that long. It fires again after another such period if the channel stays open. Reading counts
+     * only when bytes are read, so a channel whose reading is paused by its water marks can become
+     * reader-idle while its peer waits to send. The default logs at info level, calls
+     * {@link #handleClose()} and closes the channel if that did not.
      * @param state which timeout fired
      * @throws IOException from socket operations
      */
@@ -1031,7 +1034,15 @@ public class Dispatcher {
 
     private void finishConnect() throws IOException {
         SocketChannel socket = (SocketChannel) this.channel;
-        if (!socket.finishConnect()) {
+        boolean finished;
+        try {
+            finished = socket.finishConnect();
+        }
+        catch (IOException ex) {
+            connectFailed(ex);
+            return;
+        }
+        if (!finished) {
             return;
         }
         this.connectPending = false;
@@ -1084,8 +1095,20 @@ public class Dispatcher {
             return;
         }
         this.loopStatistics.connectTimeout();
-        handleErrorEvent(new SocketTimeoutException(
+        connectFailed(new SocketTimeoutException(
                 "connect to " + format(this.remoteAddress) + " timed out after " + timeout.toMillis() + " ms"));
+    }
+
+    /**
+     * A failed connect leaves no usable socket (the JDK closed it, or the timeout abandons it): stop its
+     * timer, report the error, then close whatever handleError did, so that the attempt can neither
+     * complete nor fail a second time.
+     */
+    private void connectFailed(IOException error) {
+        cancelTimer(this.connectTimer);
+        this.connectTimer = null;
+        handleErrorEvent(error);
+        close();
     }
 
     // ---------------------------------------------------------------- idle timeouts (loop thread)
