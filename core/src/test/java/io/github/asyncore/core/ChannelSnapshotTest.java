@@ -6,7 +6,6 @@ import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +26,9 @@ class ChannelSnapshotTest {
     @Test
     void snapshotsDescribeListenersConnectionsAndClients() throws Exception {
         Instant before = Instant.now().minusMillis(5);
-        List<RecordingDispatcher> servers = new CopyOnWriteArrayList<>();
         TestListener listener = this.fixture.onLoop(() -> {
-            TestListener created = new TestListener(this.fixture.map, (channel) -> {
-                RecordingDispatcher server = new RecordingDispatcher(channel, this.fixture.map);
-                servers.add(server);
-                return server;
-            });
+            TestListener created = new TestListener(this.fixture.map,
+                    (channel) -> new RecordingDispatcher(channel, this.fixture.map));
             created.setName("echo");
             return created;
         });
@@ -48,11 +43,12 @@ class ChannelSnapshotTest {
             try (Socket outbound = peer.accept()) {
                 inbound.write("12345");
                 outbound.getOutputStream().write("abc".getBytes());
-                await().atMost(LoopFixture.WAIT).until(() -> servers.size() == 1
-                        && servers.get(0).received.length() == 5 && client.received.length() == 3);
+                RecordingDispatcher server = listener.awaitAccepted();
+                await().atMost(LoopFixture.WAIT)
+                    .until(() -> server.received.length() == 5 && client.received.length() == 3);
                 List<ChannelSnapshot> snapshots = this.fixture.map.snapshot();
                 assertThat(snapshots).extracting(ChannelSnapshot::id).isSorted()
-                    .containsExactlyInAnyOrder(listener.id(), servers.get(0).id(), client.id());
+                    .containsExactlyInAnyOrder(listener.id(), server.id(), client.id());
 
                 ChannelSnapshot listening = this.fixture.map.snapshot(listener.id()).orElseThrow();
                 assertThat(listening.kind()).isEqualTo(ChannelKind.LISTENER);
@@ -63,10 +59,10 @@ class ChannelSnapshotTest {
                 assertThat(listening.loop()).isEqualTo("observed");
                 assertThat(listening.dispatcher()).isEqualTo(TestListener.class.getName());
 
-                ChannelSnapshot connection = this.fixture.map.snapshot(servers.get(0).id()).orElseThrow();
+                ChannelSnapshot connection = this.fixture.map.snapshot(server.id()).orElseThrow();
                 assertThat(connection.kind()).isEqualTo(ChannelKind.CONNECTION);
                 assertThat(connection.state()).isEqualTo(ChannelState.CONNECTED);
-                assertThat(connection.name()).isEqualTo("echo#" + servers.get(0).id());
+                assertThat(connection.name()).isEqualTo("echo#" + server.id());
                 assertThat(connection.remoteAddress()).isEqualTo(inbound.localAddress());
                 assertThat(connection.readable()).isTrue();
                 assertThat(connection.writable()).isFalse();

@@ -57,7 +57,7 @@ class ConcurrentSendTest {
     void eightThreadsSendingThroughOneChannelDeliverEveryByteWithEachThreadsMessagesInOrder() throws Exception {
         TestListener listener = listen();
         BlockingClient client = connect(listener);
-        Sink channel = (Sink) awaitAccepted(listener);
+        Sink channel = (Sink) listener.awaitAccepted();
         int total = 0;
         for (int seq = 0; seq < MESSAGES; seq++) {
             total += THREADS * messageLength(seq);
@@ -133,7 +133,7 @@ class ConcurrentSendTest {
             return plain;
         });
         BlockingClient client = connect(listener);
-        RecordingDispatcher channel = (RecordingDispatcher) awaitAccepted(listener);
+        RecordingDispatcher channel = (RecordingDispatcher) listener.awaitAccepted();
         client.write("in"); // waits in the socket: the channel does not ask to read
         String me = Thread.currentThread().getName();
         assertThat(this.fixture.loop.isRunning()).isTrue();
@@ -166,7 +166,7 @@ class ConcurrentSendTest {
     void bufferedDispatcherRecvFromAnotherThreadThrowsWhileItsSendIsAllowed() throws Exception {
         TestListener listener = listen();
         BlockingClient client = connect(listener);
-        Sink channel = (Sink) awaitAccepted(listener);
+        Sink channel = (Sink) listener.awaitAccepted();
 
         assertThatThrownBy(() -> channel.recv(16)).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("recv() must run on the loop thread of concurrent-send");
@@ -178,7 +178,7 @@ class ConcurrentSendTest {
     void closeFromAnotherThreadIsHandedToTheLoopAndClosesTheChannel() throws Exception {
         TestListener listener = listen();
         BlockingClient client = connect(listener);
-        Sink channel = (Sink) awaitAccepted(listener);
+        Sink channel = (Sink) listener.awaitAccepted();
 
         channel.send("bye".getBytes(StandardCharsets.US_ASCII)); // handed over first
         channel.close();
@@ -219,10 +219,6 @@ class ConcurrentSendTest {
         return client;
     }
 
-    private static Dispatcher awaitAccepted(TestListener listener) {
-        await().atMost(LoopFixture.WAIT).until(() -> !listener.accepted.isEmpty());
-        return listener.accepted.get(0);
-    }
 
     /** 8 bytes of framing and 0 to 15 of payload, varying with the sequence number. */
     private static int messageLength(int seq) {

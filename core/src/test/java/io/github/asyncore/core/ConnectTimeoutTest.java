@@ -144,13 +144,7 @@ class ConnectTimeoutTest {
     @Test
     void refusedConnectIsReportedOnceEvenWhenHandleErrorKeepsTheChannel() throws Exception {
         InetSocketAddress address = closedPort();
-        Client client = this.fixture.onLoop(() -> {
-            Client created = new Client(this.fixture.map, ChannelSettings.DEFAULTS.withConnectTimeout(TIMEOUT));
-            created.closeOnError = false;
-            created.connect(address);
-            return created;
-        });
-        await().atMost(LoopFixture.WAIT).until(() -> !client.errors.isEmpty());
+        Client client = connectKeepingTheChannelOnError(address);
         assertThat(client.errors.get(0)).isInstanceOf(ConnectException.class);
 
         // The connect is over: its timer must not report a second, contradictory failure.
@@ -167,13 +161,7 @@ class ConnectTimeoutTest {
     @Test
     void timedOutConnectNeverCompletesLaterEvenWhenHandleErrorKeepsTheChannel() throws Exception {
         InetSocketAddress address = blackHole();
-        Client client = this.fixture.onLoop(() -> {
-            Client created = new Client(this.fixture.map, ChannelSettings.DEFAULTS.withConnectTimeout(TIMEOUT));
-            created.closeOnError = false;
-            created.connect(address);
-            return created;
-        });
-        await().atMost(LoopFixture.WAIT).until(() -> !client.errors.isEmpty());
+        Client client = connectKeepingTheChannelOnError(address);
         assertThat(client.errors.get(0)).isInstanceOf(SocketTimeoutException.class);
 
         // Make room in the accept queue: the kernel's SYN retry (1 s after the first SYN) can now succeed,
@@ -190,6 +178,18 @@ class ConnectTimeoutTest {
     // ---------------------------------------------------------------- helpers
 
     /** @return a loopback address whose accept queue is full, so that a connect to it hangs */
+    /** Connects a client whose handleError does not close, and waits for its first error. */
+    private Client connectKeepingTheChannelOnError(InetSocketAddress address) {
+        Client client = this.fixture.onLoop(() -> {
+            Client created = new Client(this.fixture.map, ChannelSettings.DEFAULTS.withConnectTimeout(TIMEOUT));
+            created.closeOnError = false;
+            created.connect(address);
+            return created;
+        });
+        await().atMost(LoopFixture.WAIT).until(() -> !client.errors.isEmpty());
+        return client;
+    }
+
     private InetSocketAddress blackHole() throws IOException {
         ServerSocket server = new ServerSocket();
         this.resources.add(server);

@@ -99,17 +99,13 @@ class DispatcherEventsTest {
 
     @Test
     void peerCloseCallsHandleClose() throws Exception {
-        List<RecordingDispatcher> servers = new CopyOnWriteArrayList<>();
-        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map, (channel) -> {
-            RecordingDispatcher server = new RecordingDispatcher(channel, this.fixture.map);
-            servers.add(server);
-            return server;
-        }));
+        TestListener listener = recordingListener();
         try (BlockingClient client = BlockingClient.connect(listener.address())) {
             client.write("bye");
-            await().atMost(LoopFixture.WAIT).until(() -> servers.size() == 1 && servers.get(0).received.length() == 3);
+            RecordingDispatcher server = listener.awaitAccepted();
+            await().atMost(LoopFixture.WAIT).until(() -> server.received.length() == 3);
         }
-        RecordingDispatcher server = servers.get(0);
+        RecordingDispatcher server = listener.awaitAccepted();
         await().atMost(LoopFixture.WAIT).until(server::isClosed);
         assertThat(server.events).endsWith("read", "close").doesNotContain("error");
         assertThat(this.fixture.map.size()).isEqualTo(1);
@@ -117,17 +113,11 @@ class DispatcherEventsTest {
 
     @Test
     void connectionResetBecomesHandleCloseNotHandleError() throws Exception {
-        List<RecordingDispatcher> servers = new CopyOnWriteArrayList<>();
-        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map, (channel) -> {
-            RecordingDispatcher server = new RecordingDispatcher(channel, this.fixture.map);
-            servers.add(server);
-            return server;
-        }));
+        TestListener listener = recordingListener();
         BlockingClient client = BlockingClient.connect(listener.address());
-        await().atMost(LoopFixture.WAIT).until(() -> servers.size() == 1);
+        RecordingDispatcher server = listener.awaitAccepted();
         client.write("data that stays unread");
         client.reset();
-        RecordingDispatcher server = servers.get(0);
         await().atMost(LoopFixture.WAIT).until(server::isClosed);
         assertThat(server.events).contains("close").doesNotContain("error");
         assertThat(server.errors).isEmpty();
@@ -135,16 +125,12 @@ class DispatcherEventsTest {
 
     @Test
     void brokenPipeOnSendBecomesHandleClose() throws Exception {
-        List<StreamingDispatcher> servers = new CopyOnWriteArrayList<>();
-        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map, (channel) -> {
-            StreamingDispatcher server = new StreamingDispatcher(channel, this.fixture.map);
-            servers.add(server);
-            return server;
-        }));
+        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map,
+                (channel) -> new StreamingDispatcher(channel, this.fixture.map)));
         BlockingClient client = BlockingClient.connect(listener.address());
-        await().atMost(LoopFixture.WAIT).until(() -> servers.size() == 1 && servers.get(0).sent.get() > 0);
+        StreamingDispatcher server = listener.awaitAccepted();
+        await().atMost(LoopFixture.WAIT).until(() -> server.sent.get() > 0);
         client.reset();
-        StreamingDispatcher server = servers.get(0);
         await().atMost(LoopFixture.WAIT).until(server::isClosed);
         assertThat(server.events).contains("close").doesNotContain("error");
     }
@@ -219,17 +205,14 @@ class DispatcherEventsTest {
 
     @Test
     void readableAndWritableFalseMeanNoHandlerCalls() throws Exception {
-        List<RecordingDispatcher> servers = new CopyOnWriteArrayList<>();
         TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map, (channel) -> {
             RecordingDispatcher server = new RecordingDispatcher(channel, this.fixture.map);
             server.readable = false;
             server.writable = false;
-            servers.add(server);
             return server;
         }));
         try (BlockingClient client = BlockingClient.connect(listener.address())) {
-            await().atMost(LoopFixture.WAIT).until(() -> servers.size() == 1);
-            RecordingDispatcher server = servers.get(0);
+            RecordingDispatcher server = listener.awaitAccepted();
             client.write("waiting");
             long iterations = this.fixture.loop.snapshot().iterations();
             await().atMost(LoopFixture.WAIT).until(() -> {
@@ -291,15 +274,9 @@ class DispatcherEventsTest {
 
     @Test
     void closeLeavesTheMapAndClosesTheSocket() throws Exception {
-        List<RecordingDispatcher> servers = new CopyOnWriteArrayList<>();
-        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map, (channel) -> {
-            RecordingDispatcher server = new RecordingDispatcher(channel, this.fixture.map);
-            servers.add(server);
-            return server;
-        }));
+        TestListener listener = recordingListener();
         try (BlockingClient client = BlockingClient.connect(listener.address())) {
-            await().atMost(LoopFixture.WAIT).until(() -> servers.size() == 1);
-            RecordingDispatcher server = servers.get(0);
+            RecordingDispatcher server = listener.awaitAccepted();
             assertThat(this.fixture.map.find(server.id())).contains(server);
             this.fixture.runOnLoop(server::close);
             assertThat(server.isClosed()).isTrue();
@@ -342,22 +319,18 @@ class DispatcherEventsTest {
     }
 
     private void assertFaultIsContained(Throwable fault) throws Exception {
-        List<RecordingDispatcher> servers = new CopyOnWriteArrayList<>();
-        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map, (channel) -> {
-            RecordingDispatcher server = new RecordingDispatcher(channel, this.fixture.map) {
-                @Override
-                public void handleRead() throws IOException {
-                    super.handleRead();
-                    if (this.received.toString().contains("boom")) {
-                        sneakyThrow(fault);
+        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map,
+                (channel) -> new RecordingDispatcher(channel, this.fixture.map) {
+                    @Override
+                    public void handleRead() throws IOException {
+                        super.handleRead();
+                        if (this.received.toString().contains("boom")) {
+                            sneakyThrow(fault);
+                        }
+                        send(ByteBuffer.wrap(this.received.toString().getBytes()));
+                        this.received.setLength(0);
                     }
-                    send(ByteBuffer.wrap(this.received.toString().getBytes()));
-                    this.received.setLength(0);
-                }
-            };
-            servers.add(server);
-            return server;
-        }));
+                }));
         try (LogCapture log = LogCapture.of(Dispatcher.class);
                 BlockingClient healthy = BlockingClient.connect(listener.address());
                 BlockingClient faulty = BlockingClient.connect(listener.address())) {
@@ -367,7 +340,8 @@ class DispatcherEventsTest {
             assertThat(faulty.read()).as("the faulty channel is closed").isEqualTo(-1);
             healthy.write("two");
             assertThat(healthy.readExactly("two")).isEqualTo("two");
-            RecordingDispatcher closed = servers.stream().filter(Dispatcher::isClosed).findFirst().orElseThrow();
+            RecordingDispatcher closed = (RecordingDispatcher) listener.accepted.stream()
+                .filter(Dispatcher::isClosed).findFirst().orElseThrow();
             assertThat(closed.errors).singleElement().isSameAs(fault);
             assertThat(closed.events).endsWith("error", "close");
             assertThat(log.joined()).contains("uncaught exception in a handler", "TestListener#" + closed.id() + " ");
@@ -393,6 +367,11 @@ class DispatcherEventsTest {
             return dispatcher;
         });
         assertThat(client.getSettings().connectTimeout()).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    private TestListener recordingListener() {
+        return this.fixture.onLoop(() -> new TestListener(this.fixture.map,
+                (channel) -> new RecordingDispatcher(channel, this.fixture.map)));
     }
 
     @SuppressWarnings("unchecked")

@@ -22,13 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /** asyncore's {@code loop()} contract and what a long-lived loop adds: tasks, timers, stalls. */
 class EventLoopTest {
 
-    private final ChannelMap map = new ChannelMap("loop-test");
+    private final LoopFixture fixture = LoopFixture.notStarted("loop-test");
 
-    private final EventLoop loop = this.map.eventLoop();
+    private final ChannelMap map = this.fixture.map;
+
+    private final EventLoop loop = this.fixture.loop;
 
     @AfterEach
     void close() {
-        this.map.close();
+        this.fixture.close();
     }
 
     @Test
@@ -151,34 +153,20 @@ class EventLoopTest {
     @Test
     void aSlowHandlerIsCountedAndLoggedAsAStall() throws Exception {
         this.loop.setStallThreshold(Duration.ofMillis(50));
-        List<RecordingDispatcher> servers = new CopyOnWriteArrayList<>();
         this.loop.start();
-        LoopFixture.ThrowingSupplier<TestListener> create = () -> new TestListener(this.map, (channel) -> {
-            RecordingDispatcher server = new RecordingDispatcher(channel, this.map) {
-                @Override
-                public void handleRead() throws IOException {
-                    super.handleRead();
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(120)); // the blocking handler under test
-                }
-            };
-            servers.add(server);
-            return server;
-        });
-        java.util.concurrent.CompletableFuture<TestListener> created = new java.util.concurrent.CompletableFuture<>();
-        this.loop.execute(() -> {
-            try {
-                created.complete(create.get());
-            }
-            catch (Exception ex) {
-                created.completeExceptionally(ex);
-            }
-        });
-        TestListener listener = created.get(10, TimeUnit.SECONDS);
+        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.map,
+                (channel) -> new RecordingDispatcher(channel, this.map) {
+                    @Override
+                    public void handleRead() throws IOException {
+                        super.handleRead();
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(120)); // the blocking handler under test
+                    }
+                }));
         try (LogCapture log = LogCapture.of(EventLoop.class); BlockingClient client = BlockingClient.connect(listener.address())) {
             client.write("x");
             await().atMost(LoopFixture.WAIT).until(() -> this.loop.snapshot().stalls() >= 1);
             await().atMost(LoopFixture.WAIT).until(() -> log.joined().contains("over the stall threshold of 50 ms"));
-            assertThat(log.joined()).contains("#" + servers.get(0).id());
+            assertThat(log.joined()).contains("#" + listener.awaitAccepted().id());
         }
     }
 
@@ -226,9 +214,7 @@ class EventLoopTest {
     @Test
     void aDispatcherCreatedOnALoopThreadJoinsThatLoopsMap() throws Exception {
         this.loop.start();
-        java.util.concurrent.CompletableFuture<ChannelMap> joined = new java.util.concurrent.CompletableFuture<>();
-        this.loop.execute(() -> joined.complete(new Dispatcher().map()));
-        assertThat(joined.get(10, TimeUnit.SECONDS)).isSameAs(this.map);
+        assertThat(this.fixture.onLoop(() -> new Dispatcher().map())).isSameAs(this.map);
         assertThat(new Dispatcher().map()).as("off any loop: the default map").isSameAs(ChannelMap.defaultMap());
     }
 

@@ -47,7 +47,7 @@ class IdleTimeoutTest {
     void readIdleTimeoutFiresReaderIdleAfterTheTimeoutAndTheDefaultHandlerClosesTheChannel() throws Exception {
         TestListener listener = listen(ChannelSettings.DEFAULTS.withReadIdleTimeout(TIMEOUT));
         BlockingClient client = connect(listener);
-        Connection connection = awaitAccepted(listener);
+        Connection connection = listener.awaitAccepted();
 
         assertThat(client.read()).as("the client sees end-of-stream once the idle channel is closed").isEqualTo(-1);
 
@@ -63,7 +63,7 @@ class IdleTimeoutTest {
     void writeIdleTimeoutFiresWriterIdleWhileThePeerKeepsWritingBecauseReadsDoNotCount() throws Exception {
         TestListener listener = listen(ChannelSettings.DEFAULTS.withWriteIdleTimeout(TIMEOUT));
         BlockingClient client = connect(listener);
-        Connection connection = awaitAccepted(listener);
+        Connection connection = listener.awaitAccepted();
 
         // The client writes a byte about every 50 ms, so the channel is never read-idle, until the
         // write-idle timeout closes it (bounded: 2.3 s of writes at most).
@@ -91,7 +91,7 @@ class IdleTimeoutTest {
     void allIdleTimeoutFiresAllIdleWhenNothingIsReadOrWritten() throws Exception {
         TestListener listener = listen(ChannelSettings.DEFAULTS.withIdleTimeout(TIMEOUT));
         BlockingClient client = connect(listener);
-        Connection connection = awaitAccepted(listener);
+        Connection connection = listener.awaitAccepted();
 
         assertThat(client.read()).isEqualTo(-1);
 
@@ -107,7 +107,7 @@ class IdleTimeoutTest {
         Duration timeout = Duration.ofMillis(400);
         TestListener listener = listen(ChannelSettings.DEFAULTS.withReadIdleTimeout(timeout));
         BlockingClient client = connect(listener);
-        Connection connection = awaitAccepted(listener);
+        Connection connection = listener.awaitAccepted();
 
         // One byte about every 100 ms for about 1 s: each round waits (polling, no sleep) at least 100 ms
         // and until the server has read the byte.
@@ -151,7 +151,7 @@ class IdleTimeoutTest {
     void idleTimeoutFiresAgainEveryPeriodWhileTheHandlerKeepsTheChannelOpen() throws Exception {
         TestListener listener = listen(ChannelSettings.DEFAULTS.withReadIdleTimeout(TIMEOUT), 2);
         BlockingClient client = connect(listener);
-        Connection connection = awaitAccepted(listener);
+        Connection connection = listener.awaitAccepted();
 
         assertThat(client.read()).isEqualTo(-1);
 
@@ -181,7 +181,7 @@ class IdleTimeoutTest {
             listener.setSettings(settings);
         });
         BlockingClient client = connect(listener);
-        Connection connection = awaitAccepted(listener);
+        Connection connection = listener.awaitAccepted();
 
         assertThat(connection.getSettings()).isEqualTo(settings);
         assertThat(connection.getName()).isEqualTo("idle-listener#" + connection.id());
@@ -202,7 +202,7 @@ class IdleTimeoutTest {
     void channelWithoutIdleTimeoutStaysOpenAndArmsNoTimer() throws Exception {
         TestListener listener = listen(ChannelSettings.DEFAULTS);
         BlockingClient client = connect(listener);
-        Connection connection = awaitAccepted(listener);
+        Connection connection = listener.awaitAccepted();
 
         assertThat(connection.getSettings().hasIdleTimeout()).isFalse();
         assertThat(this.fixture.loop.snapshot().scheduledTimers()).as("no idle timer is armed").isZero();
@@ -238,10 +238,6 @@ class IdleTimeoutTest {
         return client;
     }
 
-    private static Connection awaitAccepted(TestListener listener) {
-        await().atMost(LoopFixture.WAIT).until(() -> !listener.accepted.isEmpty());
-        return (Connection) listener.accepted.get(0);
-    }
 
     private static IdleEvent onlyIdleEvent(Connection connection) {
         await().atMost(LoopFixture.WAIT).until(connection::isClosed);

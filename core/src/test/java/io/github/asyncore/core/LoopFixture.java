@@ -30,6 +30,11 @@ final class LoopFixture implements AutoCloseable {
         return fixture;
     }
 
+    /** @return a fixture whose loop no thread runs yet: step it, or start it with {@code loop.start()} */
+    static LoopFixture notStarted(String name) {
+        return new LoopFixture(name);
+    }
+
     static InetSocketAddress loopback() {
         return new InetSocketAddress("127.0.0.1", 0);
     }

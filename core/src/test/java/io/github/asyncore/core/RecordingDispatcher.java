@@ -24,6 +24,9 @@ class RecordingDispatcher extends Dispatcher {
 
     volatile boolean writable = false;
 
+    /** Sent (once) by the next {@link #handleWrite()}, if set. */
+    volatile String sendOnWrite;
+
     RecordingDispatcher(ChannelMap map) {
         super(map);
     }
@@ -58,6 +61,11 @@ class RecordingDispatcher extends Dispatcher {
     public void handleWrite() throws IOException {
         this.events.add("write");
         this.writable = false;
+        String data = this.sendOnWrite;
+        if (data != null) {
+            this.sendOnWrite = null;
+            send(data.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static org.awaitility.Awaitility.await;
+
 /** A listener that hands every accepted connection to a callback on the loop thread. */
 final class TestListener extends Dispatcher {
 
@@ -31,6 +33,18 @@ final class TestListener extends Dispatcher {
 
     InetSocketAddress address() {
         return (InetSocketAddress) getLocalAddress();
+    }
+
+    /** Waits (bounded) until the first connection is adopted, and returns its dispatcher. */
+    <T extends Dispatcher> T awaitAccepted() {
+        return awaitAccepted(1);
+    }
+
+    /** Waits (bounded) until {@code count} connections are adopted, and returns the last one's dispatcher. */
+    @SuppressWarnings("unchecked")
+    <T extends Dispatcher> T awaitAccepted(int count) {
+        await().atMost(LoopFixture.WAIT).until(() -> this.accepted.size() >= count);
+        return (T) this.accepted.get(count - 1);
     }
 
     @Override

@@ -63,7 +63,7 @@ class WaterMarkTest {
         byte[] bulk = pattern(TOTAL);
         TestListener listener = listen((channel) -> new BulkHandler(channel, bulk));
         BlockingClient client = connect(listener);
-        BulkHandler handler = (BulkHandler) awaitAccepted(listener);
+        BulkHandler handler = (BulkHandler) listener.awaitAccepted();
 
         client.write("G"); // the server answers with 8 MiB, which the client does not read yet
         await().atMost(LoopFixture.WAIT).until(() -> snapshot(handler),
@@ -92,7 +92,7 @@ class WaterMarkTest {
         byte[] data = pattern(TOTAL);
         TestListener listener = listen(EchoHandler::new);
         BlockingClient client = connect(listener);
-        EchoHandler handler = (EchoHandler) awaitAccepted(listener);
+        EchoHandler handler = (EchoHandler) listener.awaitAccepted();
 
         // The client writes 8 MiB on another thread and reads nothing until the server has paused.
         Future<?> writing = this.writer.submit(() -> {
@@ -146,10 +146,6 @@ class WaterMarkTest {
         return client;
     }
 
-    private static Dispatcher awaitAccepted(TestListener listener) {
-        await().atMost(LoopFixture.WAIT).until(() -> !listener.accepted.isEmpty());
-        return listener.accepted.get(0);
-    }
 
     private ChannelSnapshot snapshot(Dispatcher dispatcher) {
         return this.fixture.map.snapshot(dispatcher.id())
