@@ -69,6 +69,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     private static final long NOT_BUSY = Long.MIN_VALUE;
 
+    private static final long UNLIMITED = -1;
+
     private final ChannelMap map;
 
     private final LoopStatistics statistics;
@@ -207,7 +209,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * @param timeout the longest single wait in the selector; zero polls without waiting
      */
     public void loop(Duration timeout) {
-        loop(timeout, Integer.MAX_VALUE, false);
+        loop(timeout, UNLIMITED, false);
     }
 
     /**
@@ -230,7 +232,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * @throws IllegalStateException when another thread runs the loop
      */
     public void run() {
-        loop(this.selectTimeout, Integer.MAX_VALUE, true);
+        loop(this.selectTimeout, UNLIMITED, true);
     }
 
     /**
@@ -240,7 +242,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * @throws IllegalStateException when a thread already runs the loop
      */
     public Thread start() {
-        Thread loopThread = new Thread(() -> loop(this.selectTimeout, Integer.MAX_VALUE, true), name());
+        Thread loopThread = new Thread(() -> loop(this.selectTimeout, UNLIMITED, true), name());
         if (!this.thread.compareAndSet(null, loopThread)) {
             throw new IllegalStateException(name() + " is already running on " + threadName());
         }
@@ -330,14 +332,14 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         return (owner != null) ? owner.getName() : "no thread";
     }
 
-    private void loop(Duration timeout, int count, boolean untilStopped) {
+    private void loop(Duration timeout, long count, boolean untilStopped) {
         long timeoutNanos = timeout.toNanos();
         if (timeoutNanos < 0) {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
         }
         enter(untilStopped, true);
         try {
-            for (int i = 0; i < count && !this.stopRequested; i++) {
+            for (long i = 0; (count == UNLIMITED || i < count) && !this.stopRequested; i++) {
                 if (!untilStopped && this.map.isEmpty() && this.tasks.isEmpty()) {
                     break;
                 }
