@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * asyncore's socket map: the live dispatchers that one {@link EventLoop} serves. A dispatcher joins its
@@ -34,6 +35,9 @@ public final class ChannelMap implements AutoCloseable {
     private final LoopStatistics statistics = new LoopStatistics();
 
     private final EventLoop eventLoop;
+
+    /** Where accepted connections go: set by an {@link EventLoopGroup} of several loops. */
+    private volatile Supplier<ChannelMap> connectionMaps;
 
     /** Creates a map, and its loop, named {@code asyncore-N}. */
     public ChannelMap() {
@@ -83,6 +87,21 @@ public final class ChannelMap implements AutoCloseable {
     /** @return whether no channel is live (then {@code loop()} returns) */
     public boolean isEmpty() {
         return this.channels.isEmpty();
+    }
+
+    /**
+     * Counts the live channels of one kind without taking snapshots. Any thread.
+     * @param kind the kind to count
+     * @return how many live channels are of that kind
+     */
+    public int count(ChannelKind kind) {
+        int count = 0;
+        for (Dispatcher dispatcher : this.channels.values()) {
+            if (dispatcher.kind() == kind) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -146,6 +165,21 @@ public final class ChannelMap implements AutoCloseable {
 
     LoopStatistics statistics() {
         return this.statistics;
+    }
+
+    /** @return the loop as dispatchers see it */
+    EventExecutor executor() {
+        return this.eventLoop;
+    }
+
+    /** @return the map the next connection accepted by a listener of this map should join */
+    ChannelMap connectionMap() {
+        Supplier<ChannelMap> maps = this.connectionMaps;
+        return (maps != null) ? maps.get() : this;
+    }
+
+    void setConnectionMaps(Supplier<ChannelMap> maps) {
+        this.connectionMaps = maps;
     }
 
     void add(Dispatcher dispatcher) {

@@ -78,13 +78,17 @@ public class Dispatcher {
     /** The listener whose {@link #handleAccept()} runs on this thread, so that adopters inherit from it. */
     private static final ThreadLocal<Dispatcher> acceptingListener = new ThreadLocal<>();
 
+    /** The connection that listener accepted last on this thread. */
+    private static final ThreadLocal<SocketChannel> acceptedSocket = new ThreadLocal<>();
+
     private final long id = ids.incrementAndGet();
 
-    private final ChannelMap map;
+    /** Given to the constructor, or resolved from {@link ChannelMap#current()} on first use. */
+    private ChannelMap map;
 
-    private final EventExecutor executor;
+    private EventExecutor executor;
 
-    private final LoopStatistics loopStatistics;
+    private LoopStatistics loopStatistics;
 
     private final ChannelStatistics statistics = new ChannelStatistics();
 
@@ -107,8 +111,6 @@ public class Dispatcher {
     private int interestOps = -1;
 
     private boolean connectPending;
-
-    private SocketChannel lastAccepted;
 
     private ScheduledTask connectTimer;
 
@@ -146,9 +148,13 @@ public class Dispatcher {
     /** Set when input must not be read any more (a subclass stopped it for good). */
     private boolean readSuspended;
 
-    /** Creates a dispatcher without a socket for the {@linkplain ChannelMap#current() current} map. */
+    /**
+     * Creates a dispatcher without a socket for the {@linkplain ChannelMap#current() current} map, which
+     * is looked up when the socket is created (or the dispatcher first needs its loop): a dispatcher made
+     * on one thread, such as a Spring bean, joins the loop on whose thread its socket is opened.
+     */
     public Dispatcher() {
-        this(ChannelMap.current());
+        this.name = defaultName(getClass());
     }
 
     /**
@@ -157,10 +163,8 @@ public class Dispatcher {
      * @param map the map to join
      */
     public Dispatcher(ChannelMap map) {
-        this.map = Objects.requireNonNull(map, "map");
-        this.executor = map.eventLoop();
-        this.loopStatistics = map.statistics();
-        this.name = defaultName(getClass());
+        this();
+        useMap(Objects.requireNonNull(map, "map"));
     }
 
     /**
@@ -170,7 +174,8 @@ public class Dispatcher {
      * @throws IOException when the channel cannot be made non-blocking
      */
     public Dispatcher(SelectableChannel channel) throws IOException {
-        this(channel, ChannelMap.current());
+        this();
+        setSocket(channel);
     }
 
     /**
@@ -222,7 +227,7 @@ public class Dispatcher {
         this.family = family;
         this.socketType = type;
         this.socketCreated = true;
-        this.map.add(this);
+        map().add(this);
     }
 
     /**
@@ -271,7 +276,7 @@ public class Dispatcher {
         }
         this.channel = channel;
         this.socketCreated = true;
-        this.map.add(this);
+        map().add(this);
         if (this.connected) {
             armIdleTimer();
         }
@@ -407,7 +412,7 @@ public class Dispatcher {
         }
         Duration timeout = this.settings.connectTimeout();
         if (this.connectPending && !timeout.isZero()) {
-            this.connectTimer = this.executor.schedule(timeout, () -> connectTimedOut(timeout));
+            this.connectTimer = executor().schedule(timeout, () -> connectTimedOut(timeout));
         }
     }
 
@@ -445,7 +450,8 @@ public class Dispatcher {
             closeQuietly(socket);
             throw ex;
         }
-        this.lastAccepted = socket;
+        statistics().connectionAccepted();
+        acceptedSocket.set(socket);
         return socket;
     }
 
@@ -509,6 +515,7 @@ public class Dispatcher {
         int sent = datagramChannel().send(data, target);
         if (sent > 0) {
             this.statistics.written(sent, System.nanoTime());
+            statistics().bytesWritten(sent);
         }
         return sent;
     }
@@ -526,6 +533,7 @@ public class Dispatcher {
         SocketAddress sender = datagramChannel().receive(buffer);
         if (sender != null) {
             this.statistics.read(buffer.position() - before, System.nanoTime());
+            statistics().bytesRead(buffer.position() - before);
         }
         return sender;
     }
@@ -540,9 +548,9 @@ public class Dispatcher {
         if (this.closed) {
             return;
         }
-        if (!this.executor.inEventLoop()) {
+        if (!executor().inEventLoop()) {
             this.closing = true;
-            this.executor.execute(this::close);
+            executor().execute(this::close);
             return;
         }
         this.closed = true;
@@ -550,7 +558,7 @@ public class Dispatcher {
         this.connected = false;
         this.accepting = false;
         this.connecting = false;
-        this.map.remove(this);
+        map().remove(this);
         cancelTimer(this.connectTimer);
         cancelTimer(this.idleTimer);
         if (this.key != null) {
@@ -620,9 +628,12 @@ public class Dispatcher {
 
     /**
      * Called on a listener when a connection is waiting. The default accepts one with {@link #accept()}
-     * and passes it to {@link #handleAccepted}. If {@code handleAccepted} throws, the default closes that
-     * connection, logs the reason and counts a handler error, and the listener goes on accepting: one
-     * connection that cannot be set up does not close the server (asyncore would close the listener).
+     * and passes it to {@link #handleAccepted}. When the map belongs to an {@link EventLoopGroup} of
+     * several loops, the connection goes round-robin to the group's loops and {@code handleAccepted} runs
+     * on the thread of the loop that will serve it, so that the dispatcher it creates joins that loop.
+     * If {@code handleAccepted} throws, the default closes that connection, logs the reason and counts a
+     * rejected connection, and the listener goes on accepting: one connection that cannot be set up does
+     * not close the server (asyncore would close the listener).
      * @throws IOException from {@link #accept()}
      */
     public void handleAccept() throws IOException {
@@ -630,16 +641,12 @@ public class Dispatcher {
         if (socket == null) {
             return;
         }
-        SocketAddress address = null;
-        try {
-            address = socket.getRemoteAddress();
-            handleAccepted(socket, address);
+        ChannelMap target = map().connectionMap();
+        if (target == map()) {
+            acceptConnection(socket, target);
         }
-        catch (Exception ex) {
-            this.loopStatistics.handlerError();
-            logger.warn("{}: setting up the connection from {} failed; closed it: {}", this, format(address),
-                    ex.toString(), ex);
-            closeQuietly(socket);
+        else {
+            target.executor().execute(() -> acceptConnection(socket, target));
         }
     }
 
@@ -723,13 +730,22 @@ public class Dispatcher {
         this.name = Objects.requireNonNull(name, "name");
     }
 
-    /** @return the map this dispatcher joins */
+    /**
+     * @return the map this dispatcher joins; for a dispatcher made without one, the current map when this
+     *         is first asked (see {@link #Dispatcher()})
+     */
     public final ChannelMap map() {
-        return this.map;
+        ChannelMap current = this.map;
+        if (current == null) {
+            current = ChannelMap.current();
+            useMap(current);
+        }
+        return current;
     }
 
     /** @return the loop's executor, to hand work to the loop thread or to set timers */
     public final EventExecutor executor() {
+        map();
         return this.executor;
     }
 
@@ -884,6 +900,7 @@ public class Dispatcher {
         }
         if (read > 0) {
             this.statistics.read(read, System.nanoTime());
+            statistics().bytesRead(read);
         }
         return read;
     }
@@ -903,6 +920,7 @@ public class Dispatcher {
         }
         if (written > 0) {
             this.statistics.written(written, System.nanoTime());
+            statistics().bytesWritten(written);
         }
         return written;
     }
@@ -1004,7 +1022,7 @@ public class Dispatcher {
                 handleClose();
             }
             else {
-                this.loopStatistics.handlerError();
+                statistics().handlerError();
                 handleError(error);
             }
         }
@@ -1022,7 +1040,7 @@ public class Dispatcher {
             handleAccept();
         }
         finally {
-            this.lastAccepted = null;
+            acceptedSocket.remove();
             if (previous != null) {
                 acceptingListener.set(previous);
             }
@@ -1094,7 +1112,7 @@ public class Dispatcher {
         if (this.closed || !this.connectPending) {
             return;
         }
-        this.loopStatistics.connectTimeout();
+        statistics().connectTimeout();
         connectFailed(new SocketTimeoutException(
                 "connect to " + format(this.remoteAddress) + " timed out after " + timeout.toMillis() + " ms"));
     }
@@ -1133,7 +1151,7 @@ public class Dispatcher {
             }
         }
         if (next != Long.MAX_VALUE) {
-            this.idleTimer = this.executor.schedule(Duration.ofNanos(Math.max(0, next)), this::checkIdle);
+            this.idleTimer = executor().schedule(Duration.ofNanos(Math.max(0, next)), this::checkIdle);
         }
     }
 
@@ -1147,7 +1165,7 @@ public class Dispatcher {
             long timeout = idleTimeout(state).toNanos();
             if (timeout > 0 && now - idleBase(state) >= timeout) {
                 this.idleSince[state.ordinal()] = now;
-                this.loopStatistics.idleTimeout();
+                statistics().idleTimeout();
                 invoke(() -> handleIdle(state));
                 if (this.closed) {
                     return;
@@ -1203,9 +1221,9 @@ public class Dispatcher {
     }
 
     final void checkInEventLoop(String operation) {
-        if (!this.executor.inEventLoop()) {
+        if (!executor().inEventLoop()) {
             throw new IllegalStateException(this + ": " + operation + "() must run on the loop thread of "
-                    + this.map.name() + ", not on " + Thread.currentThread().getName()
+                    + map().name() + ", not on " + Thread.currentThread().getName()
                     + "; hand it over with executor().execute(...)");
         }
     }
@@ -1215,7 +1233,7 @@ public class Dispatcher {
                 this.remoteAddress, this.evaluatedReadable, this.evaluatedWritable, this.statistics.bytesRead(),
                 this.statistics.bytesWritten(), this.pendingOutputBytes, this.statistics.createdAt(now, nowNanos),
                 this.statistics.lastReadAt(now, nowNanos), this.statistics.lastWriteAt(now, nowNanos),
-                this.map.name());
+                map().name());
     }
 
     /** An action that may throw an I/O error, run with {@link #invoke(IoAction)}. */
@@ -1230,9 +1248,43 @@ public class Dispatcher {
 
     private void inheritFromListener(SocketChannel socket) {
         Dispatcher listener = acceptingListener.get();
-        if (listener != null && listener.lastAccepted == socket) {
+        if (listener != null && acceptedSocket.get() == socket) {
             this.settings = listener.settings;
             this.name = listener.name + "#" + this.id;
+        }
+    }
+
+    private void useMap(ChannelMap map) {
+        this.executor = map.executor();
+        this.loopStatistics = map.statistics();
+        this.map = map;
+    }
+
+    private LoopStatistics statistics() {
+        map();
+        return this.loopStatistics;
+    }
+
+    /** Runs {@link #handleAccepted} for one connection on the thread of the loop that will serve it. */
+    private void acceptConnection(SocketChannel socket, ChannelMap target) {
+        Dispatcher previousListener = acceptingListener.get();
+        SocketChannel previousSocket = acceptedSocket.get();
+        acceptingListener.set(this);
+        acceptedSocket.set(socket);
+        SocketAddress address = null;
+        try {
+            address = socket.getRemoteAddress();
+            handleAccepted(socket, address);
+        }
+        catch (Exception ex) {
+            target.statistics().connectionRejected();
+            logger.warn("{}: setting up the connection from {} failed; closed it: {}", this, format(address),
+                    ex.toString(), ex);
+            closeQuietly(socket);
+        }
+        finally {
+            acceptingListener.set(previousListener);
+            acceptedSocket.set(previousSocket);
         }
     }
 

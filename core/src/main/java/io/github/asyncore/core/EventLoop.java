@@ -321,10 +321,12 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         Thread owner = this.thread.get();
         long busySince = this.busySinceNanos;
         Duration busyFor = (busySince != NOT_BUSY) ? Duration.ofNanos(System.nanoTime() - busySince) : Duration.ZERO;
+        LoopStatistics counters = this.statistics;
         return new LoopSnapshot(name(), (owner != null) ? owner.getName() : null, owner != null, this.map.size(),
-                this.statistics.iterations, this.tasks.size(), this.timerCount, this.statistics.stalls,
-                this.statistics.handlerErrors, this.statistics.idleTimeouts, this.statistics.connectTimeouts,
-                busyFor, getStallThreshold(), this.failure);
+                counters.iterations, this.tasks.size(), this.timerCount, counters.stalls, counters.handlerErrors,
+                counters.idleTimeouts, counters.connectTimeouts, counters.bytesRead, counters.bytesWritten,
+                counters.connectionsAccepted, counters.connectionsRejected, counters.handlerRuns,
+                Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(), this.failure);
     }
 
     String threadName() {
@@ -460,6 +462,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             dispatcher.dispatch(readyOps);
             long took = System.nanoTime() - start;
             this.busySinceNanos = NOT_BUSY;
+            this.statistics.handlerRan(took);
             checkStall(dispatcher, took);
         }
         selected.clear();

@@ -4,26 +4,35 @@ import java.time.Duration;
 
 /**
  * What one event loop looked like at one moment, for observers on any thread (health checks, metrics).
+ * The counters are cumulative since the loop was created.
  *
  * @param name the loop's name (also its map's name)
  * @param thread the name of the thread running the loop, or {@code null} when none does
  * @param running whether a thread is running the loop now
  * @param channels channels in the loop's map
- * @param iterations select iterations completed since the loop was created
+ * @param iterations select iterations completed
  * @param pendingTasks tasks handed in with {@link EventExecutor#execute(Runnable)} and not yet run
  * @param scheduledTimers timers waiting for their deadline (cancelled ones included until then)
  * @param stalls handler, task or timer runs that took longer than the stall threshold
  * @param handlerErrors exceptions from handlers that reached {@link Dispatcher#handleError(Throwable)}
  * @param idleTimeouts idle timeouts that fired
  * @param connectTimeouts connect timeouts that fired
+ * @param bytesRead bytes read by the loop's channels
+ * @param bytesWritten bytes written by the loop's channels
+ * @param connectionsAccepted connections accepted by the loop's listeners
+ * @param connectionsRejected accepted connections closed because setting them up failed
+ * @param handlerRuns I/O handler calls (one per ready channel per iteration)
+ * @param handlerTime the time those calls took together
  * @param busyFor how long the handler, task or timer running right now has been running;
  *        {@link Duration#ZERO} when the loop is waiting or between callbacks
  * @param stallThreshold the run time above which a callback counts as a stall
- * @param failure the exception that ended the loop thread, or {@code null} if it did not fail
+ * @param failure the error that ended the loop thread, or {@code null} if it did not fail
  */
 public record LoopSnapshot(String name, String thread, boolean running, int channels, long iterations,
         int pendingTasks, int scheduledTimers, long stalls, long handlerErrors, long idleTimeouts,
-        long connectTimeouts, Duration busyFor, Duration stallThreshold, Throwable failure) {
+        long connectTimeouts, long bytesRead, long bytesWritten, long connectionsAccepted,
+        long connectionsRejected, long handlerRuns, Duration handlerTime, Duration busyFor, Duration stallThreshold,
+        Throwable failure) {
 
     /** @return whether the callback running now has run longer than the stall threshold */
     public boolean stalled() {

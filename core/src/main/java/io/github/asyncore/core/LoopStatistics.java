@@ -16,6 +16,18 @@ final class LoopStatistics {
 
     volatile long connectTimeouts;
 
+    volatile long bytesRead;
+
+    volatile long bytesWritten;
+
+    volatile long connectionsAccepted;
+
+    volatile long connectionsRejected;
+
+    volatile long handlerRuns;
+
+    volatile long handlerNanos;
+
     void iterationDone() {
         this.iterations++;
     }
@@ -34,6 +46,27 @@ final class LoopStatistics {
 
     void connectTimeout() {
         this.connectTimeouts++;
+    }
+
+    void bytesRead(long count) {
+        this.bytesRead += count;
+    }
+
+    void bytesWritten(long count) {
+        this.bytesWritten += count;
+    }
+
+    void connectionAccepted() {
+        this.connectionsAccepted++;
+    }
+
+    void connectionRejected() {
+        this.connectionsRejected++;
+    }
+
+    void handlerRan(long nanos) {
+        this.handlerRuns++;
+        this.handlerNanos += nanos;
     }
 
 }

@@ -200,7 +200,8 @@ class DispatcherEventsTest {
             assertThat(served.readExactly("still here")).isEqualTo("still here");
         }
         assertThat(listener.isAccepting()).isTrue();
-        assertThat(this.fixture.loop.snapshot().handlerErrors()).isEqualTo(1);
+        assertThat(this.fixture.loop.snapshot().connectionsRejected()).isEqualTo(1);
+        assertThat(this.fixture.loop.snapshot().connectionsAccepted()).isEqualTo(2);
     }
 
     @Test

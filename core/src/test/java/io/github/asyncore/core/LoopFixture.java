@@ -41,8 +41,13 @@ final class LoopFixture implements AutoCloseable {
 
     /** Runs the action on the loop thread and returns its result, failing after {@link #WAIT}. */
     <T> T onLoop(ThrowingSupplier<T> action) {
+        return onLoop(this.loop, action);
+    }
+
+    /** Runs the action on the thread of the given loop and returns its result, failing after {@link #WAIT}. */
+    static <T> T onLoop(EventLoop loop, ThrowingSupplier<T> action) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        this.loop.execute(() -> {
+        loop.execute(() -> {
             try {
                 result.complete(action.get());
             }
