@@ -787,6 +787,11 @@ public class Dispatcher {
         return this.closing;
     }
 
+    /** @return whether the dispatcher has a socket ({@link #createSocket} or {@link #setSocket}) not yet closed */
+    public final boolean hasSocket() {
+        return this.socketCreated && !this.closed;
+    }
+
     /** @return whether the dispatcher is closed and out of its map */
     public final boolean isClosed() {
         return this.closed;

@@ -1,0 +1,55 @@
+package io.github.asyncore.autoconfigure;
+
+import io.github.asyncore.core.ChannelMap;
+import io.github.asyncore.core.EventLoop;
+import io.github.asyncore.core.EventLoopGroup;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of asyncore's loops: the managed {@link ChannelMap},
+ * its {@link EventLoop}, the {@link EventLoopGroup} of {@code asyncore.loop.threads} loops built around
+ * it, and the {@link AsyncoreLifecycle} that runs them and registers every dispatcher bean. Each bean
+ * backs off when the application defines its own of that type. Switched off by
+ * {@code asyncore.enabled=false}.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "asyncore.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AsyncoreProperties.class)
+public final class AsyncoreAutoConfiguration {
+
+    /** The prefix of the loops' names and threads: {@code asyncore-0}, {@code asyncore-1}, ... */
+    public static final String LOOP_NAME = "asyncore";
+
+    @Bean
+    @ConditionalOnMissingBean
+    ChannelMap asyncoreChannelMap() {
+        return new ChannelMap(LOOP_NAME + "-0");
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EventLoop asyncoreEventLoop(ChannelMap channelMap) {
+        return channelMap.eventLoop();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EventLoopGroup asyncoreEventLoopGroup(EventLoop eventLoop, AsyncoreProperties properties) {
+        return new EventLoopGroup(eventLoop.map(), LOOP_NAME, properties.getLoop().getThreads());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AsyncoreLifecycle asyncoreLifecycle(EventLoopGroup eventLoopGroup, AsyncoreProperties properties,
+            ConfigurableListableBeanFactory beanFactory) {
+        return new AsyncoreLifecycle(eventLoopGroup, new DispatcherRegistrar(beanFactory, properties, eventLoopGroup),
+                properties);
+    }
+
+}

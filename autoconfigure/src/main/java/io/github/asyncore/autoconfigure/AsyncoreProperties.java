@@ -1,0 +1,411 @@
+package io.github.asyncore.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.asyncore.core.ChannelSettings;
+import io.github.asyncore.core.SocketType;
+import io.github.asyncore.core.WriteBufferWaterMark;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Configuration of asyncore's event loops and channels, under {@code asyncore.*}. It validates itself
+ * when bound, so that a bad value fails start-up with a message naming the property.
+ */
+@ConfigurationProperties("asyncore")
+public class AsyncoreProperties implements Validator {
+
+    /**
+     * Whether to run asyncore: the event loops, the registration of Dispatcher beans, and its actuator
+     * endpoint, health indicator and meters.
+     */
+    private boolean enabled = true;
+
+    private final Loop loop = new Loop();
+
+    private final Shutdown shutdown = new Shutdown();
+
+    private final Channel channel = new Channel();
+
+    /**
+     * Settings of single dispatchers, keyed by bean name: where each listens and overrides of the
+     * 'asyncore.channel' defaults. Connections a listener accepts inherit its settings.
+     */
+    private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Loop getLoop() {
+        return this.loop;
+    }
+
+    public Shutdown getShutdown() {
+        return this.shutdown;
+    }
+
+    public Channel getChannel() {
+        return this.channel;
+    }
+
+    public Map<String, Dispatcher> getDispatchers() {
+        return this.dispatchers;
+    }
+
+    /**
+     * The settings a dispatcher bean gets: its own overrides on top of the channel defaults.
+     * @param beanName the dispatcher's bean name
+     * @return the resolved settings
+     */
+    public ChannelSettings settingsFor(String beanName) {
+        ChannelSettings defaults = this.channel.toSettings();
+        Dispatcher overrides = this.dispatchers.get(beanName);
+        return (overrides != null) ? overrides.applyTo(defaults) : defaults;
+    }
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return AsyncoreProperties.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        AsyncoreProperties properties = (AsyncoreProperties) target;
+        if (properties.loop.threads < 1) {
+            errors.rejectValue("loop.threads", "asyncore.threads", "must be at least 1");
+        }
+        positive(errors, "loop.selectTimeout", properties.loop.selectTimeout);
+        positive(errors, "loop.stallThreshold", properties.loop.stallThreshold);
+        notNegative(errors, "shutdown.timeout", properties.shutdown.timeout);
+        properties.channel.validate(errors, "channel.", properties.channel);
+        properties.dispatchers.forEach((name, dispatcher) -> dispatcher.validate(errors, "dispatchers[" + name + "].",
+                properties.channel));
+    }
+
+    private static void positive(Errors errors, String field, @Nullable Duration value) {
+        if (value != null && (value.isNegative() || value.isZero())) {
+            errors.rejectValue(field, "asyncore.positive", "must be positive");
+        }
+    }
+
+    private static void notNegative(Errors errors, String field, @Nullable Duration value) {
+        if (value != null && value.isNegative()) {
+            errors.rejectValue(field, "asyncore.negative", "must not be negative");
+        }
+    }
+
+    private static void atLeastOneByte(Errors errors, String field, @Nullable DataSize value) {
+        if (value != null && value.toBytes() < 1) {
+            errors.rejectValue(field, "asyncore.size", "must be at least 1 byte");
+        }
+    }
+
+    private static void fitsAnInt(Errors errors, String field, @Nullable DataSize value) {
+        if (value != null && value.toBytes() > Integer.MAX_VALUE) {
+            errors.rejectValue(field, "asyncore.size", "must be less than 2 GB");
+        }
+    }
+
+    /** The event loops. */
+    public static class Loop {
+
+        /**
+         * Number of event-loop threads. Listeners accept on the first loop; with more than one, accepted
+         * connections are spread over all of them in turn.
+         */
+        private int threads = 1;
+
+        /**
+         * Longest single wait in the selector (asyncore's loop timeout). A loop wakes earlier for I/O,
+         * tasks and timers, so this only bounds how long an idle loop sleeps.
+         */
+        private Duration selectTimeout = Duration.ofSeconds(30);
+
+        /**
+         * Run time above which a handler, task or timer counts as a stall: it is logged with its channel,
+         * counted, and health reports DOWN while one lasts.
+         */
+        private Duration stallThreshold = Duration.ofMillis(100);
+
+        public int getThreads() {
+            return this.threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
+
+        public Duration getSelectTimeout() {
+            return this.selectTimeout;
+        }
+
+        public void setSelectTimeout(Duration selectTimeout) {
+            this.selectTimeout = selectTimeout;
+        }
+
+        public Duration getStallThreshold() {
+            return this.stallThreshold;
+        }
+
+        public void setStallThreshold(Duration stallThreshold) {
+            this.stallThreshold = stallThreshold;
+        }
+
+    }
+
+    /** Graceful shutdown. */
+    public static class Shutdown {
+
+        /**
+         * How long pending output may drain when the application stops, after the listeners closed and
+         * reading stopped; channels still owing output then are closed. Keep it below
+         * 'spring.lifecycle.timeout-per-shutdown-phase'.
+         */
+        private Duration timeout = Duration.ofSeconds(10);
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+    }
+
+    /** Defaults for every channel; a zero duration switches a timeout off. */
+    public static class Channel {
+
+        /** How long a connect may take before it fails. Zero for no limit. */
+        private Duration connectTimeout = Duration.ofSeconds(30);
+
+        /** How long a channel may go without reading or writing before it is closed. Zero for never. */
+        private Duration idleTimeout = Duration.ZERO;
+
+        /** How long a channel may go without reading before it is closed. Zero for never. */
+        private Duration readIdleTimeout = Duration.ZERO;
+
+        /** How long a channel may go without writing before it is closed. Zero for never. */
+        private Duration writeIdleTimeout = Duration.ZERO;
+
+        /** Most bytes the buffered dispatchers read from a socket in one call. */
+        private DataSize receiveBufferSize = DataSize.ofKilobytes(64);
+
+        /** Longest frame (for example a line) a chat dispatcher collects before it closes the channel. */
+        private DataSize maxFrameSize = DataSize.ofKilobytes(64);
+
+        /** Pending output above which a buffered dispatcher stops reading from its peer. */
+        private DataSize writeBufferHighWaterMark = DataSize.ofKilobytes(64);
+
+        /** Pending output at or below which a paused dispatcher reads again. */
+        private DataSize writeBufferLowWaterMark = DataSize.ofKilobytes(32);
+
+        public Duration getConnectTimeout() {
+            return this.connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public Duration getIdleTimeout() {
+            return this.idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Duration getReadIdleTimeout() {
+            return this.readIdleTimeout;
+        }
+
+        public void setReadIdleTimeout(Duration readIdleTimeout) {
+            this.readIdleTimeout = readIdleTimeout;
+        }
+
+        public Duration getWriteIdleTimeout() {
+            return this.writeIdleTimeout;
+        }
+
+        public void setWriteIdleTimeout(Duration writeIdleTimeout) {
+            this.writeIdleTimeout = writeIdleTimeout;
+        }
+
+        public DataSize getReceiveBufferSize() {
+            return this.receiveBufferSize;
+        }
+
+        public void setReceiveBufferSize(DataSize receiveBufferSize) {
+            this.receiveBufferSize = receiveBufferSize;
+        }
+
+        public DataSize getMaxFrameSize() {
+            return this.maxFrameSize;
+        }
+
+        public void setMaxFrameSize(DataSize maxFrameSize) {
+            this.maxFrameSize = maxFrameSize;
+        }
+
+        public DataSize getWriteBufferHighWaterMark() {
+            return this.writeBufferHighWaterMark;
+        }
+
+        public void setWriteBufferHighWaterMark(DataSize writeBufferHighWaterMark) {
+            this.writeBufferHighWaterMark = writeBufferHighWaterMark;
+        }
+
+        public DataSize getWriteBufferLowWaterMark() {
+            return this.writeBufferLowWaterMark;
+        }
+
+        public void setWriteBufferLowWaterMark(DataSize writeBufferLowWaterMark) {
+            this.writeBufferLowWaterMark = writeBufferLowWaterMark;
+        }
+
+        ChannelSettings toSettings() {
+            return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout,
+                    this.writeIdleTimeout, (int) this.receiveBufferSize.toBytes(), (int) this.maxFrameSize.toBytes(),
+                    new WriteBufferWaterMark((int) this.writeBufferLowWaterMark.toBytes(),
+                            (int) this.writeBufferHighWaterMark.toBytes()));
+        }
+
+        void validate(Errors errors, String prefix, Channel defaults) {
+            notNegative(errors, prefix + "connectTimeout", this.connectTimeout);
+            notNegative(errors, prefix + "idleTimeout", this.idleTimeout);
+            notNegative(errors, prefix + "readIdleTimeout", this.readIdleTimeout);
+            notNegative(errors, prefix + "writeIdleTimeout", this.writeIdleTimeout);
+            atLeastOneByte(errors, prefix + "receiveBufferSize", this.receiveBufferSize);
+            atLeastOneByte(errors, prefix + "maxFrameSize", this.maxFrameSize);
+            fitsAnInt(errors, prefix + "receiveBufferSize", this.receiveBufferSize);
+            fitsAnInt(errors, prefix + "maxFrameSize", this.maxFrameSize);
+            fitsAnInt(errors, prefix + "writeBufferHighWaterMark", this.writeBufferHighWaterMark);
+            DataSize low = this.writeBufferLowWaterMark;
+            DataSize high = this.writeBufferHighWaterMark;
+            if (low != null && low.isNegative()) {
+                errors.rejectValue(prefix + "writeBufferLowWaterMark", "asyncore.size", "must not be negative");
+            }
+            else if (low != null && high != null && low.compareTo(high) > 0) {
+                errors.rejectValue(prefix + "writeBufferLowWaterMark", "asyncore.marks",
+                        "must not be above the write buffer high water mark (" + high.toBytes() + " bytes)");
+            }
+        }
+
+    }
+
+    /**
+     * One dispatcher bean: where it listens, and overrides of the channel defaults. An override left
+     * unset is {@code null} here and inherits the 'asyncore.channel' value.
+     */
+    public static class Dispatcher extends Channel {
+
+        /**
+         * Address the dispatcher listens on (stream) or binds to (datagram): 'port' for every interface,
+         * 'host:port', '[ipv6]:port', or 'unix:/path/to.sock'. Unset when the dispatcher opens a socket of
+         * its own or needs none.
+         */
+        private @Nullable String address;
+
+        /** Kind of socket opened at the address. */
+        private SocketType type = SocketType.STREAM;
+
+        /** Length of the queue of connections not yet accepted. */
+        private int backlog = 128;
+
+        /** Creates overrides that inherit every channel default until set. */
+        public Dispatcher() {
+            setConnectTimeout(null);
+            setIdleTimeout(null);
+            setReadIdleTimeout(null);
+            setWriteIdleTimeout(null);
+            setReceiveBufferSize(null);
+            setMaxFrameSize(null);
+            setWriteBufferHighWaterMark(null);
+            setWriteBufferLowWaterMark(null);
+        }
+
+        public @Nullable String getAddress() {
+            return this.address;
+        }
+
+        public void setAddress(@Nullable String address) {
+            this.address = address;
+        }
+
+        public SocketType getType() {
+            return this.type;
+        }
+
+        public void setType(SocketType type) {
+            this.type = type;
+        }
+
+        public int getBacklog() {
+            return this.backlog;
+        }
+
+        public void setBacklog(int backlog) {
+            this.backlog = backlog;
+        }
+
+        ChannelSettings applyTo(ChannelSettings defaults) {
+            WriteBufferWaterMark marks = defaults.writeBufferWaterMark();
+            return new ChannelSettings(or(getConnectTimeout(), defaults.connectTimeout()),
+                    or(getIdleTimeout(), defaults.idleTimeout()), or(getReadIdleTimeout(), defaults.readIdleTimeout()),
+                    or(getWriteIdleTimeout(), defaults.writeIdleTimeout()),
+                    bytes(getReceiveBufferSize(), defaults.receiveBufferSize()),
+                    bytes(getMaxFrameSize(), defaults.maxFrameSize()),
+                    new WriteBufferWaterMark(bytes(getWriteBufferLowWaterMark(), marks.low()),
+                            bytes(getWriteBufferHighWaterMark(), marks.high())));
+        }
+
+        @Override
+        void validate(Errors errors, String prefix, Channel defaults) {
+            if (this.backlog < 1) {
+                errors.rejectValue(prefix + "backlog", "asyncore.backlog", "must be at least 1");
+            }
+            if (this.address != null) {
+                try {
+                    SocketAddresses.parse(this.address, this.type);
+                }
+                catch (IllegalArgumentException ex) {
+                    errors.rejectValue(prefix + "address", "asyncore.address", ex.getMessage());
+                }
+            }
+            super.validate(errors, prefix, defaults);
+            DataSize low = getWriteBufferLowWaterMark();
+            DataSize high = getWriteBufferHighWaterMark();
+            if ((low == null) != (high == null)) { // one mark set here, the other inherited
+                DataSize effectiveLow = (low != null) ? low : defaults.getWriteBufferLowWaterMark();
+                DataSize effectiveHigh = (high != null) ? high : defaults.getWriteBufferHighWaterMark();
+                if (effectiveLow.compareTo(effectiveHigh) > 0) {
+                    errors.rejectValue(prefix + ((low != null) ? "writeBufferLowWaterMark" : "writeBufferHighWaterMark"),
+                            "asyncore.marks", "leaves the write buffer low water mark (" + effectiveLow.toBytes()
+                                    + " bytes) above the high water mark (" + effectiveHigh.toBytes() + " bytes)");
+                }
+            }
+        }
+
+        private static Duration or(@Nullable Duration value, Duration fallback) {
+            return (value != null) ? value : fallback;
+        }
+
+        private static int bytes(@Nullable DataSize value, int fallback) {
+            return (value != null) ? (int) value.toBytes() : fallback;
+        }
+
+    }
+
+}

@@ -1,0 +1,154 @@
+package io.github.asyncore.autoconfigure;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.github.asyncore.core.Dispatcher;
+import io.github.asyncore.core.EventLoopGroup;
+import io.github.asyncore.core.SocketType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+
+/**
+ * Puts every {@link Dispatcher} bean to work on start-up. In order ({@code @Order} or {@code Ordered}
+ * first, then bean definition order), on the acceptor loop's thread, each bean is named after itself,
+ * gets its settings from {@link AsyncoreProperties#settingsFor(String)} and, when
+ * {@code asyncore.dispatchers.<bean-name>.address} is set, opens its socket there: a stream socket
+ * listens, a datagram socket binds. A bean made without a map therefore joins the acceptor loop's map.
+ */
+class DispatcherRegistrar {
+
+    private static final Log logger = LogFactory.getLog(DispatcherRegistrar.class);
+
+    private static final long START_TIMEOUT_SECONDS = 30;
+
+    private final ConfigurableListableBeanFactory beanFactory;
+
+    private final AsyncoreProperties properties;
+
+    private final EventLoopGroup group;
+
+    DispatcherRegistrar(ConfigurableListableBeanFactory beanFactory, AsyncoreProperties properties,
+            EventLoopGroup group) {
+        this.beanFactory = beanFactory;
+        this.properties = properties;
+        this.group = group;
+    }
+
+    /**
+     * Registers every dispatcher bean; the loops must be running.
+     * @throws DispatcherStartException naming the first bean that could not start
+     */
+    void registerAll() {
+        List<NamedDispatcher> dispatchers = dispatcherBeans();
+        for (NamedDispatcher dispatcher : dispatchers) {
+            register(dispatcher.name(), dispatcher.dispatcher());
+        }
+        for (String configured : this.properties.getDispatchers().keySet()) {
+            if (dispatchers.stream().noneMatch((dispatcher) -> dispatcher.name().equals(configured))) {
+                logger.warn("asyncore.dispatchers." + configured + " names no Dispatcher bean; its settings are unused");
+            }
+        }
+    }
+
+    private List<NamedDispatcher> dispatcherBeans() {
+        List<NamedDispatcher> dispatchers = new ArrayList<>();
+        for (String name : this.beanFactory.getBeanNamesForType(Dispatcher.class, true, false)) {
+            if (!this.beanFactory.containsBeanDefinition(name) || createdAtStartUp(this.beanFactory.getBeanDefinition(name))) {
+                dispatchers.add(new NamedDispatcher(name, this.beanFactory.getBean(name, Dispatcher.class)));
+            }
+        }
+        dispatchers.sort(Comparator.comparing(NamedDispatcher::dispatcher, AnnotationAwareOrderComparator.INSTANCE));
+        return dispatchers;
+    }
+
+    private static boolean createdAtStartUp(BeanDefinition definition) {
+        return definition.isSingleton() || definition.isPrototype();
+    }
+
+    private void register(String name, Dispatcher dispatcher) {
+        AsyncoreProperties.Dispatcher overrides = this.properties.getDispatchers().get(name);
+        String address = (overrides != null) ? overrides.getAddress() : null;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        this.group.acceptor().eventLoop().execute(() -> {
+            try {
+                open(name, dispatcher, overrides, address);
+                done.complete(null);
+            }
+            catch (Throwable ex) {
+                done.completeExceptionally(ex);
+            }
+        });
+        try {
+            done.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        catch (ExecutionException ex) {
+            throw new DispatcherStartException(name, address, ex.getCause());
+        }
+        catch (TimeoutException ex) {
+            throw new DispatcherStartException(name, address, new IOException(
+                    "the event loop did not start the dispatcher within " + START_TIMEOUT_SECONDS + " s"));
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new DispatcherStartException(name, address, ex);
+        }
+    }
+
+    /** Runs on the acceptor loop's thread. */
+    private void open(String name, Dispatcher dispatcher, AsyncoreProperties.@Nullable Dispatcher overrides,
+            @Nullable String address) throws IOException {
+        dispatcher.setName(name);
+        dispatcher.setSettings(this.properties.settingsFor(name));
+        if (!this.group.maps().contains(dispatcher.map())) {
+            logger.warn("Dispatcher bean '" + name + "' joined " + dispatcher.map()
+                    + ", which asyncore's loops do not serve: create it without a map, or with the ChannelMap bean");
+        }
+        if (address == null || overrides == null) {
+            if (!dispatcher.hasSocket()) {
+                logger.warn("Dispatcher bean '" + name + "' has no socket and no asyncore.dispatchers." + name
+                        + ".address: it serves nothing until it opens a socket itself");
+            }
+            return;
+        }
+        if (dispatcher.hasSocket()) {
+            throw new IllegalStateException("the bean opened a socket of its own (" + dispatcher
+                    + ") and asyncore.dispatchers." + name + ".address asks for another one");
+        }
+        SocketType type = overrides.getType();
+        SocketAddress socketAddress = SocketAddresses.parse(address, type);
+        dispatcher.createSocket(SocketAddresses.family(socketAddress), type);
+        try {
+            if (type == SocketType.STREAM) {
+                dispatcher.setReuseAddr();
+                dispatcher.bind(socketAddress);
+                dispatcher.listen(overrides.getBacklog());
+            }
+            else {
+                dispatcher.bind(socketAddress);
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            dispatcher.close();
+            throw ex;
+        }
+        logger.info("Dispatcher bean '" + name + "' " + ((type == SocketType.STREAM) ? "listening on " : "bound to ")
+                + Dispatcher.format(dispatcher.getLocalAddress()) + " (" + dispatcher.map().name() + ")");
+    }
+
+    private record NamedDispatcher(String name, Dispatcher dispatcher) {
+    }
+
+}

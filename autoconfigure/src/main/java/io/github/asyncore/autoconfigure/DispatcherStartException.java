@@ -1,0 +1,38 @@
+package io.github.asyncore.autoconfigure;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A dispatcher bean could not be started: its socket could not be opened at its address (in use, not
+ * available, unknown host) or setting it up failed. Fails application start-up;
+ * {@link DispatcherStartFailureAnalyzer} explains it.
+ */
+public class DispatcherStartException extends RuntimeException {
+
+    private final String beanName;
+
+    private final @Nullable String address;
+
+    /**
+     * @param beanName the dispatcher's bean name
+     * @param address the configured address, or {@code null} when none was configured
+     * @param cause what went wrong
+     */
+    public DispatcherStartException(String beanName, @Nullable String address, Throwable cause) {
+        super("Dispatcher bean '" + beanName + "' could not start"
+                + ((address != null) ? " at " + address : "") + ": " + cause.getMessage(), cause);
+        this.beanName = beanName;
+        this.address = address;
+    }
+
+    /** @return the dispatcher's bean name */
+    public String getBeanName() {
+        return this.beanName;
+    }
+
+    /** @return the configured address, or {@code null} when none was configured */
+    public @Nullable String getAddress() {
+        return this.address;
+    }
+
+}

@@ -1,0 +1,35 @@
+package io.github.asyncore.autoconfigure;
+
+import java.net.BindException;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Explains a {@link DispatcherStartException} at start-up: which bean, which address, and what to do,
+ * instead of a stack trace.
+ */
+class DispatcherStartFailureAnalyzer extends AbstractFailureAnalyzer<DispatcherStartException> {
+
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, DispatcherStartException cause) {
+        String bean = cause.getBeanName();
+        String address = cause.getAddress();
+        String property = "asyncore.dispatchers." + bean + ".address";
+        Throwable reason = cause.getCause();
+        String where = (address != null) ? address : "(no address configured)";
+        String description = "Dispatcher bean '" + bean + "' could not open its socket at " + where + ": "
+                + reason.getMessage();
+        if (reason instanceof BindException) {
+            return new FailureAnalysis(description,
+                    "Stop the process that already uses " + where + ", or configure another address with '"
+                            + property + "' (a port of 0 picks a free one).",
+                    cause);
+        }
+        return new FailureAnalysis(description,
+                "Check '" + property + "': it must be 'port', 'host:port', '[ipv6]:port' or 'unix:/path' on this"
+                        + " machine, and the dispatcher's own set-up code must not fail.",
+                cause);
+    }
+
+}
