@@ -85,11 +85,11 @@ public class AsyncoreProperties implements Validator {
         if (properties.loop.threads < 1) {
             errors.rejectValue("loop.threads", "asyncore.threads", "must be at least 1");
         }
-        positive(errors, "loop.selectTimeout", properties.loop.selectTimeout);
-        positive(errors, "loop.stallThreshold", properties.loop.stallThreshold);
+        positive(errors, "loop.select-timeout", properties.loop.selectTimeout);
+        positive(errors, "loop.stall-threshold", properties.loop.stallThreshold);
         notNegative(errors, "shutdown.timeout", properties.shutdown.timeout);
         properties.channel.validate(errors, "channel.", properties.channel);
-        properties.dispatchers.forEach((name, dispatcher) -> dispatcher.validate(errors, "dispatchers[" + name + "].",
+        properties.dispatchers.forEach((name, dispatcher) -> dispatcher.validate(errors, "dispatchers." + name + ".",
                 properties.channel));
     }
 
@@ -283,22 +283,22 @@ public class AsyncoreProperties implements Validator {
         }
 
         void validate(Errors errors, String prefix, Channel defaults) {
-            notNegative(errors, prefix + "connectTimeout", this.connectTimeout);
-            notNegative(errors, prefix + "idleTimeout", this.idleTimeout);
-            notNegative(errors, prefix + "readIdleTimeout", this.readIdleTimeout);
-            notNegative(errors, prefix + "writeIdleTimeout", this.writeIdleTimeout);
-            atLeastOneByte(errors, prefix + "receiveBufferSize", this.receiveBufferSize);
-            atLeastOneByte(errors, prefix + "maxFrameSize", this.maxFrameSize);
-            fitsAnInt(errors, prefix + "receiveBufferSize", this.receiveBufferSize);
-            fitsAnInt(errors, prefix + "maxFrameSize", this.maxFrameSize);
-            fitsAnInt(errors, prefix + "writeBufferHighWaterMark", this.writeBufferHighWaterMark);
+            notNegative(errors, prefix + "connect-timeout", this.connectTimeout);
+            notNegative(errors, prefix + "idle-timeout", this.idleTimeout);
+            notNegative(errors, prefix + "read-idle-timeout", this.readIdleTimeout);
+            notNegative(errors, prefix + "write-idle-timeout", this.writeIdleTimeout);
+            atLeastOneByte(errors, prefix + "receive-buffer-size", this.receiveBufferSize);
+            atLeastOneByte(errors, prefix + "max-frame-size", this.maxFrameSize);
+            fitsAnInt(errors, prefix + "receive-buffer-size", this.receiveBufferSize);
+            fitsAnInt(errors, prefix + "max-frame-size", this.maxFrameSize);
+            fitsAnInt(errors, prefix + "write-buffer-high-water-mark", this.writeBufferHighWaterMark);
             DataSize low = this.writeBufferLowWaterMark;
             DataSize high = this.writeBufferHighWaterMark;
             if (low != null && low.isNegative()) {
-                errors.rejectValue(prefix + "writeBufferLowWaterMark", "asyncore.size", "must not be negative");
+                errors.rejectValue(prefix + "write-buffer-low-water-mark", "asyncore.size", "must not be negative");
             }
             else if (low != null && high != null && low.compareTo(high) > 0) {
-                errors.rejectValue(prefix + "writeBufferLowWaterMark", "asyncore.marks",
+                errors.rejectValue(prefix + "write-buffer-low-water-mark", "asyncore.marks",
                         "must not be above the write buffer high water mark (" + high.toBytes() + " bytes)");
             }
         }
@@ -391,7 +391,7 @@ public class AsyncoreProperties implements Validator {
                 DataSize effectiveLow = (low != null) ? low : defaults.getWriteBufferLowWaterMark();
                 DataSize effectiveHigh = (high != null) ? high : defaults.getWriteBufferHighWaterMark();
                 if (effectiveLow.compareTo(effectiveHigh) > 0) {
-                    errors.rejectValue(prefix + ((low != null) ? "writeBufferLowWaterMark" : "writeBufferHighWaterMark"),
+                    errors.rejectValue(prefix + ((low != null) ? "write-buffer-low-water-mark" : "write-buffer-high-water-mark"),
                             "asyncore.marks", "leaves the write buffer low water mark (" + effectiveLow.toBytes()
                                     + " bytes) above the high water mark (" + effectiveHigh.toBytes() + " bytes)");
                 }

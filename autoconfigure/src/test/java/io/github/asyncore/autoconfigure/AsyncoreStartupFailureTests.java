@@ -1,0 +1,59 @@
+package io.github.asyncore.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/** What a user sees when asyncore cannot start: a failure analysis, not a stack trace to decode. */
+@ExtendWith(OutputCaptureExtension.class)
+class AsyncoreStartupFailureTests {
+
+    @Test
+    void aListenerOnAPortInUseFailsWithAnAnalysisNamingTheBeanAndTheAddress(CapturedOutput output) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"))) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            assertThatException().isThrownBy(() -> run("--asyncore.dispatchers.echoServer.address=" + address));
+            assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("Dispatcher bean 'echoServer' could not open its socket at " + address)
+                .contains("Address already in use")
+                .contains("Stop the process that already uses " + address)
+                .contains("'asyncore.dispatchers.echoServer.address'");
+        }
+    }
+
+    @Test
+    void anUnknownHostFailsWithAnAnalysisNamingTheProperty(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> run("--asyncore.dispatchers.echoServer.address=no-such-host.invalid:7007"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Property: asyncore.dispatchers.echoServer.address")
+            .contains("unknown host 'no-such-host.invalid'");
+    }
+
+    @Test
+    void invalidValuesAreListedWithTheirPropertyNames(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> run("--asyncore.loop.threads=0",
+                "--asyncore.channel.write-buffer-low-water-mark=128KB", "--asyncore.dispatchers.echoServer.backlog=0"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Property: asyncore.loop.threads")
+            .contains("Property: asyncore.channel.write-buffer-low-water-mark")
+            .contains("must not be above the write buffer high water mark (65536 bytes)")
+            .contains("Property: asyncore.dispatchers.echoServer.backlog");
+    }
+
+    private static void run(String... args) {
+        SpringApplication application = new SpringApplication(EchoApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.run(args).close();
+    }
+
+}
