@@ -1,0 +1,90 @@
+package io.github.asyncore.autoconfigure.readme;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the README's "Use it in your service" true: its Java is the code compiled here, and its YAML
+ * configures a running application that echoes.
+ */
+class ReadmeExampleTests {
+
+    private static final Path README = Path.of("..", "README.md");
+
+    private static final Path SOURCES = Path.of("src", "test", "java", "io", "github", "asyncore", "autoconfigure",
+            "readme");
+
+    @Test
+    void theReadmeShowsTheCompiledExampleCode() throws IOException {
+        List<String> java = blocks("java");
+        assertThat(java).hasSize(2);
+        assertThat(java.get(0)).isEqualTo(classBody(SOURCES.resolve("EchoServer.java")));
+        assertThat(java.get(1)).isEqualTo(classBody(SOURCES.resolve("EchoHandler.java")));
+    }
+
+    @Test
+    void theReadmesYamlConfiguresAnEchoServiceFromTheExampleCode() throws Exception {
+        List<String> yaml = blocks("yaml");
+        assertThat(yaml).hasSize(1);
+        List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("README.md",
+                new ByteArrayResource(yaml.get(0).getBytes(StandardCharsets.UTF_8)));
+        SpringApplication application = new SpringApplication(ReadmeApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.addInitializers((context) -> sources.forEach(context.getEnvironment().getPropertySources()::addLast));
+        // the README's port is the demo's; a test listens on a free one
+        try (ConfigurableApplicationContext context = application.run("--asyncore.dispatchers.echoServer.address=127.0.0.1:0")) {
+            EchoServer server = context.getBean(EchoServer.class);
+            assertThat(server.getSettings().idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+            try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.getLocalAddress()).getPort())) {
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
+                assertThat(new String(client.getInputStream().readNBytes(5), StandardCharsets.UTF_8)).isEqualTo("hello");
+            }
+        }
+    }
+
+    /** @return the fenced blocks of one language in the README's "Use it in your service" section */
+    private static List<String> blocks(String language) throws IOException {
+        String readme = Files.readString(README);
+        int start = readme.indexOf("## Use it in your service");
+        int end = readme.indexOf("\n## ", start + 1);
+        String section = readme.substring(start, (end > 0) ? end : readme.length());
+        Matcher block = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(section);
+        List<String> blocks = new ArrayList<>();
+        while (block.find()) {
+            blocks.add(block.group(1).strip());
+        }
+        return blocks;
+    }
+
+    /** @return the source from the class's first annotation or declaration on, without package and imports */
+    private static String classBody(Path source) throws IOException {
+        List<String> lines = Files.readAllLines(source);
+        int first = 0;
+        while (!lines.get(first).startsWith("@") && !lines.get(first).startsWith("public class")) {
+            first++;
+        }
+        return String.join("\n", lines.subList(first, lines.size())).strip();
+    }
+
+}
