@@ -1,0 +1,46 @@
+package io.github.asyncore.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.io.ClassPathResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The metadata IDEs read: every asyncore key documented, with its default where it has one. */
+class ConfigurationMetadataTests {
+
+    private static final List<String> KEYS_WITH_DEFAULTS = List.of("asyncore.enabled", "asyncore.loop.threads",
+            "asyncore.loop.select-timeout", "asyncore.loop.stall-threshold", "asyncore.shutdown.timeout",
+            "asyncore.channel.connect-timeout", "asyncore.channel.idle-timeout", "asyncore.channel.read-idle-timeout",
+            "asyncore.channel.write-idle-timeout", "asyncore.channel.receive-buffer-size",
+            "asyncore.channel.max-frame-size", "asyncore.channel.write-buffer-high-water-mark",
+            "asyncore.channel.write-buffer-low-water-mark");
+
+    @Test
+    void everyPropertyHasADescriptionAndItsDefault() throws IOException {
+        List<Map<String, Object>> properties = properties();
+        assertThat(properties).extracting((property) -> property.get("name"))
+            .containsAll(KEYS_WITH_DEFAULTS)
+            .contains("asyncore.dispatchers");
+        assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
+            .as("description of %s", property.get("name")).isNotBlank().endsWith("."));
+        assertThat(properties).filteredOn((property) -> KEYS_WITH_DEFAULTS.contains(property.get("name")))
+            .allSatisfy((property) -> assertThat(property.get("defaultValue")).as("default of %s", property.get("name"))
+                .isNotNull());
+        assertThat(properties).filteredOn((property) -> "asyncore.loop.stall-threshold".equals(property.get("name")))
+            .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo("100ms");
+    }
+
+    private static List<Map<String, Object>> properties() throws IOException {
+        try (InputStream metadata = new ClassPathResource("META-INF/spring-configuration-metadata.json").getInputStream()) {
+            return JsonPath.read(metadata, "$.properties[?(@.name =~ /asyncore\\..*/)]");
+        }
+    }
+
+}
