@@ -1,0 +1,217 @@
+package io.github.asyncore.autoconfigure.endpoint;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import io.github.asyncore.core.ChannelKind;
+import io.github.asyncore.core.ChannelSnapshot;
+import io.github.asyncore.core.ChannelState;
+import io.github.asyncore.core.Dispatcher;
+import io.github.asyncore.core.EventLoopGroup;
+import io.github.asyncore.core.LoopSnapshot;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * {@link Endpoint @Endpoint} {@code channels}: every live channel of an {@link EventLoopGroup} with a
+ * summary of each of its loops, one channel by id, and a delete operation that closes one channel from
+ * the operator's side. Its default access is read-only, so closing needs
+ * {@code management.endpoint.channels.access=unrestricted}.
+ * <p>
+ * Threads: every operation may run on any thread (an HTTP or JMX request thread). Reads only take
+ * snapshots, which never touch loop-owned state; {@link #closeChannel(long)} calls
+ * {@link Dispatcher#close()}, which hands the close to the channel's loop.
+ */
+@Endpoint(id = "channels", defaultAccess = Access.READ_ONLY)
+public class ChannelsEndpoint {
+
+    private final EventLoopGroup group;
+
+    /**
+     * @param group the loops whose channels the endpoint shows
+     */
+    public ChannelsEndpoint(EventLoopGroup group) {
+        this.group = group;
+    }
+
+    /**
+     * Every loop, and every live channel ordered by id, optionally filtered.
+     * @param kind only channels of this kind ({@link ChannelKind}, any case), or {@code null} (or blank)
+     *        for all
+     * @param state only channels in this state ({@link ChannelState}, any case), or {@code null} (or
+     *        blank) for all
+     * @return the loops and the channels
+     * @throws InvalidEndpointRequestException when {@code kind} or {@code state} names no constant (a 400
+     *         over HTTP)
+     */
+    @ReadOperation
+    public ChannelsDescriptor channels(@Nullable String kind, @Nullable String state) {
+        Predicate<ChannelSnapshot> filter = matching("kind", ChannelKind.class, kind, ChannelSnapshot::kind)
+            .and(matching("state", ChannelState.class, state, ChannelSnapshot::state));
+        List<LoopDescriptor> loops = this.group.loopSnapshots().stream().map(LoopDescriptor::of).toList();
+        List<ChannelDescriptor> channels = this.group.snapshot()
+            .stream()
+            .filter(filter)
+            .map(ChannelDescriptor::of)
+            .toList();
+        return new ChannelsDescriptor(loops, channels);
+    }
+
+    /**
+     * One live channel.
+     * @param id the channel's id
+     * @return the channel, or {@code null} when no live channel has that id (a 404 over HTTP)
+     */
+    @ReadOperation
+    public @Nullable ChannelDescriptor channel(@Selector long id) {
+        return this.group.snapshot(id).map(ChannelDescriptor::of).orElse(null);
+    }
+
+    /**
+     * Closes one channel from this side, as {@link Dispatcher#close()} does: the peer of a connection sees
+     * end-of-stream. The close is handed to the channel's loop, so the channel may still be listed, as
+     * {@code CLOSING}, for a moment after this returns.
+     * @param id the channel's id
+     * @return the channel as it was just before it was closed, or {@code null} when no live channel has
+     *         that id (over HTTP, {@link ChannelsEndpointWebExtension} turns that into a 404)
+     */
+    @DeleteOperation
+    public @Nullable ChannelDescriptor closeChannel(@Selector long id) {
+        Optional<ChannelSnapshot> snapshot = this.group.snapshot(id);
+        if (snapshot.isEmpty()) {
+            return null;
+        }
+        this.group.find(id).ifPresent(Dispatcher::close);
+        return ChannelDescriptor.of(snapshot.get());
+    }
+
+    private static <E extends Enum<E>> Predicate<ChannelSnapshot> matching(String parameter, Class<E> type,
+            @Nullable String value, Function<ChannelSnapshot, E> property) {
+        if (value == null || value.isBlank()) {
+            return (snapshot) -> true;
+        }
+        E wanted = parse(parameter, type, value);
+        return (snapshot) -> property.apply(snapshot) == wanted;
+    }
+
+    private static <E extends Enum<E>> E parse(String parameter, Class<E> type, String value) {
+        try {
+            return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
+        }
+        catch (IllegalArgumentException ex) {
+            String expected = Arrays.stream(type.getEnumConstants())
+                .map((constant) -> constant.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+            String reason = "Unknown " + parameter + " '" + value + "', expected one of " + expected;
+            throw new InvalidEndpointRequestException(reason, reason, ex);
+        }
+    }
+
+    private static @Nullable String format(@Nullable SocketAddress address) {
+        return (address != null) ? Dispatcher.format(address) : null;
+    }
+
+    /**
+     * The answer of {@link #channels(String, String)}: the loops and the channels. Immutable; any thread.
+     *
+     * @param loops a summary of every loop, the acceptor first
+     * @param channels the live channels that matched, ordered by id
+     */
+    public record ChannelsDescriptor(List<LoopDescriptor> loops, List<ChannelDescriptor> channels)
+            implements OperationResponseBody {
+    }
+
+    /**
+     * A summary of one event loop, from its {@link LoopSnapshot}: the counters are cumulative since the
+     * loop was created; a {@code null} value is left out of the JSON. Immutable; any thread.
+     *
+     * @param name the loop's (and its map's) name
+     * @param thread the name of the thread running the loop, or {@code null} when none does
+     * @param running whether a thread runs the loop now
+     * @param channels live channels in the loop's map
+     * @param iterations select iterations completed
+     * @param pendingTasks tasks handed to the loop and not yet run
+     * @param scheduledTimers timers waiting for their deadline
+     * @param stalls handler, task or timer runs that took longer than the stall threshold
+     * @param stalled whether the callback running now has run longer than the stall threshold
+     * @param busyFor how long the callback running now has been running ({@code PT0S} when none runs)
+     * @param stallThreshold the run time above which a callback counts as a stall
+     * @param handlerErrors exceptions from handlers that reached {@code handleError}
+     * @param connectionsAccepted connections accepted by the loop's listeners
+     * @param connectionsRejected accepted connections closed because setting them up failed
+     * @param idleTimeouts idle timeouts that fired
+     * @param connectTimeouts connect timeouts that fired
+     * @param bytesRead bytes read by the loop's channels
+     * @param bytesWritten bytes written by the loop's channels
+     * @param failure the error that ended the loop thread, or {@code null} if it did not fail
+     */
+    public record LoopDescriptor(String name, @Nullable String thread, boolean running, int channels,
+            long iterations, int pendingTasks, int scheduledTimers, long stalls, boolean stalled, Duration busyFor,
+            Duration stallThreshold, long handlerErrors, long connectionsAccepted, long connectionsRejected,
+            long idleTimeouts, long connectTimeouts, long bytesRead, long bytesWritten, @Nullable String failure) {
+
+        static LoopDescriptor of(LoopSnapshot loop) {
+            Throwable failure = loop.failure();
+            return new LoopDescriptor(loop.name(), loop.thread(), loop.running(), loop.channels(), loop.iterations(),
+                    loop.pendingTasks(), loop.scheduledTimers(), loop.stalls(), loop.stalled(), loop.busyFor(),
+                    loop.stallThreshold(), loop.handlerErrors(), loop.connectionsAccepted(),
+                    loop.connectionsRejected(), loop.idleTimeouts(), loop.connectTimeouts(), loop.bytesRead(),
+                    loop.bytesWritten(), (failure != null) ? failure.toString() : null);
+        }
+
+    }
+
+    /**
+     * One channel, from its {@link ChannelSnapshot}. Immutable; any thread. As in all of Spring Boot's
+     * endpoints, a {@code null} value is left out of the JSON rather than written as {@code null}.
+     *
+     * @param id unique for the life of the process, never reused
+     * @param name the dispatcher's name: its bean name, or its listener's name and its id for an accepted
+     *        connection
+     * @param dispatcher the dispatcher's class name
+     * @param kind listener, connection, client or datagram
+     * @param state where the channel is in its life
+     * @param localAddress the bound address ({@code ip:port}, {@code [v6]:port} or a socket file's path),
+     *        or {@code null} when not bound
+     * @param remoteAddress the peer's address, or {@code null} when not connected
+     * @param readable whether the loop last waited for the channel to become readable
+     * @param writable whether the loop last waited for the channel to become writable
+     * @param bytesRead bytes read from the socket
+     * @param bytesWritten bytes written to the socket
+     * @param pendingOutputBytes bytes queued and not yet written
+     * @param createdAt when the socket was created or adopted
+     * @param lastReadAt when bytes were last read, or {@code null} if never
+     * @param lastWriteAt when bytes were last written, or {@code null} if never
+     * @param loop the name of the loop that serves the channel
+     */
+    public record ChannelDescriptor(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
+            @Nullable String localAddress, @Nullable String remoteAddress, boolean readable, boolean writable,
+            long bytesRead, long bytesWritten, long pendingOutputBytes, Instant createdAt,
+            @Nullable Instant lastReadAt, @Nullable Instant lastWriteAt, String loop) implements OperationResponseBody {
+
+        static ChannelDescriptor of(ChannelSnapshot channel) {
+            return new ChannelDescriptor(channel.id(), channel.name(), channel.dispatcher(), channel.kind(),
+                    channel.state(), format(channel.localAddress()), format(channel.remoteAddress()),
+                    channel.readable(), channel.writable(), channel.bytesRead(), channel.bytesWritten(),
+                    channel.pendingOutputBytes(), channel.createdAt(), channel.lastReadAt(), channel.lastWriteAt(),
+                    channel.loop());
+        }
+
+    }
+
+}
