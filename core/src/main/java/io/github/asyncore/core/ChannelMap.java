@@ -1,6 +1,5 @@
 package io.github.asyncore.core;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -119,11 +118,9 @@ public final class ChannelMap implements AutoCloseable {
      * @return a new list of snapshots
      */
     public List<ChannelSnapshot> snapshot() {
-        Instant now = Instant.now();
-        long nowNanos = System.nanoTime();
         List<ChannelSnapshot> snapshots = new ArrayList<>(this.channels.size());
         for (Dispatcher dispatcher : this.channels.values()) {
-            snapshots.add(dispatcher.snapshot(now, nowNanos));
+            snapshots.add(dispatcher.snapshot());
         }
         snapshots.sort(Comparator.comparingLong(ChannelSnapshot::id));
         return snapshots;
@@ -135,7 +132,7 @@ public final class ChannelMap implements AutoCloseable {
      * @return the snapshot, or empty when no live channel has that id
      */
     public Optional<ChannelSnapshot> snapshot(long id) {
-        return find(id).map((dispatcher) -> dispatcher.snapshot(Instant.now(), System.nanoTime()));
+        return find(id).map(Dispatcher::snapshot);
     }
 
     /**

@@ -12,6 +12,9 @@ final class ChannelStatistics {
 
     private final long createdNanos = System.nanoTime();
 
+    /** The wall-clock time of {@link #createdNanos}: every instant is derived from this pair, so it is stable. */
+    private final Instant createdAt = Instant.now();
+
     private volatile long bytesRead;
 
     private volatile long bytesWritten;
@@ -50,22 +53,22 @@ final class ChannelStatistics {
         return (last != NEVER) ? last : this.createdNanos;
     }
 
-    Instant createdAt(Instant now, long nowNanos) {
-        return toInstant(this.createdNanos, now, nowNanos);
+    Instant createdAt() {
+        return this.createdAt;
     }
 
-    Instant lastReadAt(Instant now, long nowNanos) {
+    Instant lastReadAt() {
         long last = this.lastReadNanos;
-        return (last != NEVER) ? toInstant(last, now, nowNanos) : null;
+        return (last != NEVER) ? toInstant(last) : null;
     }
 
-    Instant lastWriteAt(Instant now, long nowNanos) {
+    Instant lastWriteAt() {
         long last = this.lastWriteNanos;
-        return (last != NEVER) ? toInstant(last, now, nowNanos) : null;
+        return (last != NEVER) ? toInstant(last) : null;
     }
 
-    private static Instant toInstant(long nanos, Instant now, long nowNanos) {
-        return now.minusNanos(nowNanos - nanos);
+    private Instant toInstant(long nanos) {
+        return this.createdAt.plusNanos(nanos - this.createdNanos);
     }
 
 }

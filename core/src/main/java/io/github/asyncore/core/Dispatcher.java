@@ -22,7 +22,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -1233,11 +1232,11 @@ public class Dispatcher {
         }
     }
 
-    ChannelSnapshot snapshot(Instant now, long nowNanos) {
+    ChannelSnapshot snapshot() {
         return new ChannelSnapshot(this.id, this.name, getClass().getName(), this.kind, state(), this.localAddress,
                 this.remoteAddress, this.evaluatedReadable, this.evaluatedWritable, this.statistics.bytesRead(),
-                this.statistics.bytesWritten(), this.pendingOutputBytes, this.statistics.createdAt(now, nowNanos),
-                this.statistics.lastReadAt(now, nowNanos), this.statistics.lastWriteAt(now, nowNanos),
+                this.statistics.bytesWritten(), this.pendingOutputBytes, this.statistics.createdAt(),
+                this.statistics.lastReadAt(), this.statistics.lastWriteAt(),
                 map().name());
     }
 

@@ -270,8 +270,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      */
     public CompletableFuture<DrainReport> shutdownGracefully(Duration timeout) {
         Shutdown request = new Shutdown(System.nanoTime() + Math.max(0, timeout.toNanos()));
-        if (!this.shutdown.compareAndSet(null, request)) {
-            return this.shutdown.get().future;
+        Shutdown pending = this.shutdown.compareAndExchange(null, request);
+        if (pending != null) {
+            return pending.future;
         }
         Thread owner = this.thread.get();
         if (owner == null && enter(false, false)) {
@@ -281,6 +282,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             finally {
                 exit();
             }
+            serveLateShutdowns();
         }
         else {
             wakeup();
@@ -363,9 +365,17 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         finally {
             exit();
         }
-        Shutdown late = this.shutdown.get();
-        if (late != null && enter(false, false)) {
-            // asked for while this run was returning: nobody else will serve it
+        serveLateShutdowns();
+    }
+
+    /**
+     * Serves shutdowns asked for while this thread owned the loop but was past its last check: their
+     * callers saw an owner and only woke it. Checks again after each one, because completing one (its
+     * future) can release a caller that asks for the next in the same way.
+     */
+    private void serveLateShutdowns() {
+        Shutdown late;
+        while ((late = this.shutdown.get()) != null && enter(false, false)) {
             try {
                 performShutdown(late);
             }
