@@ -1,0 +1,179 @@
+package io.github.asyncore.autoconfigure.metrics;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.github.asyncore.autoconfigure.EchoApplication;
+import io.github.asyncore.core.Dispatcher;
+import io.github.asyncore.core.EventLoop;
+import io.github.asyncore.core.EventLoopGroup;
+import io.github.asyncore.core.SocketType;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The meters on real loops and real loopback traffic, without Spring. */
+class AsyncoreMetricsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final EventLoopGroup group = new EventLoopGroup("metrics-test", 2);
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @BeforeEach
+    void bindAndStart() {
+        new AsyncoreMetrics(this.group, Tags.of("app", "test")).bindTo(this.registry);
+        this.group.start();
+    }
+
+    @AfterEach
+    void closeGroup() {
+        this.group.close();
+    }
+
+    @Test
+    void everyLoopHasItsSeriesAndEveryMeterADescription() {
+        for (String loop : List.of("metrics-test-0", "metrics-test-1")) {
+            for (String name : List.of("asyncore.bytes.read", "asyncore.bytes.written",
+                    "asyncore.connections.accepted", "asyncore.connections.rejected", "asyncore.handler.errors",
+                    "asyncore.loop.stalls")) {
+                assertThat(this.registry.get(name).tag("loop", loop).functionCounter().count()).as(name).isZero();
+            }
+            assertThat(this.registry.get("asyncore.timeouts").tags("loop", loop, "type", "idle").functionCounter())
+                .isNotNull();
+            assertThat(this.registry.get("asyncore.timeouts").tags("loop", loop, "type", "connect").functionCounter())
+                .isNotNull();
+            assertThat(this.registry.get("asyncore.handler.duration").tag("loop", loop).functionTimer()).isNotNull();
+        }
+        for (String kind : List.of("listener", "connection", "client", "datagram")) {
+            assertThat(this.registry.get("asyncore.channels").tag("kind", kind).gauge().value()).isZero();
+        }
+        assertThat(this.registry.getMeters()).hasSize(4 + 2 * 9)
+            .allSatisfy((meter) -> assertThat(meter.getId().getDescription()).as(meter.getId().getName()).isNotBlank())
+            .allSatisfy((meter) -> assertThat(meter.getId().getTag("app")).isEqualTo("test"));
+        assertThat(this.registry.get("asyncore.bytes.read").meter().getId().getBaseUnit()).isEqualTo("bytes");
+    }
+
+    @Test
+    void metersFollowTrafficAcrossLoops() throws Exception {
+        Dispatcher listener = listen();
+        int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        assertThat(this.registry.get("asyncore.channels").tag("kind", "listener").gauge().value()).isEqualTo(1);
+        // with two loops, the two connections go one to each loop
+        try (Socket first = connect(port); Socket second = connect(port)) {
+            echo(first, 100);
+            echo(second, 20);
+            assertThat(this.registry.get("asyncore.channels").tag("kind", "connection").gauge().value()).isEqualTo(2);
+            assertThat(sum("asyncore.bytes.read")).isEqualTo(120);
+            // a write is counted once the socket took it, which may be just after the peer already has it
+            await().atMost(WAIT).until(() -> sum("asyncore.bytes.written") == 120);
+            assertThat(this.registry.get("asyncore.connections.accepted").tag("loop", "metrics-test-0")
+                .functionCounter().count()).isEqualTo(2);
+            assertThat(this.registry.find("asyncore.bytes.read").functionCounters())
+                .allSatisfy((counter) -> assertThat(counter.count()).isPositive());
+            FunctionTimer handlers = this.registry.get("asyncore.handler.duration").tag("loop", "metrics-test-1")
+                .functionTimer();
+            // a handler call is timed when it returns, which may be just after its echo reached the client
+            await().atMost(WAIT).until(() -> handlers.count() > 0);
+            assertThat(handlers.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+        }
+        await().atMost(WAIT).until(() -> this.registry.get("asyncore.channels").tag("kind", "connection").gauge()
+            .value() == 0);
+        // counters are cumulative: closing the connections takes nothing back
+        assertThat(sum("asyncore.bytes.read")).isEqualTo(120);
+    }
+
+    @Test
+    void stallsAreCountedPerLoop() throws InterruptedException {
+        EventLoop loop = this.group.maps().get(1).eventLoop();
+        loop.setStallThreshold(Duration.ofMillis(20));
+        CountDownLatch release = new CountDownLatch(1);
+        loop.execute(() -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            await().atMost(WAIT).until(() -> loop.snapshot().stalled());
+        }
+        finally {
+            release.countDown();
+        }
+        await().atMost(WAIT).until(() -> this.registry.get("asyncore.loop.stalls").tag("loop", "metrics-test-1")
+            .functionCounter().count() == 1);
+        assertThat(this.registry.get("asyncore.loop.stalls").tag("loop", "metrics-test-0").functionCounter().count())
+            .isZero();
+    }
+
+    private double sum(String name) {
+        return this.registry.find(name).functionCounters().stream().mapToDouble((counter) -> counter.count()).sum();
+    }
+
+    private Dispatcher listen() throws Exception {
+        CompletableFuture<Dispatcher> listening = new CompletableFuture<>();
+        this.group.acceptor().eventLoop().execute(() -> {
+            try {
+                Dispatcher listener = new Listener();
+                listener.createSocket(StandardProtocolFamily.INET, SocketType.STREAM);
+                listener.bind(new InetSocketAddress("127.0.0.1", 0));
+                listener.listen(16);
+                listening.complete(listener);
+            }
+            catch (Throwable ex) {
+                listening.completeExceptionally(ex);
+            }
+        });
+        return listening.get(10, TimeUnit.SECONDS);
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static void echo(Socket socket, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) i;
+        }
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        out.write(bytes);
+        out.flush();
+        assertThat(in.readNBytes(size)).isEqualTo(bytes);
+    }
+
+    /** Made on the acceptor loop's thread, so it joins that loop's map. */
+    private static final class Listener extends Dispatcher {
+
+        @Override
+        public void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
+            new EchoApplication.EchoHandler(channel);
+        }
+
+    }
+
+}
