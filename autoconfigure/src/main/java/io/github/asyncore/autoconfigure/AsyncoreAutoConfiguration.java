@@ -26,13 +26,14 @@ public final class AsyncoreAutoConfiguration {
     /** The prefix of the loops' names and threads: {@code asyncore-0}, {@code asyncore-1}, ... */
     public static final String LOOP_NAME = "asyncore";
 
-    @Bean
+    // destroyMethod = "": the group closes its maps (and their loops) once
+    @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     ChannelMap asyncoreChannelMap() {
         return new ChannelMap(LOOP_NAME + "-0");
     }
 
-    @Bean
+    @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     EventLoop asyncoreEventLoop(ChannelMap channelMap) {
         return channelMap.eventLoop();

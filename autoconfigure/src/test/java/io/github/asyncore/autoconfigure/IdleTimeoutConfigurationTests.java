@@ -1,7 +1,6 @@
 package io.github.asyncore.autoconfigure;
 
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +43,9 @@ class IdleTimeoutConfigurationTests {
 
     @Test
     void globalAndPerBeanIdleTimeoutsCloseIdleClientsWhileAnotherBeansClientStaysOpen() throws Exception {
-        try (Socket global = connect(this.echoServer); Socket quick = connect(this.quickServer);
-                Socket patient = connect(this.patientServer)) {
+        try (Socket global = LoopbackClients.connect(this.echoServer);
+                Socket quick = LoopbackClients.connect(this.quickServer);
+                Socket patient = LoopbackClients.connect(this.patientServer)) {
             long start = System.nanoTime();
             CompletableFuture<Long> globalClosed = closedAfterMillis(global, start);
             CompletableFuture<Long> quickClosed = closedAfterMillis(quick, start);
@@ -56,14 +56,6 @@ class IdleTimeoutConfigurationTests {
             patient.getOutputStream().write("still here".getBytes());
             assertThat(new String(patient.getInputStream().readNBytes(10))).isEqualTo("still here");
         }
-    }
-
-    private static Socket connect(Dispatcher listener) throws Exception {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort()),
-                10_000);
-        socket.setSoTimeout(10_000);
-        return socket;
     }
 
     /** Reads until end-of-stream on another thread and reports when it came, in ms after {@code start}. */

@@ -5,6 +5,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -102,6 +103,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     private volatile int timerCount;
 
     private volatile Throwable failure;
+
+    private volatile Instant stoppedAt;
 
     private boolean draining;
 
@@ -328,7 +331,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 counters.iterations, this.tasks.size(), this.timerCount, counters.stalls, counters.handlerErrors,
                 counters.idleTimeouts, counters.connectTimeouts, counters.bytesRead, counters.bytesWritten,
                 counters.connectionsAccepted, counters.connectionsRejected, counters.handlerRuns,
-                Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(), this.failure);
+                Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(), this.failure, this.stoppedAt);
     }
 
     String threadName() {
@@ -389,11 +392,13 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         Thread me = Thread.currentThread();
         if (this.thread.compareAndSet(null, me)) {
             current.set(this);
+            this.stoppedAt = null;
             return true;
         }
         Thread owner = this.thread.get();
         if (startedThread && owner == me && current.get() == null) {
             current.set(this); // the thread start() created and reserved
+            this.stoppedAt = null;
             return true;
         }
         if (!required) {
@@ -408,6 +413,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     private void exit() {
         current.remove();
+        this.stoppedAt = Instant.now();
         this.stopRequested = false;
         this.thread.set(null);
         if (this.closed) {

@@ -1,6 +1,7 @@
 package io.github.asyncore.core;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * What one event loop looked like at one moment, for observers on any thread (health checks, metrics).
@@ -27,12 +28,13 @@ import java.time.Duration;
  *        {@link Duration#ZERO} when the loop is waiting or between callbacks
  * @param stallThreshold the run time above which a callback counts as a stall
  * @param failure the error that ended the loop thread, or {@code null} if it did not fail
+ * @param stoppedAt when the last run of the loop ended, or {@code null} while one runs or before the first
  */
 public record LoopSnapshot(String name, String thread, boolean running, int channels, long iterations,
         int pendingTasks, int scheduledTimers, long stalls, long handlerErrors, long idleTimeouts,
         long connectTimeouts, long bytesRead, long bytesWritten, long connectionsAccepted,
         long connectionsRejected, long handlerRuns, Duration handlerTime, Duration busyFor, Duration stallThreshold,
-        Throwable failure) {
+        Throwable failure, Instant stoppedAt) {
 
     /** @return whether the callback running now has run longer than the stall threshold */
     public boolean stalled() {

@@ -21,12 +21,13 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * The details always give {@code loops} (how many) and {@code channels} (live channels in all of them).
  * When {@code DOWN}, each unhealthy loop adds an entry under its name, for example
  * <pre>
- * "asyncore-0": {"running": false, "failure": "java.lang.OutOfMemoryError: Java heap space"}
+ * "asyncore-0": {"running": false, "since": "2025-01-01T10:00:00.123Z",
+ *                "failure": "java.lang.OutOfMemoryError: Java heap space"}
  * "asyncore-1": {"running": true, "thread": "asyncore-1", "stalledFor": "PT1.204S",
  *                "since": "2025-01-01T10:00:00.123Z", "stallThreshold": "PT0.2S"}
  * </pre>
  * {@code failure} appears only when the loop thread ended with an error; a loop stopped on purpose has
- * none. {@code since} is when the callback that stalls the loop started.
+ * none. {@code since} is when the loop stopped, or when the callback that stalls it started.
  * <p>
  * Threads: {@link #health()} may be called from any thread; it reads
  * {@linkplain EventLoopGroup#loopSnapshots() loop snapshots} only and never touches loop-owned state.
@@ -71,6 +72,9 @@ public class AsyncoreHealthIndicator extends AbstractHealthIndicator {
     private static Map<String, Object> notRunning(LoopSnapshot loop) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("running", false);
+        if (loop.stoppedAt() != null) {
+            details.put("since", loop.stoppedAt());
+        }
         Throwable failure = loop.failure();
         if (failure != null) {
             details.put("failure", failure.toString());

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer meters for the loops of an {@link EventLoopGroup}, all named under {@code asyncore.}:
@@ -95,10 +96,11 @@ public class AsyncoreMetrics implements MeterBinder {
                 loopTags, LoopSnapshot::bytesRead);
         counter(registry, loop, "asyncore.bytes.written", "Bytes written by the loop's channels", BaseUnits.BYTES,
                 loopTags, LoopSnapshot::bytesWritten);
+        // no base unit: Prometheus would repeat it (asyncore_connections_accepted_connections_total)
         counter(registry, loop, "asyncore.connections.accepted", "Connections accepted by the loop's listeners",
-                "connections", loopTags, LoopSnapshot::connectionsAccepted);
+                null, loopTags, LoopSnapshot::connectionsAccepted);
         counter(registry, loop, "asyncore.connections.rejected",
-                "Accepted connections closed because setting them up failed", "connections", loopTags,
+                "Accepted connections closed because setting them up failed", null, loopTags,
                 LoopSnapshot::connectionsRejected);
         counter(registry, loop, "asyncore.handler.errors", "Exceptions from handlers that reached handleError",
                 "errors", loopTags, LoopSnapshot::handlerErrors);
@@ -119,7 +121,7 @@ public class AsyncoreMetrics implements MeterBinder {
     }
 
     private static void counter(MeterRegistry registry, EventLoop loop, String name, String description,
-            String baseUnit, Tags tags, ToLongFunction<LoopSnapshot> value) {
+            @Nullable String baseUnit, Tags tags, ToLongFunction<LoopSnapshot> value) {
         FunctionCounter.builder(name, loop, (l) -> value.applyAsLong(l.snapshot()))
             .description(description)
             .baseUnit(baseUnit)

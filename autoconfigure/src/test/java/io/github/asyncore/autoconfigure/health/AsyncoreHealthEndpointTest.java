@@ -1,8 +1,5 @@
 package io.github.asyncore.autoconfigure.health;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +8,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
+import io.github.asyncore.autoconfigure.ActuatorClient;
 import io.github.asyncore.autoconfigure.EchoApplication;
+import io.github.asyncore.autoconfigure.LoopbackClients;
 import io.github.asyncore.core.EventLoopGroup;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,8 @@ class AsyncoreHealthEndpointTest {
 
     @Test
     void healthIsUpWithLoopsAndChannels() throws Exception {
-        try (Socket client = echoClient()) {
-            echo(client, "ping");
+        try (Socket client = LoopbackClients.connect(this.echoServer)) {
+            LoopbackClients.echo(client, "ping".getBytes(StandardCharsets.UTF_8));
             HttpResponse<String> response = this.actuator.get("/actuator/health");
             assertThat(response.statusCode()).isEqualTo(200);
             String body = response.body();
@@ -109,23 +108,6 @@ class AsyncoreHealthEndpointTest {
         await().atMost(WAIT).until(() -> this.actuator.get("/actuator/health").statusCode() == 200);
         assertThat((String) JsonPath.read(this.actuator.get("/actuator/health").body(),
                 "$.components.asyncore.status")).isEqualTo("UP");
-    }
-
-    private Socket echoClient() throws Exception {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1",
-                ((InetSocketAddress) this.echoServer.getLocalAddress()).getPort()), 5_000);
-        socket.setSoTimeout(10_000);
-        return socket;
-    }
-
-    private static void echo(Socket socket, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        OutputStream out = socket.getOutputStream();
-        InputStream in = socket.getInputStream();
-        out.write(bytes);
-        out.flush();
-        assertThat(in.readNBytes(bytes.length)).isEqualTo(bytes);
     }
 
 }

@@ -3,6 +3,7 @@ package io.github.asyncore.autoconfigure.health;
 import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
+import io.github.asyncore.autoconfigure.ActuatorClient;
 import io.github.asyncore.autoconfigure.EchoApplication;
 import io.github.asyncore.core.EventLoopGroup;
 import org.junit.jupiter.api.BeforeEach;

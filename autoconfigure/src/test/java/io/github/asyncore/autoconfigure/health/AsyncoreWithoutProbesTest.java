@@ -1,6 +1,7 @@
 package io.github.asyncore.autoconfigure.health;
 
 import com.jayway.jsonpath.JsonPath;
+import io.github.asyncore.autoconfigure.ActuatorClient;
 import io.github.asyncore.autoconfigure.EchoApplication;
 import org.junit.jupiter.api.Test;
 

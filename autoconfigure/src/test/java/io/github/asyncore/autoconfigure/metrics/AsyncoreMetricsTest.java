@@ -1,8 +1,6 @@
 package io.github.asyncore.autoconfigure.metrics;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -15,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.github.asyncore.autoconfigure.EchoApplication;
+import io.github.asyncore.autoconfigure.LoopbackClients;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoop;
 import io.github.asyncore.core.EventLoopGroup;
@@ -78,9 +77,9 @@ class AsyncoreMetricsTest {
         int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         assertThat(this.registry.get("asyncore.channels").tag("kind", "listener").gauge().value()).isEqualTo(1);
         // with two loops, the two connections go one to each loop
-        try (Socket first = connect(port); Socket second = connect(port)) {
-            echo(first, 100);
-            echo(second, 20);
+        try (Socket first = LoopbackClients.connect(port); Socket second = LoopbackClients.connect(port)) {
+            LoopbackClients.echo(first, LoopbackClients.pattern(100));
+            LoopbackClients.echo(second, LoopbackClients.pattern(20));
             assertThat(this.registry.get("asyncore.channels").tag("kind", "connection").gauge().value()).isEqualTo(2);
             assertThat(sum("asyncore.bytes.read")).isEqualTo(120);
             // a write is counted once the socket took it, which may be just after the peer already has it
@@ -145,25 +144,6 @@ class AsyncoreMetricsTest {
             }
         });
         return listening.get(10, TimeUnit.SECONDS);
-    }
-
-    private static Socket connect(int port) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(10_000);
-        return socket;
-    }
-
-    private static void echo(Socket socket, int size) throws IOException {
-        byte[] bytes = new byte[size];
-        for (int i = 0; i < size; i++) {
-            bytes[i] = (byte) i;
-        }
-        OutputStream out = socket.getOutputStream();
-        InputStream in = socket.getInputStream();
-        out.write(bytes);
-        out.flush();
-        assertThat(in.readNBytes(size)).isEqualTo(bytes);
     }
 
     /** Made on the acceptor loop's thread, so it joins that loop's map. */

@@ -1,4 +1,4 @@
-package io.github.asyncore.autoconfigure.health;
+package io.github.asyncore.autoconfigure;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,17 +8,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Real HTTP GETs against the application's actuator on 127.0.0.1, with the JDK's client. */
-final class ActuatorClient {
+public final class ActuatorClient {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final int port;
 
-    ActuatorClient(int port) {
+    public ActuatorClient(int port) {
         this.port = port;
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
             .timeout(Duration.ofSeconds(10))
             .GET()
