@@ -1,6 +1,7 @@
 package io.github.asyncore.autoconfigure;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 
 /**
@@ -70,8 +72,27 @@ class DispatcherRegistrar {
                 dispatchers.add(new NamedDispatcher(name, this.beanFactory.getBean(name, Dispatcher.class)));
             }
         }
-        dispatchers.sort(Comparator.comparing(NamedDispatcher::dispatcher, AnnotationAwareOrderComparator.INSTANCE));
+        dispatchers.sort(Comparator.comparing(NamedDispatcher::name, beanOrder()));
         return dispatchers;
+    }
+
+    /**
+     * Orders bean names as Spring orders beans it injects as a list: by {@code @Order} on the class or on
+     * its {@code @Bean} method, or {@code Ordered}; unordered beans last, in definition order.
+     */
+    private Comparator<Object> beanOrder() {
+        return AnnotationAwareOrderComparator.INSTANCE.withSourceProvider((name) -> {
+            if (!this.beanFactory.containsBeanDefinition((String) name)) {
+                return null;
+            }
+            BeanDefinition definition = this.beanFactory.getMergedBeanDefinition((String) name);
+            if (definition instanceof RootBeanDefinition root) {
+                Method factoryMethod = root.getResolvedFactoryMethod();
+                Class<?> type = root.getTargetType();
+                return (factoryMethod != null) ? new Object[] { factoryMethod, type } : type;
+            }
+            return null;
+        });
     }
 
     private static boolean createdAtStartUp(BeanDefinition definition) {

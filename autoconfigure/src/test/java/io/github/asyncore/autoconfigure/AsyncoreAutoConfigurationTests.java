@@ -1,9 +1,12 @@
 package io.github.asyncore.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.asyncore.core.ChannelMap;
 import io.github.asyncore.core.ChannelSettings;
+import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoop;
 import io.github.asyncore.core.EventLoopGroup;
 import io.github.asyncore.core.WriteBufferWaterMark;
@@ -14,6 +17,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,6 +109,22 @@ class AsyncoreAutoConfigurationTests {
     }
 
     @Test
+    void registersDispatcherBeansInOrderWithTheirNamesAndSettings() {
+        this.contextRunner.withUserConfiguration(OrderedDispatchersConfiguration.class)
+            .withPropertyValues("asyncore.dispatchers.second.idle-timeout=3s")
+            .run((context) -> {
+                assertThat(OrderedDispatchersConfiguration.registered).containsExactly("first", "second", "unordered");
+                RecordingSettings second = context.getBean("second", RecordingSettings.class);
+                assertThat(second.getName()).isEqualTo("second");
+                assertThat(second.getSettings().idleTimeout()).isEqualTo(Duration.ofSeconds(3));
+                assertThat(second.map()).as("joins the loop that registered it")
+                    .isSameAs(context.getBean(ChannelMap.class));
+                assertThat(context.getBean("unordered", RecordingSettings.class).getSettings().idleTimeout())
+                    .isEqualTo(Duration.ZERO);
+            });
+    }
+
+    @Test
     void zeroThreadsFailsNamingTheProperty() {
         assertInvalid("asyncore.loop.threads=0", "asyncore.loop.threads", "must be at least 1");
     }
@@ -173,6 +193,47 @@ class AsyncoreAutoConfigurationTests {
             }
         }
         return text.toString();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OrderedDispatchersConfiguration {
+
+        static final List<String> registered = new CopyOnWriteArrayList<>();
+
+        @Bean
+        RecordingSettings unordered() {
+            return new RecordingSettings(registered);
+        }
+
+        @Bean
+        @Order(2)
+        RecordingSettings second() {
+            return new RecordingSettings(registered);
+        }
+
+        @Bean
+        @Order(1)
+        RecordingSettings first() {
+            return new RecordingSettings(registered);
+        }
+
+    }
+
+    /** A dispatcher without a socket that records when the registrar gives it its settings. */
+    static class RecordingSettings extends Dispatcher {
+
+        private final List<String> registered;
+
+        RecordingSettings(List<String> registered) {
+            this.registered = registered;
+        }
+
+        @Override
+        public void setSettings(ChannelSettings settings) {
+            super.setSettings(settings);
+            this.registered.add(getName());
+        }
+
     }
 
     @Configuration(proxyBeanMethods = false)
