@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 
-import io.github.asyncore.core.BufferedDispatcher;
+import io.github.asyncore.autoconfigure.readme.EchoHandler;
 import io.github.asyncore.core.Dispatcher;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The smallest application a user writes: one listener bean that echoes, configured entirely from
- * properties ({@code asyncore.dispatchers.echoServer.address}).
+ * properties ({@code asyncore.dispatchers.echoServer.address}), with the README example's handler.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -28,23 +28,7 @@ public class EchoApplication {
 
         @Override
         public void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
-            new EchoHandler(channel);
-        }
-
-    }
-
-    public static class EchoHandler extends BufferedDispatcher {
-
-        public EchoHandler(SocketChannel channel) throws IOException {
-            super(channel);
-        }
-
-        @Override
-        public void handleRead() throws IOException {
-            byte[] data = recv(8192);
-            if (data.length > 0) {
-                send(data);
-            }
+            new EchoHandler(channel); // the README example's handler
         }
 
     }

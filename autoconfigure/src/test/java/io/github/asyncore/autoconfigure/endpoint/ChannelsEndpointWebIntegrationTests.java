@@ -1,7 +1,6 @@
 package io.github.asyncore.autoconfigure.endpoint;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.stream.StreamSupport;
 
 import io.github.asyncore.autoconfigure.EchoApplication;
+import io.github.asyncore.autoconfigure.readme.EchoHandler;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,7 +86,7 @@ class ChannelsEndpointWebIntegrationTests {
                 assertThat(fieldNames(connection)).containsExactlyElementsOf(QUIET_CHANNEL_FIELDS);
                 assertThat(connection.get("name").asString()).isEqualTo("echoServer#" + connection.get("id").asLong());
                 assertThat(connection.get("dispatcher").asString())
-                    .isEqualTo(EchoApplication.EchoHandler.class.getName());
+                    .isEqualTo(EchoHandler.class.getName());
                 assertThat(connection.get("kind").asString()).isEqualTo("CONNECTION");
                 assertThat(connection.get("state").asString()).isEqualTo("CONNECTED");
                 assertThat(connection.get("localAddress").asString()).isEqualTo(listenerAddress());

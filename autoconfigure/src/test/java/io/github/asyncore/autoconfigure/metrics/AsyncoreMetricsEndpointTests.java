@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = EchoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "server.address=127.0.0.1", "asyncore.dispatchers.echoServer.address=127.0.0.1:0",
                 "management.endpoints.web.exposure.include=health,metrics,prometheus" })
-class AsyncoreMetricsEndpointTest {
+class AsyncoreMetricsEndpointTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
                 "management.endpoint.health.probes.enabled=true",
                 "management.endpoint.health.probes.add-additional-paths=true" })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
-class AsyncoreLivenessProbeTest {
+class AsyncoreLivenessProbeTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 

@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Tests for {@link AsyncoreHealthContributorAutoConfiguration}'s conditions. */
-class AsyncoreHealthContributorAutoConfigurationTest {
+class AsyncoreHealthContributorAutoConfigurationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
             AutoConfigurations.of(AsyncoreAutoConfiguration.class, AsyncoreHealthContributorAutoConfiguration.class));

@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Tests for {@link AsyncoreMetricsAutoConfiguration}'s conditions. */
-class AsyncoreMetricsAutoConfigurationTest {
+class AsyncoreMetricsAutoConfigurationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AsyncoreAutoConfiguration.class,

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
                 "management.endpoints.web.exposure.include=health",
                 "management.endpoint.health.show-components=always",
                 "management.endpoint.health.probes.enabled=false" })
-class AsyncoreWithoutProbesTest {
+class AsyncoreWithoutProbesTests {
 
     @LocalServerPort
     private int port;

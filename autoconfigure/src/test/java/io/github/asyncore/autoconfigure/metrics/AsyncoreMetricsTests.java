@@ -12,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.github.asyncore.autoconfigure.EchoApplication;
 import io.github.asyncore.autoconfigure.LoopbackClients;
+import io.github.asyncore.autoconfigure.readme.EchoHandler;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoop;
 import io.github.asyncore.core.EventLoopGroup;
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The meters on real loops and real loopback traffic, without Spring. */
-class AsyncoreMetricsTest {
+class AsyncoreMetricsTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -151,7 +151,7 @@ class AsyncoreMetricsTest {
 
         @Override
         public void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
-            new EchoApplication.EchoHandler(channel);
+            new EchoHandler(channel);
         }
 
     }

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The indicator on real loops, without Spring. */
-class AsyncoreHealthIndicatorTest {
+class AsyncoreHealthIndicatorTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The {@code asyncore} contributor in Spring Boot's liveness group, with Boot's real health endpoint and
  * availability probe auto-configurations, ordered as an application orders them.
  */
-class AsyncoreLivenessGroupTest {
+class AsyncoreLivenessGroupTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AsyncoreAutoConfiguration.class,

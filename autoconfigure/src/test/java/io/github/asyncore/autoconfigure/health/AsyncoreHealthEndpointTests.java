@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
                 "asyncore.loop.stall-threshold=200ms", "management.endpoints.web.exposure.include=health",
                 "management.endpoint.health.show-details=always" })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
-class AsyncoreHealthEndpointTest {
+class AsyncoreHealthEndpointTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
