@@ -1,9 +1,7 @@
-package io.github.asyncore.demo;
+package io.github.asyncore.demo.fetch;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -17,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The seed's HTTP client, fetching from the JDK's built-in HTTP server on loopback. */
-class SeedHttpClientExampleTest {
+class HttpClientTest {
 
     private HttpServer server;
 
@@ -52,23 +50,6 @@ class SeedHttpClientExampleTest {
         assertThat(text).endsWith("\r\n\r\nhello GET HTTP/1.0 127.0.0.1");
         assertThat(map.isEmpty()).isTrue();
         map.close();
-    }
-
-    @Test
-    void theExampleFetchesAUrlGivenOnTheCommandLine() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        URI url = URI.create("http://127.0.0.1:" + this.server.getAddress().getPort() + "/greeting");
-        assertTimeoutPreemptively(Duration.ofSeconds(10),
-                () -> SeedHttpClientExample.fetch(url, new PrintStream(out, true, StandardCharsets.UTF_8)));
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("200 OK", "hello GET HTTP/1.0");
-    }
-
-    @Test
-    void withoutArgumentsTheExampleServesAndFetchesItsOwnPage() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertTimeoutPreemptively(Duration.ofSeconds(10),
-                () -> SeedHttpClientExample.fetchFromLocalServer(new PrintStream(out, true, StandardCharsets.UTF_8)));
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("HTTP/1.1 200 OK", SeedHttpClientExample.PAGE);
     }
 
 }

@@ -1,4 +1,4 @@
-package io.github.asyncore.demo;
+package io.github.asyncore.demo.fetch;
 
 import java.io.IOException;
 import java.io.OutputStream;
