@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import io.github.asyncore.core.ChannelMap;
+import io.github.asyncore.core.ChannelSettings;
 import io.github.asyncore.core.Dispatcher;
 
 /**
@@ -22,20 +23,35 @@ public class HttpClient extends Dispatcher {
     private final OutputStream out;
 
     /**
-     * Connects to {@code host:port} and queues {@code GET path}.
-     * @param host the server's host name or address
-     * @param port the server's port
+     * Connects to the server and queues {@code GET path}.
+     * @param server the server's address; its host string goes into the {@code Host} header
      * @param path the path to fetch
      * @param out where the raw response (status line, headers, body) goes
      * @param map the map whose loop runs the client
      * @throws IOException when the socket cannot be created or the connect fails at once
      */
-    public HttpClient(String host, int port, String path, OutputStream out, ChannelMap map) throws IOException {
+    public HttpClient(InetSocketAddress server, String path, OutputStream out, ChannelMap map) throws IOException {
+        this(server, path, out, map, ChannelSettings.DEFAULTS);
+    }
+
+    /**
+     * As {@link #HttpClient(InetSocketAddress, String, OutputStream, ChannelMap)}, with timeouts and
+     * limits set before the connect starts.
+     * @param server the server's address; its host string goes into the {@code Host} header
+     * @param path the path to fetch
+     * @param out where the raw response (status line, headers, body) goes
+     * @param map the map whose loop runs the client
+     * @param settings the client's connect timeout, idle timeouts and limits
+     * @throws IOException when the socket cannot be created or the connect fails at once
+     */
+    protected HttpClient(InetSocketAddress server, String path, OutputStream out, ChannelMap map,
+            ChannelSettings settings) throws IOException {
         super(map);
         this.out = out;
+        setSettings(settings);
         createSocket();
-        connect(new InetSocketAddress(host, port));
-        this.buffer = ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
+        connect(server);
+        this.buffer = ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: " + server.getHostString() + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     }
 

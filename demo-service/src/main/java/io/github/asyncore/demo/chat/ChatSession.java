@@ -1,0 +1,84 @@
+package io.github.asyncore.demo.chat;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+import io.github.asyncore.core.AsyncChat;
+
+/**
+ * One chatter. Lines end with {@code \n} or {@code \r\n}; a line starting with {@code /} is a command:
+ * {@code /nick NAME}, {@code /who}, {@code /quit}.
+ */
+class ChatSession extends AsyncChat {
+
+    private final ChatRoom room;
+
+    private volatile String nick;
+
+    ChatSession(SocketChannel channel, ChatRoom room) throws IOException {
+        super(channel);
+        this.room = room;
+        setTerminator("\n");
+        this.nick = room.join(this);
+        say("* welcome to the asyncore chat, " + this.nick + "; commands: /nick NAME, /who, /quit");
+        room.broadcast(this, "* " + this.nick + " joined");
+    }
+
+    @Override
+    public void foundTerminator() throws IOException {
+        String line = new String(takeData(), StandardCharsets.UTF_8).stripTrailing();
+        if (line.equals("/quit")) {
+            say("* bye");
+            closeWhenDone();
+        }
+        else if (line.equals("/who")) {
+            say("* in the room: " + String.join(", ", this.room.who()));
+        }
+        else if (line.startsWith("/nick ")) {
+            rename(line.substring("/nick ".length()).strip());
+        }
+        else if (line.startsWith("/")) {
+            say("! unknown command " + line.split(" ", 2)[0] + "; try /nick NAME, /who or /quit");
+        }
+        else if (!line.isEmpty()) {
+            this.room.broadcast(this, "[" + this.nick + "] " + line);
+        }
+    }
+
+    @Override
+    public void handleOversizedFrame(long frameLength) throws IOException {
+        say("! line longer than " + getSettings().maxFrameSize() + " bytes; closing");
+        closeWhenDone();
+    }
+
+    @Override
+    public void handleClose() {
+        this.room.leave(this);
+        this.room.broadcast(this, "* " + this.nick + " left");
+        close();
+    }
+
+    /** Sends one line to this chatter; any thread. */
+    void say(String line) {
+        try {
+            push((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        catch (IOException ex) {
+            handleError(ex);
+        }
+    }
+
+    private void rename(String wanted) {
+        String refused = this.room.rename(this, wanted);
+        if (refused != null) {
+            say("! " + refused);
+            return;
+        }
+        String old = this.nick;
+        this.nick = wanted;
+        say("* you are now " + wanted);
+        this.room.broadcast(this, "* " + old + " is now " + wanted);
+    }
+
+}
