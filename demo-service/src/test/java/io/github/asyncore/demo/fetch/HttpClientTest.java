@@ -42,7 +42,8 @@ class HttpClientTest {
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         ChannelMap map = new ChannelMap("seed-test");
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            new HttpClient("127.0.0.1", this.server.getAddress().getPort(), "/greeting", response, map);
+            new HttpClient(new InetSocketAddress("127.0.0.1", this.server.getAddress().getPort()), "/greeting",
+                    response, map);
             map.eventLoop().loop(Duration.ofSeconds(5));
         });
         String text = response.toString(StandardCharsets.ISO_8859_1);
