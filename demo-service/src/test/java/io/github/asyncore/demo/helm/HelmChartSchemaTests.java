@@ -1,0 +1,66 @@
+package io.github.asyncore.demo.helm;
+
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.github.asyncore.demo.helm.HelmChart.Rendering;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * values.schema.json: {@code helm template --set} with a bad value fails before anything is rendered,
+ * and Helm's message names the offending value.
+ */
+class HelmChartSchemaTests {
+
+    private static final String SCHEMA_FAILURE = "values don't meet the specifications of the schema";
+
+    @ParameterizedTest(name = "--set {0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            replicaCount                                 | -1       | at '/replicaCount': minimum
+            ports.echo                                   | 70000    | at '/ports/echo': maximum
+            ports.management                             | 0        | at '/ports/management': minimum
+            ports.chat                                   | chat     | at '/ports/chat': got string, want integer
+            asyncore.channel.idleTimeout                 | soon     | at '/asyncore/channel/idleTimeout': 'soon' does not match pattern
+            asyncore.loop.stallThreshold                 | 0s       | at '/asyncore/loop/stallThreshold'
+            asyncore.loop.threads                        | 0        | at '/asyncore/loop/threads': minimum
+            asyncore.dispatchers.chatServer.maxFrameSize | 1KiB     | at '/asyncore/dispatchers/chatServer/maxFrameSize'
+            asyncore.dispatchers.echoserver.idleTimeout  | 1m       | additional properties 'echoserver' not allowed
+            fetch.readTimeout                            | 10       | at '/fetch/readTimeout'
+            service.type                                 | External | at '/service/type': value must be one of
+            image.pullPolicy                             | Sometimes| at '/image/pullPolicy': value must be one of
+            autoscaling.enabled                          | yes      | at '/autoscaling/enabled': got string, want boolean
+            podDisruptionBudget.maxUnavailable           | 0        | at '/podDisruptionBudget/maxUnavailable'
+            replicaCont                                  | 2        | additional properties 'replicaCont' not allowed
+            """)
+    void rejectsABadValue(String key, String value, String message) {
+        assertThatIllegalStateException().isThrownBy(() -> HelmChart.template(null, Map.of(key, value)))
+                .withMessageContaining(SCHEMA_FAILURE)
+                .withMessageContaining(message);
+    }
+
+    @Test
+    void rejectsTwoTcpPortsWithOneNumber() {
+        assertThatIllegalStateException()
+                .isThrownBy(() -> HelmChart.template(null, Map.of("ports.management", 8080)))
+                .withMessageContaining("ports.echo, ports.chat, ports.http and ports.management must all differ");
+        assertThat(HelmChart.template(null, Map.of("ports.udpEcho", 7007)).objects()).as("UDP may share a number with TCP")
+                .isNotEmpty();
+    }
+
+    @Test
+    void acceptsValuesAtTheLimits() {
+        Rendering rendering = HelmChart.template(null, Map.of("replicaCount", 0, "ports.echo", 65535, "ports.chat", 1,
+                "asyncore.channel.idleTimeout", "0s", "asyncore.dispatchers.udpEchoServer.idleTimeout", "2d",
+                "podDisruptionBudget.maxUnavailable", "100%"));
+        assertThat(rendering.one(Deployment.class).getSpec().getReplicas()).isZero();
+        assertThat(HelmChartTests.container(rendering).getPorts()).extracting("containerPort").contains(65535, 1);
+        assertThat(HelmChartTests.at(HelmChartTests.applicationYml(rendering).get(0), "asyncore", "dispatchers",
+                "udpEchoServer", "idle-timeout")).isEqualTo("2d");
+    }
+
+}

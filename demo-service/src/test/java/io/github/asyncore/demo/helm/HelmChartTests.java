@@ -1,0 +1,374 @@
+package io.github.asyncore.demo.helm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.github.asyncore.demo.helm.HelmChart.Rendering;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.Yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chart rendered by Helm with its defaults and with each {@code ci/*-values.yaml}: it lints, every
+ * object is a well-formed Kubernetes object, and what the pod is told (ports, probes, config) agrees with
+ * what the demo service really does.
+ */
+class HelmChartTests {
+
+    private static final Path CUSTOM = HelmChart.DIRECTORY.resolve("ci/custom-values.yaml");
+
+    /** Protocols of the container ports, by port name. */
+    private static final Map<String, String> PROTOCOLS = Map.of("echo", "TCP", "chat", "TCP", "udp-echo", "UDP",
+            "http", "TCP", "management", "TCP");
+
+    static List<Path> variants() {
+        return HelmChart.ciValuesFiles();
+    }
+
+    @Test
+    void variantsAreTheDefaultsAndACustomisedRelease() {
+        assertThat(variants()).extracting((file) -> file.getFileName().toString())
+                .contains("default-values.yaml", "custom-values.yaml");
+    }
+
+    @Test
+    void lintStrictPasses() {
+        LintResult lint = HelmChart.lintStrict();
+        assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
+        assertThat(lint.getMessages()).noneMatch((message) -> message.contains("[WARNING]") || message.contains("[ERROR]"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void rendersTypedObjectsWithoutUnknownFields(Path values) {
+        Rendering rendering = HelmChart.template(values);
+        assertThat(rendering.objects()).extracting(HasMetadata::getKind)
+                .contains("Deployment", "Service", "ConfigMap", "ServiceAccount");
+        assertThat(rendering.all(Service.class)).hasSize(2);
+        assertThat(rendering.hooks()).hasSize(1);
+        Stream.concat(rendering.objects().stream(), rendering.hooks().stream())
+                .forEach((object) -> assertThat(UnknownFields.in(object)).as("fields fabric8 does not know").isEmpty());
+    }
+
+    @Test
+    void typoGuardCatchesAMisspeltField() {
+        Rendering rendering = HelmChart.template(null, Map.of("securityContext.readOnlyRootFileSystem", true));
+        assertThat(UnknownFields.in(rendering.one(Deployment.class)))
+                .containsExactly("Deployment/demo-asyncore-demo.spec.template.spec.containers[0].securityContext: "
+                        + "[readOnlyRootFileSystem]");
+    }
+
+    @Test
+    void imageTagDefaultsToTheAppVersion() {
+        assertThat(container(HelmChart.template(null)).getImage()).isEqualTo("asyncore-demo-service:0.1.0");
+        assertThat(container(HelmChart.template(CUSTOM)).getImage())
+                .isEqualTo("registry.example.com/asyncore/asyncore-demo-service:0.1.0-rc1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void probesCallTheHealthGroupsOnTheManagementPortOfTheRenderedApplicationYml(Path values) {
+        Rendering rendering = HelmChart.template(values);
+        Container container = container(rendering);
+        Map<String, Object> config = applicationYml(rendering).get(0);
+        Object managementPort = at(config, "management", "server", "port");
+        assertThat(at(config, "management", "endpoint", "health", "probes", "enabled")).isEqualTo(true);
+
+        HTTPGetAction startup = container.getStartupProbe().getHttpGet();
+        HTTPGetAction liveness = container.getLivenessProbe().getHttpGet();
+        HTTPGetAction readiness = container.getReadinessProbe().getHttpGet();
+        assertThat(startup.getPath()).isEqualTo("/actuator/health/liveness");
+        assertThat(liveness.getPath()).isEqualTo("/actuator/health/liveness");
+        assertThat(readiness.getPath()).isEqualTo("/actuator/health/readiness");
+        for (HTTPGetAction probe : List.of(startup, liveness, readiness)) {
+            assertThat(containerPort(container, probe.getPort().getStrVal()).getContainerPort()).isEqualTo(managementPort);
+            assertThat(probe.getScheme()).isIn(null, "HTTP");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void containerPortsMatchTheServicesAndTheApplicationYml(Path values) {
+        Rendering rendering = HelmChart.template(values);
+        Container container = container(rendering);
+        assertThat(container.getPorts().stream()
+                .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getProtocol))).isEqualTo(PROTOCOLS);
+        for (Service service : rendering.all(Service.class)) {
+            for (ServicePort port : service.getSpec().getPorts()) {
+                ContainerPort target = containerPort(container, port.getTargetPort().getStrVal());
+                assertThat(port.getName()).isEqualTo(target.getName());
+                assertThat(port.getProtocol()).isEqualTo(target.getProtocol());
+                assertThat(port.getPort()).isEqualTo(target.getContainerPort());
+            }
+            assertThat(podLabels(rendering)).containsAllEntriesOf(service.getSpec().getSelector());
+        }
+        Service protocols = rendering.named(Service.class, "demo-asyncore-demo");
+        Service management = rendering.named(Service.class, "demo-asyncore-demo-management");
+        assertThat(protocols.getSpec().getPorts()).extracting(ServicePort::getName)
+                .containsExactly("echo", "chat", "udp-echo", "http");
+        assertThat(management.getSpec().getPorts()).extracting(ServicePort::getName).containsExactly("management");
+        assertThat(management.getSpec().getType()).isEqualTo("ClusterIP");
+
+        Map<String, Object> config = applicationYml(rendering).get(0);
+        assertThat(at(config, "server", "port")).isEqualTo(containerPort(container, "http").getContainerPort());
+        assertThat(at(config, "asyncore", "dispatchers", "echoServer", "address"))
+                .isEqualTo(String.valueOf(containerPort(container, "echo").getContainerPort()));
+        assertThat(at(config, "asyncore", "dispatchers", "chatServer", "address"))
+                .isEqualTo(String.valueOf(containerPort(container, "chat").getContainerPort()));
+        assertThat(at(config, "asyncore", "dispatchers", "udpEchoServer", "address"))
+                .isEqualTo(String.valueOf(containerPort(container, "udp-echo").getContainerPort()));
+        assertThat(at(config, "asyncore", "dispatchers", "udpEchoServer", "type")).isEqualTo("datagram");
+    }
+
+    @Test
+    void defaultValuesRenderTheServicesOwnSettings() throws IOException {
+        Map<String, String> chart = flatten(applicationYml(HelmChart.template(null)).get(0));
+        Map<String, String> service = flatten(new Yaml().load(Files.readString(
+                Path.of(System.getProperty("basedir", "."), "src", "main", "resources", "application.yml"))));
+        assertThat(chart).as("what the chart sets, with the service's defaults").allSatisfy(
+                (key, value) -> assertThat(service).containsEntry(key, value));
+        assertThat(service.keySet()).as("asyncore and demo settings of the service that Helm values cannot set")
+                .filteredOn((key) -> key.startsWith("asyncore.") || key.startsWith("demo."))
+                .filteredOn((key) -> !key.equals("asyncore.enabled"))
+                .allSatisfy((key) -> assertThat(chart).containsKey(key));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void customValuesReachTheApplicationYml() throws IOException {
+        List<Map<String, Object>> config = applicationYml(HelmChart.template(CUSTOM));
+        Map<String, Object> values = new Yaml().load(Files.readString(CUSTOM));
+        Map<String, Object> rendered = config.get(0);
+        // A few spelled out, then every setting of the values file.
+        assertThat(at(rendered, "asyncore", "channel", "idle-timeout")).isEqualTo("90s");
+        assertThat(at(rendered, "asyncore", "dispatchers", "chatServer", "idle-timeout")).isEqualTo("15m");
+        assertThat(at(rendered, "asyncore", "dispatchers", "echoServer", "address")).isEqualTo("17007");
+        assertThat(at(rendered, "management", "server", "port")).isEqualTo(18081);
+        Map<String, Object> asyncore = (Map<String, Object>) values.get("asyncore");
+        assertThat(flatten((Map<String, Object>) rendered.get("asyncore")))
+                .containsAllEntriesOf(kebabCase(flatten(Map.of("loop", asyncore.get("loop"), "shutdown",
+                        asyncore.get("shutdown"), "channel", asyncore.get("channel"), "dispatchers",
+                        asyncore.get("dispatchers")))));
+        assertThat(flatten((Map<String, Object>) at(rendered, "demo", "fetch")))
+                .isEqualTo(kebabCase(flatten((Map<String, Object>) values.get("fetch"))));
+        assertThat(config).hasSize(2); // extraConfig comes as a later document, which wins
+        assertThat(at(config.get(1), "logging", "level")).isEqualTo(Map.of("io.github.asyncore", "DEBUG"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void podsRunAsNonRootOnAReadOnlyRootFilesystemWithConfigAndTmpMounted(Path values) {
+        Rendering rendering = HelmChart.template(values);
+        PodSpec pod = rendering.one(Deployment.class).getSpec().getTemplate().getSpec();
+        PodSecurityContext podSecurity = pod.getSecurityContext();
+        assertThat(podSecurity.getRunAsNonRoot()).isTrue();
+        assertThat(podSecurity.getRunAsUser()).isPositive();
+        assertThat(podSecurity.getFsGroup()).isNotNull();
+        assertThat(podSecurity.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        Container container = container(rendering);
+        assertLockedDown(container.getSecurityContext());
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getServiceAccountName())
+                .isEqualTo(rendering.one(ServiceAccount.class).getMetadata().getName());
+
+        Map<String, Volume> volumes = pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, Function.identity()));
+        Map<String, VolumeMount> mounts = container.getVolumeMounts().stream()
+                .collect(Collectors.toMap(VolumeMount::getMountPath, Function.identity()));
+        assertThat(volumes.get(mounts.get("/tmp").getName()).getEmptyDir()).isNotNull();
+        VolumeMount config = mounts.get("/config");
+        assertThat(config.getReadOnly()).isTrue();
+        ConfigMap configMap = rendering.one(ConfigMap.class);
+        assertThat(volumes.get(config.getName()).getConfigMap().getName()).isEqualTo(configMap.getMetadata().getName());
+        assertThat(env(container)).containsEntry("SPRING_CONFIG_ADDITIONAL_LOCATION", "file:/config/application.yml");
+        assertThat(configMap.getData()).containsKey("application.yml");
+        assertThat(env(container).get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=");
+
+        assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+
+        Pod test = (Pod) rendering.hooks().get(0);
+        assertThat(test.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertLockedDown(test.getSpec().getContainers().get(0).getSecurityContext());
+    }
+
+    @Test
+    void autoscalerAndDisruptionBudgetOnlyWhenEnabled() {
+        Rendering defaults = HelmChart.template(null);
+        assertThat(defaults.all(HorizontalPodAutoscaler.class)).isEmpty();
+        assertThat(defaults.all(PodDisruptionBudget.class)).isEmpty();
+        assertThat(defaults.one(Deployment.class).getSpec().getReplicas()).isEqualTo(1);
+
+        Rendering custom = HelmChart.template(CUSTOM);
+        Deployment deployment = custom.one(Deployment.class);
+        assertThat(deployment.getSpec().getReplicas()).as("the autoscaler owns the replica count").isNull();
+        HorizontalPodAutoscaler autoscaler = custom.one(HorizontalPodAutoscaler.class);
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
+        assertThat(autoscaler.getSpec().getMinReplicas()).isEqualTo(2);
+        assertThat(autoscaler.getSpec().getMaxReplicas()).isEqualTo(6);
+        PodDisruptionBudget budget = custom.one(PodDisruptionBudget.class);
+        assertThat(budget.getSpec().getMaxUnavailable().getStrVal()).isEqualTo("50%");
+        assertThat(podLabels(custom)).containsAllEntriesOf(budget.getSpec().getSelector().getMatchLabels());
+
+        Rendering budgetOnly = HelmChart.template(null, Map.of("podDisruptionBudget.enabled", true));
+        assertThat(budgetOnly.all(HorizontalPodAutoscaler.class)).isEmpty();
+        assertThat(budgetOnly.one(PodDisruptionBudget.class).getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void helmTestHookSendsALineToTheEchoServiceAndAsksForReadiness(Path values) {
+        Rendering rendering = HelmChart.template(values);
+        assertThat(rendering.all(Pod.class)).as("the test pod is a hook, never installed with the release").isEmpty();
+        Pod test = (Pod) rendering.hooks().get(0);
+        assertThat(test.getMetadata().getAnnotations()).containsEntry("helm.sh/hook", "test");
+        assertThat(test.getSpec().getRestartPolicy()).isEqualTo("Never");
+        assertThat(test.getSpec().getActiveDeadlineSeconds()).isPositive();
+
+        Service protocols = rendering.named(Service.class, "demo-asyncore-demo");
+        Service management = rendering.named(Service.class, "demo-asyncore-demo-management");
+        Map<String, String> env = env(test.getSpec().getContainers().get(0));
+        assertThat(env).containsEntry("ECHO_HOST", protocols.getMetadata().getName());
+        assertThat(env).containsEntry("ECHO_PORT", String.valueOf(servicePort(protocols, "echo")));
+        assertThat(env).containsEntry("READINESS_URL", "http://" + management.getMetadata().getName() + ":"
+                + servicePort(management, "management") + container(rendering).getReadinessProbe().getHttpGet().getPath());
+        assertThat(String.join("\n", test.getSpec().getContainers().get(0).getCommand()))
+                .contains("nc -w 5 \"$ECHO_HOST\" \"$ECHO_PORT\"", "wget -q -T 5 -O /dev/null \"$READINESS_URL\"");
+    }
+
+    @Test
+    void changedConfigurationRollsThePods() {
+        String defaults = configChecksum(HelmChart.template(null));
+        assertThat(configChecksum(HelmChart.template(null))).isEqualTo(defaults);
+        assertThat(configChecksum(HelmChart.template(null, Map.of("asyncore.channel.idleTimeout", "11m"))))
+                .isNotEqualTo(defaults);
+    }
+
+    @Test
+    void notesTellHowToReachEveryPort() {
+        assertThat(HelmChart.notes(CUSTOM)).contains(
+                "kubectl --namespace apps port-forward service/demo-asyncore-demo 17007 17008 18080",
+                "nc 127.0.0.1 17007", "nc 127.0.0.1 17008", "http://127.0.0.1:18080/fetch?url=",
+                "nc -u -w 2 demo-asyncore-demo 17009",
+                "kubectl --namespace apps port-forward service/demo-asyncore-demo-management 18081",
+                "http://127.0.0.1:18081/actuator/health/readiness", "each pod runs its own chat room");
+    }
+
+    private static void assertLockedDown(SecurityContext security) {
+        assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+        assertThat(security.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+    }
+
+    static Container container(Rendering rendering) {
+        List<Container> containers = rendering.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers();
+        assertThat(containers).hasSize(1);
+        return containers.get(0);
+    }
+
+    private static ContainerPort containerPort(Container container, String name) {
+        return container.getPorts().stream()
+                .filter((port) -> name.equals(port.getName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + name));
+    }
+
+    private static int servicePort(Service service, String name) {
+        return service.getSpec().getPorts().stream()
+                .filter((port) -> name.equals(port.getName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no port named " + name + " in " + service.getMetadata().getName()))
+                .getPort();
+    }
+
+    private static Map<String, String> podLabels(Rendering rendering) {
+        return rendering.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels();
+    }
+
+    private static Map<String, String> env(Container container) {
+        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    private static String configChecksum(Rendering rendering) {
+        return rendering.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
+    }
+
+    /** @return the documents of the ConfigMap's application.yml, parsed by SnakeYAML as Spring Boot does */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> applicationYml(Rendering rendering) {
+        String text = rendering.one(ConfigMap.class).getData().get("application.yml");
+        List<Map<String, Object>> documents = new ArrayList<>();
+        new Yaml().loadAll(text).forEach((document) -> documents.add((Map<String, Object>) document));
+        return documents;
+    }
+
+    /** @return the value at the path of keys, or {@code null} */
+    static Object at(Map<String, Object> map, String... keys) {
+        Object value = map;
+        for (String key : keys) {
+            value = (value instanceof Map<?, ?> nested) ? nested.get(key) : null;
+        }
+        return value;
+    }
+
+    /** @return "a.b.c" → value as a string, for every leaf */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> flatten(Map<String, Object> map) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        map.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> nested) {
+                flatten((Map<String, Object>) nested).forEach((subKey, leaf) -> flat.put(key + "." + subKey, leaf));
+            }
+            else {
+                flat.put(key, String.valueOf(value));
+            }
+        });
+        return flat;
+    }
+
+    /** idleTimeout → idle-timeout in the last segment, the setting; the others are groups and bean names. */
+    private static Map<String, String> kebabCase(Map<String, String> flat) {
+        Map<String, String> kebab = new HashMap<>();
+        flat.forEach((key, value) -> {
+            String[] segments = key.split("\\.");
+            String last = segments[segments.length - 1].replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
+            segments[segments.length - 1] = last;
+            kebab.put(String.join(".", segments), value);
+        });
+        return kebab;
+    }
+
+}
