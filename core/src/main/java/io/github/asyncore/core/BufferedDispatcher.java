@@ -125,6 +125,21 @@ public class BufferedDispatcher extends Dispatcher {
     }
 
     /**
+     * The peer closed its side: writes everything still queued for it, then calls {@link #handleClose()}
+     * (and closes the channel if that did not), so that a request followed by a half-close gets its whole
+     * answer. With nothing queued, calls {@link #handleClose()} at once.
+     */
+    @Override
+    public void handleEndOfStream() throws IOException {
+        if (this.output.isEmpty()) {
+            handleClose();
+        }
+        else {
+            closeWhenDone();
+        }
+    }
+
+    /**
      * Queues a producer after what is already queued. Loop thread.
      * @param producer makes bytes on demand
      */

@@ -147,6 +147,9 @@ public class Dispatcher {
     /** Set when input must not be read any more (a subclass stopped it for good). */
     private boolean readSuspended;
 
+    /** Set while the loop shuts down gracefully. */
+    private DrainState drain;
+
     /**
      * Creates a dispatcher without a socket for the {@linkplain ChannelMap#current() current} map, which
      * is looked up when the socket is created (or the dispatcher first needs its loop): a dispatcher made
@@ -479,7 +482,8 @@ public class Dispatcher {
 
     /**
      * Reads what the socket has into the buffer, as asyncore's {@code recv}. End-of-stream or a
-     * disconnect error calls {@link #handleClose()} and returns -1.
+     * disconnect error calls {@link #handleClose()} (end-of-stream: {@link #handleEndOfStream()}) and
+     * returns -1.
      * @param buffer where to put the bytes
      * @return how many bytes were read, 0 when none were waiting, -1 when the peer is gone
      * @throws IOException on socket errors other than disconnects
@@ -659,6 +663,17 @@ public class Dispatcher {
     public void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
         logger.warn("{}: unhandled accepted event from {}; closing it", this, format(address));
         channel.close();
+    }
+
+    /**
+     * Called when the peer has closed its side of a stream (a read found end-of-stream); the channel no
+     * longer waits for input. The default calls {@link #handleClose()}, as asyncore does;
+     * {@link BufferedDispatcher} first writes what it still owes the peer. Override it to answer a peer
+     * that half-closed after its request, and close when done.
+     * @throws IOException from socket operations
+     */
+    public void handleEndOfStream() throws IOException {
+        handleClose();
     }
 
     /**
@@ -899,7 +914,8 @@ public class Dispatcher {
             throw ex;
         }
         if (read < 0) {
-            handleClose();
+            suspendReading(); // end-of-stream stays readable: never ask again
+            handleEndOfStream();
             return -1;
         }
         if (read > 0) {
@@ -952,14 +968,21 @@ public class Dispatcher {
                 writable = writable();
                 ops = (readable || writable) ? SelectionKey.OP_CONNECT : 0;
             }
+            else if (draining) {
+                // shutting down: no more input for the handlers; write what is owed, then only discard
+                DrainState state = this.drain;
+                readable = state != null && state.discardingInput && !state.peerClosed;
+                writable = (state == null || state.finSentNanos == 0) && writable();
+                ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
+            }
             else {
-                readable = readable() && !this.readPaused && !this.readSuspended && !draining;
+                readable = readable() && !this.readPaused && !this.readSuspended;
                 writable = writable();
                 ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
             }
         }
         catch (Throwable ex) {
-            handleErrorEvent(ex);
+            handleErrorEvent(rethrowIfFatal(ex));
             return;
         }
         if (readable != this.evaluatedReadable) {
@@ -997,6 +1020,10 @@ public class Dispatcher {
                 return;
             }
             if ((readyOps & SelectionKey.OP_READ) != 0) {
+                if (this.drain != null && this.drain.discardingInput) {
+                    discardInput();
+                    return;
+                }
                 handleReadEvent();
             }
             if ((readyOps & SelectionKey.OP_WRITE) != 0 && !this.closed) {
@@ -1004,7 +1031,7 @@ public class Dispatcher {
             }
         }
         catch (Throwable ex) {
-            handleErrorEvent(ex);
+            handleErrorEvent(rethrowIfFatal(ex));
         }
     }
 
@@ -1014,8 +1041,20 @@ public class Dispatcher {
             action.run();
         }
         catch (Throwable ex) {
-            handleErrorEvent(ex);
+            handleErrorEvent(rethrowIfFatal(ex));
         }
+    }
+
+    /**
+     * The errors no handler can recover from (out of memory, an internal JVM error) end the loop thread
+     * instead of being treated as one channel's fault; a {@link StackOverflowError} is not one of them:
+     * its stack is unwound by the time it is caught.
+     */
+    static Throwable rethrowIfFatal(Throwable error) {
+        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
+            throw (VirtualMachineError) error;
+        }
+        return error;
     }
 
     /** asyncore's {@code _DISCONNECTED} rule: disconnects close, everything else is an error. */
@@ -1031,6 +1070,7 @@ public class Dispatcher {
             }
         }
         catch (Throwable secondary) {
+            rethrowIfFatal(secondary);
             secondary.addSuppressed(error);
             logger.error("{}: {} threw; closing", this, disconnect ? "handleClose" : "handleError", secondary);
             close();
@@ -1217,6 +1257,68 @@ public class Dispatcher {
     /** Stops reading for good (the loop no longer waits for input). */
     final void suspendReading() {
         this.readSuspended = true;
+    }
+
+    /**
+     * One step of a graceful shutdown, on the loop thread. Once nothing is owed to the peer, half-closes
+     * the connection (the peer reads end-of-stream) and from then on discards what the peer still sends,
+     * so that closing does not reset a peer that is still sending.
+     * @param nowNanos the loop's clock
+     * @param graceNanos how long to wait for the peer to close after our end-of-stream
+     * @return whether the channel may be closed now
+     */
+    final boolean drainStep(long nowNanos, long graceNanos) {
+        if (hasPendingOutput()) {
+            return false;
+        }
+        if (!(this.channel instanceof SocketChannel socket) || !this.connected || this.closed) {
+            return true;
+        }
+        DrainState state = this.drain;
+        if (state == null) {
+            state = new DrainState();
+            this.drain = state;
+        }
+        if (state.finSentNanos == 0) {
+            try {
+                socket.shutdownOutput();
+            }
+            catch (IOException ex) {
+                return true; // the peer is gone already
+            }
+            state.finSentNanos = nowNanos;
+            state.discardingInput = true;
+            return false;
+        }
+        return state.peerClosed || nowNanos - state.finSentNanos >= graceNanos;
+    }
+
+    /** Reads and drops what the peer sends while the channel drains; notes the peer's end-of-stream. */
+    private void discardInput() {
+        ByteBuffer scratch = ReadBuffers.acquire(64 * 1024);
+        try {
+            int read;
+            while ((read = ((SocketChannel) this.channel).read(scratch)) > 0) {
+                scratch.clear();
+            }
+            if (read < 0) {
+                this.drain.peerClosed = true;
+            }
+        }
+        catch (IOException ex) {
+            this.drain.peerClosed = true;
+        }
+    }
+
+    /** This channel's part of a graceful shutdown. */
+    static final class DrainState {
+
+        long finSentNanos;
+
+        boolean discardingInput;
+
+        boolean peerClosed;
+
     }
 
     /** @return whether output waits that the loop should drain before closing on shutdown */

@@ -66,6 +66,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     private static final long DRAIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    /** How long a drained connection waits for its peer to close after our end-of-stream. */
+    private static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final long FAILURE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final long NOT_BUSY = Long.MIN_VALUE;
@@ -265,7 +268,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     /**
      * Shuts the loop down gracefully: closes the listeners so that no connection is accepted, stops
      * reading, lets pending output drain until the timeout, then closes every channel, logs a drain
-     * report and ends the run. Any thread: when a thread runs the loop, the loop does the work and
+     * report and ends the run. A connection whose output is written is half-closed first (the peer
+     * reads end-of-stream) and closed once the peer closes too, or a second later; what the peer sends
+     * meanwhile is discarded, so that a peer still sending sees an orderly close, not a reset. Any thread: when a thread runs the loop, the loop does the work and
      * the returned future completes when it is done; when none does, the caller does the work before
      * this method returns.
      * @param timeout how long pending output may take to drain
@@ -361,8 +366,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         }
         catch (Error ex) {
             this.failure = ex;
-            logger.error("{}: the loop thread {} failed and stops serving its {} channels", name(),
+            logger.error("{}: the loop thread {} failed; closing its {} channels", name(),
                     Thread.currentThread().getName(), this.map.size(), ex);
+            closeEverythingAfterFailure();
             throw ex;
         }
         finally {
@@ -522,6 +528,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             callback.run();
         }
         catch (Throwable ex) {
+            Dispatcher.rethrowIfFatal(ex);
             logger.error("{}: {} failed; the loop goes on", name(), source, ex);
         }
         finally {
@@ -554,8 +561,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 }
             }
             while (true) {
+                long now = System.nanoTime();
                 for (Dispatcher dispatcher : this.map.dispatchers()) {
-                    if (!dispatcher.hasPendingOutput()) {
+                    if (dispatcher.drainStep(now, CLOSE_GRACE_NANOS)) {
                         dispatcher.close();
                         drained++;
                     }
@@ -568,8 +576,13 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             }
             List<Dispatcher> remaining = new ArrayList<>(this.map.dispatchers());
             for (Dispatcher dispatcher : remaining) {
-                aborted++;
-                unsent += dispatcher.pendingOutputBytes();
+                if (dispatcher.hasPendingOutput()) {
+                    aborted++;
+                    unsent += dispatcher.pendingOutputBytes();
+                }
+                else {
+                    drained++; // all written; the peer just had not closed yet
+                }
                 dispatcher.close();
             }
             releaseClosedChannels();
@@ -586,6 +599,22 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             this.shutdown.set(null);
             request.future.complete(report);
         }
+    }
+
+    /**
+     * A loop thread that dies closes its channels, so that their peers see the end at once (and can go
+     * elsewhere) instead of a server that no longer answers. Best effort: the error may strike again.
+     */
+    private void closeEverythingAfterFailure() {
+        for (Dispatcher dispatcher : new ArrayList<>(this.map.dispatchers())) {
+            try {
+                dispatcher.close();
+            }
+            catch (Throwable ex) {
+                // the loop is failing already; the process should be restarted (health is DOWN)
+            }
+        }
+        releaseClosedChannels();
     }
 
     /** Lets the selector deregister cancelled keys now, so that closed sockets release their descriptors. */

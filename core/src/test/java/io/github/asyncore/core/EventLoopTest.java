@@ -191,6 +191,49 @@ class EventLoopTest {
     }
 
     @Test
+    void aFatalErrorEndsTheLoopThreadClosesItsChannelsAndIsReported() throws Exception {
+        Thread thread = this.loop.start();
+        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.map,
+                (channel) -> new RecordingDispatcher(channel, this.map) {
+                    @Override
+                    public void handleRead() {
+                        throw new OutOfMemoryError("simulated");
+                    }
+                }));
+        try (LogCapture log = LogCapture.of(EventLoop.class); BlockingClient client = BlockingClient.connect(listener.address())) {
+            client.write("x");
+            thread.join(LoopFixture.WAIT.toMillis());
+            assertThat(thread.isAlive()).isFalse();
+            LoopSnapshot snapshot = this.loop.snapshot();
+            assertThat(snapshot.running()).isFalse();
+            assertThat(snapshot.failure()).isInstanceOf(OutOfMemoryError.class).hasMessage("simulated");
+            assertThat(snapshot.stoppedAt()).isNotNull();
+            assertThat(client.read()).as("its channels are closed").isEqualTo(-1);
+            assertThat(this.map.isEmpty()).isTrue();
+            assertThat(log.joined()).contains("the loop thread loop-test failed; closing its 2 channels");
+        }
+    }
+
+    @Test
+    void aStackOverflowInAHandlerIsOnlyThatChannelsError() throws Exception {
+        this.loop.start();
+        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.map,
+                (channel) -> new RecordingDispatcher(channel, this.map) {
+                    @Override
+                    public void handleRead() {
+                        throw new StackOverflowError("deep");
+                    }
+                }));
+        try (BlockingClient client = BlockingClient.connect(listener.address())) {
+            client.write("x");
+            assertThat(client.read()).isEqualTo(-1);
+        }
+        assertThat(this.loop.isRunning()).isTrue();
+        assertThat(this.loop.snapshot().failure()).isNull();
+        assertThat(listener.isAccepting()).isTrue();
+    }
+
+    @Test
     void stopEndsTheRunAndKeepsTheChannels() throws Exception {
         new TestListener(this.map, (channel) -> null);
         Thread thread = this.loop.start();

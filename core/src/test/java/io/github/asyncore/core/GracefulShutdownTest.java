@@ -73,6 +73,64 @@ class GracefulShutdownTest {
     }
 
     @Test
+    void aClientStreamingThroughEchoGetsEveryByteTheServerReadAndACleanClose() throws Exception {
+        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.fixture.map,
+                (channel) -> new SocketVariantsTest.Echo(channel, this.fixture.map)));
+        try (java.net.Socket client = new java.net.Socket()) {
+            client.connect(listener.address(), 5_000);
+            client.setSoTimeout(10_000);
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                byte[] chunk = new byte[4096];
+                try {
+                    while (!stop.get() && sent.get() < 256L * 1024 * 1024) {
+                        for (int i = 0; i < chunk.length; i++) {
+                            chunk[i] = (byte) ((sent.get() + i) % 251);
+                        }
+                        client.getOutputStream().write(chunk);
+                        sent.addAndGet(chunk.length);
+                    }
+                    client.shutdownOutput();
+                }
+                catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+            java.io.InputStream in = client.getInputStream();
+            byte[] buffer = new byte[8192];
+            long received = 0;
+            while (received < 1024 * 1024) { // streaming for real before the shutdown starts
+                int read = in.read(buffer);
+                assertThat(read).isPositive();
+                assertPattern(buffer, read, received);
+                received += read;
+            }
+            CompletableFuture<DrainReport> shutdown = this.fixture.loop.shutdownGracefully(Duration.ofSeconds(20));
+            int read;
+            while ((read = in.read(buffer)) != -1) { // no reset: the stream ends cleanly
+                assertPattern(buffer, read, received);
+                received += read;
+            }
+            stop.set(true);
+            writer.get(10, TimeUnit.SECONDS);
+            DrainReport report = shutdown.get(10, TimeUnit.SECONDS);
+            assertThat(received).as("every byte the server read came back").isEqualTo(this.fixture.loop.snapshot().bytesRead());
+            assertThat(received).isEqualTo(this.fixture.loop.snapshot().bytesWritten());
+            assertThat(report.drained()).isEqualTo(1);
+            assertThat(report.aborted()).isZero();
+        }
+    }
+
+    private static void assertPattern(byte[] buffer, int length, long offset) {
+        for (int i = 0; i < length; i++) {
+            if (buffer[i] != (byte) ((offset + i) % 251)) {
+                throw new AssertionError("byte " + (offset + i) + " is corrupt");
+            }
+        }
+    }
+
+    @Test
     void withoutALoopThreadTheCallerDrainsAndClosesEverything() throws Exception {
         ChannelMap map = new ChannelMap("no-thread");
         TestListener listener = new TestListener(map, (channel) -> null);
