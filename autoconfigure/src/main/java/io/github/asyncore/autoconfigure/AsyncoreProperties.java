@@ -211,6 +211,12 @@ public class AsyncoreProperties implements Validator {
         /** Pending output at or below which a paused dispatcher reads again. */
         private DataSize writeBufferLowWaterMark = DataSize.ofKilobytes(32);
 
+        /**
+         * Most connections a listener keeps open at once; past it a new connection is accepted and closed
+         * at once (the client reads end-of-stream) and counted as refused. 0 for no limit.
+         */
+        private Integer maxConnections = 0;
+
         public Duration getConnectTimeout() {
             return this.connectTimeout;
         }
@@ -275,11 +281,20 @@ public class AsyncoreProperties implements Validator {
             this.writeBufferLowWaterMark = writeBufferLowWaterMark;
         }
 
+        public Integer getMaxConnections() {
+            return this.maxConnections;
+        }
+
+        public void setMaxConnections(Integer maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
         ChannelSettings toSettings() {
             return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout,
                     this.writeIdleTimeout, (int) this.receiveBufferSize.toBytes(), (int) this.maxFrameSize.toBytes(),
                     new WriteBufferWaterMark((int) this.writeBufferLowWaterMark.toBytes(),
-                            (int) this.writeBufferHighWaterMark.toBytes()));
+                            (int) this.writeBufferHighWaterMark.toBytes()),
+                    this.maxConnections);
         }
 
         void validate(Errors errors, String prefix, Channel defaults) {
@@ -287,6 +302,9 @@ public class AsyncoreProperties implements Validator {
             notNegative(errors, prefix + "idle-timeout", this.idleTimeout);
             notNegative(errors, prefix + "read-idle-timeout", this.readIdleTimeout);
             notNegative(errors, prefix + "write-idle-timeout", this.writeIdleTimeout);
+            if (this.maxConnections != null && this.maxConnections < 0) {
+                errors.rejectValue(prefix + "max-connections", "asyncore.negative", "must be 0 (no limit) or more");
+            }
             atLeastOneByte(errors, prefix + "receive-buffer-size", this.receiveBufferSize);
             atLeastOneByte(errors, prefix + "max-frame-size", this.maxFrameSize);
             fitsAnInt(errors, prefix + "receive-buffer-size", this.receiveBufferSize);
@@ -334,6 +352,7 @@ public class AsyncoreProperties implements Validator {
             setMaxFrameSize(null);
             setWriteBufferHighWaterMark(null);
             setWriteBufferLowWaterMark(null);
+            setMaxConnections(null);
         }
 
         public @Nullable String getAddress() {
@@ -368,7 +387,8 @@ public class AsyncoreProperties implements Validator {
                     bytes(getReceiveBufferSize(), defaults.receiveBufferSize()),
                     bytes(getMaxFrameSize(), defaults.maxFrameSize()),
                     new WriteBufferWaterMark(bytes(getWriteBufferLowWaterMark(), marks.low()),
-                            bytes(getWriteBufferHighWaterMark(), marks.high())));
+                            bytes(getWriteBufferHighWaterMark(), marks.high())),
+                    (getMaxConnections() != null) ? getMaxConnections() : defaults.maxConnections());
         }
 
         @Override

@@ -169,6 +169,23 @@ class AsyncoreAutoConfigurationTests {
     }
 
     @Test
+    void aNegativeConnectionLimitFailsNamingTheProperty() {
+        assertInvalid("asyncore.channel.max-connections=-1", "asyncore.channel.max-connections",
+                "must be 0 (no limit) or more");
+    }
+
+    @Test
+    void resolvesTheConnectionLimitGloballyAndPerListener() {
+        this.contextRunner
+            .withPropertyValues("asyncore.channel.max-connections=100", "asyncore.dispatchers.chat.max-connections=5")
+            .run((context) -> {
+                AsyncoreProperties properties = context.getBean(AsyncoreProperties.class);
+                assertThat(properties.settingsFor("chat").maxConnections()).isEqualTo(5);
+                assertThat(properties.settingsFor("echo").maxConnections()).isEqualTo(100);
+            });
+    }
+
+    @Test
     void aZeroBacklogFailsNamingTheProperty() {
         assertInvalid("asyncore.dispatchers.echo.backlog=0", "asyncore.dispatchers.echo.backlog", "must be at least 1");
     }

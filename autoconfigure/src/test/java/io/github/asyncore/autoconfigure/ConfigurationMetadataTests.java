@@ -20,7 +20,7 @@ class ConfigurationMetadataTests {
             "asyncore.channel.connect-timeout", "asyncore.channel.idle-timeout", "asyncore.channel.read-idle-timeout",
             "asyncore.channel.write-idle-timeout", "asyncore.channel.receive-buffer-size",
             "asyncore.channel.max-frame-size", "asyncore.channel.write-buffer-high-water-mark",
-            "asyncore.channel.write-buffer-low-water-mark");
+            "asyncore.channel.write-buffer-low-water-mark", "asyncore.channel.max-connections");
 
     @Test
     void everyPropertyHasADescriptionAndItsDefault() throws IOException {

@@ -24,16 +24,20 @@ import java.util.Objects;
  * @param maxFrameSize the longest frame, in bytes, that {@link AsyncChat} collects before the channel
  *        is closed, at least 1
  * @param writeBufferWaterMark when a {@link BufferedDispatcher} stops and resumes reading
+ * @param maxConnections for a listener: the most connections it keeps open at once; past it, a new
+ *        connection is accepted and closed at once (the client reads end-of-stream) and counted as
+ *        refused; 0 for no limit
  */
 public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Duration readIdleTimeout,
         Duration writeIdleTimeout, int receiveBufferSize, int maxFrameSize,
-        WriteBufferWaterMark writeBufferWaterMark) {
+        WriteBufferWaterMark writeBufferWaterMark, int maxConnections) {
 
     /**
-     * Connect timeout 30 s, no idle timeouts, 64 KiB reads, 64 KiB frames, marks of 32 and 64 KiB.
+     * Connect timeout 30 s, no idle timeouts, 64 KiB reads, 64 KiB frames, marks of 32 and 64 KiB, no
+     * connection limit.
      */
     public static final ChannelSettings DEFAULTS = new ChannelSettings(Duration.ofSeconds(30), Duration.ZERO,
-            Duration.ZERO, Duration.ZERO, 64 * 1024, 64 * 1024, WriteBufferWaterMark.DEFAULT);
+            Duration.ZERO, Duration.ZERO, 64 * 1024, 64 * 1024, WriteBufferWaterMark.DEFAULT, 0);
 
     /**
      * Checks every value.
@@ -48,6 +52,9 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
         requirePositive("receive-buffer-size", receiveBufferSize);
         requirePositive("max-frame-size", maxFrameSize);
         Objects.requireNonNull(writeBufferWaterMark, "write-buffer-water-mark must not be null");
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("max-connections must be 0 (no limit) or more, was " + maxConnections);
+        }
     }
 
     /** @return whether any of the three idle timeouts is set */
@@ -61,7 +68,7 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withConnectTimeout(Duration connectTimeout) {
         return new ChannelSettings(connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark);
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
     }
 
     /**
@@ -70,7 +77,7 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withIdleTimeout(Duration idleTimeout) {
         return new ChannelSettings(this.connectTimeout, idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark);
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
     }
 
     /**
@@ -79,7 +86,7 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withReadIdleTimeout(Duration readIdleTimeout) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark);
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
     }
 
     /**
@@ -88,7 +95,7 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withWriteIdleTimeout(Duration writeIdleTimeout) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark);
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
     }
 
     /**
@@ -97,7 +104,7 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withReceiveBufferSize(int receiveBufferSize) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark);
+                receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
     }
 
     /**
@@ -106,7 +113,7 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withMaxFrameSize(int maxFrameSize) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, maxFrameSize, this.writeBufferWaterMark);
+                this.receiveBufferSize, maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
     }
 
     /**
@@ -115,7 +122,16 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, writeBufferWaterMark);
+                this.receiveBufferSize, this.maxFrameSize, writeBufferWaterMark, this.maxConnections);
+    }
+
+    /**
+     * @param maxConnections the new value
+     * @return a copy with the max connections replaced
+     */
+    public ChannelSettings withMaxConnections(int maxConnections) {
+        return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, maxConnections);
     }
 
     private static void requireNotNegative(String name, Duration value) {

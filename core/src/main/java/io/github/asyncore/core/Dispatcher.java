@@ -80,6 +80,8 @@ public class Dispatcher {
     /** The connection that listener accepted last on this thread. */
     private static final ThreadLocal<SocketChannel> acceptedSocket = new ThreadLocal<>();
 
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final long id = ids.incrementAndGet();
 
     /** Given to the constructor, or resolved from {@link ChannelMap#current()} on first use. */
@@ -149,6 +151,14 @@ public class Dispatcher {
 
     /** Set while the loop shuts down gracefully. */
     private DrainState drain;
+
+    /** For a listener: its connections open now (accepted, not yet closed). Any thread. */
+    private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** For an accepted connection: the listener whose count it is in, until it closes. */
+    private volatile Dispatcher acceptedBy;
+
+    private long lastRefusalLogNanos;
 
     /**
      * Creates a dispatcher without a socket for the {@linkplain ChannelMap#current() current} map, which
@@ -558,6 +568,11 @@ public class Dispatcher {
         }
         this.closed = true;
         this.closing = false;
+        Dispatcher listener = this.acceptedBy;
+        if (listener != null) {
+            this.acceptedBy = null;
+            listener.openConnections.decrementAndGet();
+        }
         this.connected = false;
         this.accepting = false;
         this.connecting = false;
@@ -644,6 +659,12 @@ public class Dispatcher {
         if (socket == null) {
             return;
         }
+        int limit = this.settings.maxConnections();
+        if (limit > 0 && this.openConnections.get() >= limit) {
+            refuse(socket, limit);
+            return;
+        }
+        this.openConnections.incrementAndGet(); // until handleAccepted adopts the socket, or does not
         ChannelMap target = map().connectionMap();
         if (target == map()) {
             acceptConnection(socket, target);
@@ -1355,6 +1376,8 @@ public class Dispatcher {
     private void inheritFromListener(SocketChannel socket) {
         Dispatcher listener = acceptingListener.get();
         if (listener != null && acceptedSocket.get() == socket) {
+            acceptedSocket.remove(); // adopted: this dispatcher now holds the listener's count
+            this.acceptedBy = listener;
             this.settings = listener.settings;
             this.name = listener.name + "#" + this.id;
         }
@@ -1371,6 +1394,22 @@ public class Dispatcher {
         return this.loopStatistics;
     }
 
+    private void refuse(SocketChannel socket, int limit) {
+        statistics().connectionRefused();
+        long now = System.nanoTime();
+        if (this.lastRefusalLogNanos == 0 || now - this.lastRefusalLogNanos >= REFUSAL_LOG_INTERVAL_NANOS) {
+            this.lastRefusalLogNanos = now;
+            logger.warn("{}: {} connections open, the max-connections limit; refusing new ones (logged at most"
+                    + " every 10 s, counted in connectionsRefused)", this, limit);
+        }
+        closeQuietly(socket);
+    }
+
+    /** @return for a listener, how many connections it accepted are open now; any thread */
+    public final int openConnections() {
+        return this.openConnections.get();
+    }
+
     /** Runs {@link #handleAccepted} for one connection on the thread of the loop that will serve it. */
     private void acceptConnection(SocketChannel socket, ChannelMap target) {
         Dispatcher previousListener = acceptingListener.get();
@@ -1381,8 +1420,14 @@ public class Dispatcher {
         try {
             address = socket.getRemoteAddress();
             handleAccepted(socket, address);
+            if (acceptedSocket.get() == socket) { // no dispatcher adopted it: it does not count
+                this.openConnections.decrementAndGet();
+            }
         }
         catch (Exception ex) {
+            if (acceptedSocket.get() == socket) {
+                this.openConnections.decrementAndGet();
+            }
             target.statistics().connectionRejected();
             logger.warn("{}: setting up the connection from {} failed; closed it: {}", this, format(address),
                     ex.toString(), ex);

@@ -335,7 +335,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         return new LoopSnapshot(name(), (owner != null) ? owner.getName() : null, owner != null, this.map.size(),
                 counters.iterations, this.tasks.size(), this.timerCount, counters.stalls, counters.handlerErrors,
                 counters.idleTimeouts, counters.connectTimeouts, counters.bytesRead, counters.bytesWritten,
-                counters.connectionsAccepted, counters.connectionsRejected, counters.handlerRuns,
+                counters.connectionsAccepted, counters.connectionsRejected, counters.connectionsRefused,
+                counters.handlerRuns,
                 Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(), this.failure, this.stoppedAt);
     }
 

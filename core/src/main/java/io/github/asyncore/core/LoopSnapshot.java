@@ -22,6 +22,8 @@ import java.time.Instant;
  * @param bytesWritten bytes written by the loop's channels
  * @param connectionsAccepted connections accepted by the loop's listeners
  * @param connectionsRejected accepted connections closed because setting them up failed
+ * @param connectionsRefused connections closed at once because their listener had
+ *        {@link ChannelSettings#maxConnections()} open
  * @param handlerRuns I/O handler calls (one per ready channel per iteration)
  * @param handlerTime the time those calls took together
  * @param busyFor how long the handler, task or timer running right now has been running;
@@ -33,8 +35,8 @@ import java.time.Instant;
 public record LoopSnapshot(String name, String thread, boolean running, int channels, long iterations,
         int pendingTasks, int scheduledTimers, long stalls, long handlerErrors, long idleTimeouts,
         long connectTimeouts, long bytesRead, long bytesWritten, long connectionsAccepted,
-        long connectionsRejected, long handlerRuns, Duration handlerTime, Duration busyFor, Duration stallThreshold,
-        Throwable failure, Instant stoppedAt) {
+        long connectionsRejected, long connectionsRefused, long handlerRuns, Duration handlerTime, Duration busyFor,
+        Duration stallThreshold, Throwable failure, Instant stoppedAt) {
 
     /** @return whether the callback running now has run longer than the stall threshold */
     public boolean stalled() {

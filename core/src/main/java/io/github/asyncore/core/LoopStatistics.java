@@ -24,6 +24,8 @@ final class LoopStatistics {
 
     volatile long connectionsRejected;
 
+    volatile long connectionsRefused;
+
     volatile long handlerRuns;
 
     volatile long handlerNanos;
@@ -62,6 +64,10 @@ final class LoopStatistics {
 
     void connectionRejected() {
         this.connectionsRejected++;
+    }
+
+    void connectionRefused() {
+        this.connectionsRefused++;
     }
 
     void handlerRan(long nanos) {

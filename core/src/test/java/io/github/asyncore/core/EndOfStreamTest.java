@@ -31,7 +31,8 @@ class EndOfStreamTest {
             BigAnswer server = listener.awaitAccepted();
             await().atMost(LoopFixture.WAIT).until(() -> server.endOfStreamWithPendingOutput);
             byte[] answer = client.readExactly(ANSWER_SIZE);
-            assertThat(answer).isEqualTo(BigAnswer.ANSWER);
+            assertThat(answer.length).isEqualTo(ANSWER_SIZE);
+            assertThat(Arrays.mismatch(answer, BigAnswer.ANSWER)).as("first corrupt byte").isEqualTo(-1);
             assertThat(client.read()).as("closed once everything was written").isEqualTo(-1);
             await().atMost(LoopFixture.WAIT).until(server::isClosed);
             assertThat(server.closes).isEqualTo(1);

@@ -154,6 +154,7 @@ public class ChannelsEndpoint {
      * @param handlerErrors exceptions from handlers that reached {@code handleError}
      * @param connectionsAccepted connections accepted by the loop's listeners
      * @param connectionsRejected accepted connections closed because setting them up failed
+     * @param connectionsRefused connections closed at once because their listener was at max-connections
      * @param idleTimeouts idle timeouts that fired
      * @param connectTimeouts connect timeouts that fired
      * @param bytesRead bytes read by the loop's channels
@@ -163,15 +164,15 @@ public class ChannelsEndpoint {
     public record LoopDescriptor(String name, @Nullable String thread, boolean running, int channels,
             long iterations, int pendingTasks, int scheduledTimers, long stalls, boolean stalled, Duration busyFor,
             Duration stallThreshold, long handlerErrors, long connectionsAccepted, long connectionsRejected,
-            long idleTimeouts, long connectTimeouts, long bytesRead, long bytesWritten, @Nullable String failure) {
+            long connectionsRefused, long idleTimeouts, long connectTimeouts, long bytesRead, long bytesWritten, @Nullable String failure) {
 
         static LoopDescriptor of(LoopSnapshot loop) {
             Throwable failure = loop.failure();
             return new LoopDescriptor(loop.name(), loop.thread(), loop.running(), loop.channels(), loop.iterations(),
                     loop.pendingTasks(), loop.scheduledTimers(), loop.stalls(), loop.stalled(), loop.busyFor(),
                     loop.stallThreshold(), loop.handlerErrors(), loop.connectionsAccepted(),
-                    loop.connectionsRejected(), loop.idleTimeouts(), loop.connectTimeouts(), loop.bytesRead(),
-                    loop.bytesWritten(), (failure != null) ? failure.toString() : null);
+                    loop.connectionsRejected(), loop.connectionsRefused(), loop.idleTimeouts(), loop.connectTimeouts(),
+                    loop.bytesRead(), loop.bytesWritten(), (failure != null) ? failure.toString() : null);
         }
 
     }

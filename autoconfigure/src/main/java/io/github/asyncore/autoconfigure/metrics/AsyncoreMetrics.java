@@ -102,6 +102,9 @@ public class AsyncoreMetrics implements MeterBinder {
         counter(registry, loop, "asyncore.connections.rejected",
                 "Accepted connections closed because setting them up failed", null, loopTags,
                 LoopSnapshot::connectionsRejected);
+        counter(registry, loop, "asyncore.connections.refused",
+                "Connections closed at once because their listener had max-connections open", null, loopTags,
+                LoopSnapshot::connectionsRefused);
         counter(registry, loop, "asyncore.handler.errors", "Exceptions from handlers that reached handleError",
                 "errors", loopTags, LoopSnapshot::handlerErrors);
         // one description for both series: Prometheus shows one per meter name

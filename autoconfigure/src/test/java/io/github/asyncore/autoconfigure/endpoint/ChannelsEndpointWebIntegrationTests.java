@@ -118,8 +118,8 @@ class ChannelsEndpointWebIntegrationTests {
             // null values are left out: the loop has not failed
             assertThat(fieldNames(loop)).containsExactly("name", "thread", "running", "channels", "iterations",
                     "pendingTasks", "scheduledTimers", "stalls", "stalled", "busyFor", "stallThreshold",
-                    "handlerErrors", "connectionsAccepted", "connectionsRejected", "idleTimeouts", "connectTimeouts",
-                    "bytesRead", "bytesWritten");
+                    "handlerErrors", "connectionsAccepted", "connectionsRejected", "connectionsRefused", "idleTimeouts",
+                    "connectTimeouts", "bytesRead", "bytesWritten");
             assertThat(loop.get("name").asString()).isEqualTo(LOOP);
             assertThat(loop.get("thread").asString()).isEqualTo(LOOP);
             assertThat(loop.get("running").asBoolean()).isTrue();

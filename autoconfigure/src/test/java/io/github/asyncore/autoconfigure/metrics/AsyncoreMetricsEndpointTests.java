@@ -88,8 +88,8 @@ class AsyncoreMetricsEndpointTests {
             .containsExactlyInAnyOrder("idle", "connect");
         List<String> names = JsonPath.read(this.actuator.get("/actuator/metrics").body(), "$.names");
         assertThat(names).contains("asyncore.channels", "asyncore.bytes.read", "asyncore.bytes.written",
-                "asyncore.connections.accepted", "asyncore.connections.rejected", "asyncore.handler.errors",
-                "asyncore.timeouts", "asyncore.loop.stalls", "asyncore.handler.duration");
+                "asyncore.connections.accepted", "asyncore.connections.rejected", "asyncore.connections.refused",
+                "asyncore.handler.errors", "asyncore.timeouts", "asyncore.loop.stalls", "asyncore.handler.duration");
     }
 
     @Test
@@ -101,6 +101,7 @@ class AsyncoreMetricsEndpointTests {
                 "# TYPE asyncore_bytes_written_bytes_total counter",
                 "# TYPE asyncore_connections_accepted_total counter",
                 "# TYPE asyncore_connections_rejected_total counter",
+                "# TYPE asyncore_connections_refused_total counter",
                 "# TYPE asyncore_handler_errors_total counter", "# TYPE asyncore_loop_stalls_total counter",
                 "# TYPE asyncore_timeouts_total counter", "# TYPE asyncore_channels gauge",
                 "# TYPE asyncore_handler_duration_seconds summary",
