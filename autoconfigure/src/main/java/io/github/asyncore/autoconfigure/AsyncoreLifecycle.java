@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.github.asyncore.core.ChannelMap;
 import io.github.asyncore.core.DrainReport;
 import io.github.asyncore.core.EventLoopGroup;
+import io.github.asyncore.core.LoopSnapshot;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -89,10 +90,17 @@ public class AsyncoreLifecycle implements SmartLifecycle {
         return PHASE;
     }
 
-    private static void log(DrainReport report) {
+    private void log(DrainReport report) {
+        long read = 0;
+        long written = 0;
+        for (LoopSnapshot loop : this.group.loopSnapshots()) {
+            read += loop.bytesRead();
+            written += loop.bytesWritten();
+        }
         logger.info("asyncore stopped in " + report.took().toMillis() + " ms: " + report.listenersClosed()
                 + " listeners closed, " + report.drained() + " channels drained, " + report.aborted()
-                + " aborted at the deadline with " + report.bytesUnsent() + " bytes unsent");
+                + " aborted at the deadline with " + report.bytesUnsent() + " bytes unsent; " + read
+                + " bytes read and " + written + " written in all");
     }
 
 }

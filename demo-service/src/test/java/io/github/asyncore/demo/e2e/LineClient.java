@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 
 /** A chat client as {@code nc} would be: writes lines, reads lines, every read bounded by a timeout. */
-final class LineClient implements AutoCloseable {
+public final class LineClient implements AutoCloseable {
 
     private final Socket socket;
 
@@ -19,7 +19,7 @@ final class LineClient implements AutoCloseable {
 
     private final OutputStream out;
 
-    LineClient(SocketAddress address) throws IOException {
+    public LineClient(SocketAddress address) throws IOException {
         InetSocketAddress inet = (InetSocketAddress) address;
         this.socket = new Socket();
         this.socket.connect(new InetSocketAddress("127.0.0.1", inet.getPort()), 5_000);
@@ -28,32 +28,32 @@ final class LineClient implements AutoCloseable {
         this.out = this.socket.getOutputStream();
     }
 
-    SocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return this.socket.getLocalSocketAddress();
     }
 
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         this.out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         this.out.flush();
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         this.out.write(bytes);
         this.out.flush();
     }
 
     /** @return the next line, or {@code null} at end-of-stream */
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         return this.in.readLine();
     }
 
     /** @return the next line that starts with the prefix, skipping others (at most 20) */
-    String readLineStartingWith(String prefix) throws IOException {
+    public String readLineStartingWith(String prefix) throws IOException {
         return readLineWhere(prefix, (line) -> line.startsWith(prefix));
     }
 
     /** @return the next line that ends with the suffix, skipping others (at most 20) */
-    String readLineEndingWith(String suffix) throws IOException {
+    public String readLineEndingWith(String suffix) throws IOException {
         return readLineWhere(suffix, (line) -> line.endsWith(suffix));
     }
 
