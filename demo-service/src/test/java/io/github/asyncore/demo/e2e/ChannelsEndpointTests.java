@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,6 +28,9 @@ class ChannelsEndpointTests {
 
     @LocalManagementPort
     private int managementPort;
+
+    @LocalServerPort
+    private int webPort;
 
     @Autowired
     private EchoServer echoServer;
@@ -58,6 +62,32 @@ class ChannelsEndpointTests {
             assertThat(JsonPath.<List<Boolean>>read(all, "$.channels[?(@.name == 'echoServer')].writable"))
                 .containsExactly(false);
         }
+    }
+
+    @Test
+    void theOperatorClosesAChannelOnTheManagementPortOnlyAndTheClientSeesEndOfStream() throws Exception {
+        try (LineClient echoer = new LineClient(this.echoServer.getLocalAddress())) {
+            echoer.send("ping");
+            assertThat(echoer.readLine()).isEqualTo("ping");
+            String local = "127.0.0.1:" + ((java.net.InetSocketAddress) echoer.localAddress()).getPort();
+            List<Integer> ids = JsonPath.read(channels("?kind=connection"),
+                    "$.channels[?(@.remoteAddress == '" + local + "')].id");
+            assertThat(ids).hasSize(1);
+            assertThat(send("DELETE", this.webPort, "/actuator/channels/" + ids.get(0)).statusCode())
+                .as("the web port serves no actuator").isEqualTo(404);
+            HttpResponse<String> closed = send("DELETE", this.managementPort, "/actuator/channels/" + ids.get(0));
+            assertThat(closed.statusCode()).isEqualTo(200);
+            assertThat((String) JsonPath.read(closed.body(), "$.remoteAddress")).isEqualTo(local);
+            assertThat(echoer.readLine()).as("closed from the operator's side").isNull();
+        }
+    }
+
+    private HttpResponse<String> send(String method, int port, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(10))
+            .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private String channels(String query) throws Exception {
