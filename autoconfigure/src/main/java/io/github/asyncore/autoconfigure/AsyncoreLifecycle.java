@@ -36,6 +36,8 @@ public class AsyncoreLifecycle implements SmartLifecycle {
 
     private volatile boolean running;
 
+    private volatile boolean stopped;
+
     AsyncoreLifecycle(EventLoopGroup group, DispatcherRegistrar registrar, AsyncoreProperties properties) {
         this.group = group;
         this.registrar = registrar;
@@ -44,6 +46,10 @@ public class AsyncoreLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (this.stopped) {
+            throw new IllegalStateException("asyncore cannot start again after it stopped: its dispatcher beans"
+                    + " were closed; create a new application context instead");
+        }
         for (ChannelMap map : this.group.maps()) {
             map.eventLoop().setSelectTimeout(this.properties.getLoop().getSelectTimeout());
             map.eventLoop().setStallThreshold(this.properties.getLoop().getStallThreshold());
@@ -62,6 +68,7 @@ public class AsyncoreLifecycle implements SmartLifecycle {
     @Override
     public void stop(Runnable callback) {
         this.running = false;
+        this.stopped = true;
         Duration timeout = this.properties.getShutdown().getTimeout();
         this.group.shutdownGracefully(timeout).whenComplete((report, failure) -> {
             if (failure != null) {
@@ -77,7 +84,18 @@ public class AsyncoreLifecycle implements SmartLifecycle {
     @Override
     public void stop() {
         this.running = false;
+        this.stopped = true;
         log(this.group.shutdownGracefully(this.properties.getShutdown().getTimeout()).join());
+    }
+
+    /**
+     * Not pausable: stopping closes the dispatcher beans, which cannot listen again, so a paused context
+     * (Spring's test context cache pauses inactive contexts) could not restart. Like the web server, the
+     * loops keep running while the context is paused.
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /** {@link AsyncoreAutoConfiguration}: its beans, their back-off, and the validation of every property. */
 class AsyncoreAutoConfigurationTests {
@@ -39,6 +40,18 @@ class AsyncoreAutoConfigurationTests {
             assertThat(context.getBean(EventLoopGroup.class).acceptor()).isSameAs(map);
             assertThat(map.name()).isEqualTo("asyncore-0");
             assertThat(map.eventLoop().isRunning()).as("started with the context").isTrue();
+        });
+    }
+
+    @Test
+    void cannotStartAgainAfterItStoppedAndSaysWhy() {
+        this.contextRunner.run((context) -> {
+            AsyncoreLifecycle lifecycle = context.getBean(AsyncoreLifecycle.class);
+            assertThat(lifecycle.isPauseable()).isFalse();
+            lifecycle.stop();
+            assertThat(context.getBean(EventLoopGroup.class).isRunning()).isFalse();
+            assertThatIllegalStateException().isThrownBy(lifecycle::start)
+                .withMessageContaining("cannot start again after it stopped");
         });
     }
 

@@ -75,6 +75,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     private static final long UNLIMITED = -1;
 
+    private static final int MIN_TIMER_PURGE_THRESHOLD = 1024;
+
     private final ChannelMap map;
 
     private final LoopStatistics statistics;
@@ -104,6 +106,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     private volatile long busySinceNanos = NOT_BUSY;
 
     private volatile int timerCount;
+
+    /** The timer queue's size at which cancelled timers are purged; loop thread. */
+    private int timerPurgeThreshold = MIN_TIMER_PURGE_THRESHOLD;
 
     private volatile Throwable failure;
 
@@ -509,8 +514,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         ScheduledTask timer;
         while ((timer = this.timers.peek()) != null && timer.deadlineNanos() - now <= 0) {
             this.timers.poll();
-            if (!timer.isCancelled()) {
-                runGuarded(timer.task(), timer);
+            Runnable task = timer.task();
+            if (task != null && !timer.isCancelled()) {
+                runGuarded(task, timer);
                 timer.markDone();
             }
         }
@@ -519,6 +525,12 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     private void addTimer(ScheduledTask timer) {
         this.timers.add(timer);
+        if (this.timers.size() >= this.timerPurgeThreshold) {
+            // cancelled timers wait for their deadline (a closed connection's idle timeout may be minutes
+            // away): drop them whenever the queue has doubled since the last purge, O(1) per timer overall
+            this.timers.removeIf(ScheduledTask::isCancelled);
+            this.timerPurgeThreshold = Math.max(MIN_TIMER_PURGE_THRESHOLD, 2 * this.timers.size());
+        }
         this.timerCount = this.timers.size();
     }
 

@@ -12,7 +12,8 @@ public final class ScheduledTask implements Comparable<ScheduledTask> {
 
     private final long sequence;
 
-    private final Runnable task;
+    /** Dropped on cancel, so that a cancelled timer waiting for its deadline keeps nothing alive. */
+    private volatile Runnable task;
 
     private volatile boolean cancelled;
 
@@ -33,6 +34,7 @@ public final class ScheduledTask implements Comparable<ScheduledTask> {
             return false;
         }
         this.cancelled = true;
+        this.task = null;
         return !this.done;
     }
 
@@ -55,6 +57,7 @@ public final class ScheduledTask implements Comparable<ScheduledTask> {
         return this.deadlineNanos;
     }
 
+    /** @return the task, or {@code null} once cancelled */
     Runnable task() {
         return this.task;
     }

@@ -151,6 +151,22 @@ class EventLoopTest {
     }
 
     @Test
+    void cancelledTimersDoNotPileUpUntilTheirDeadline() {
+        this.loop.start();
+        java.util.List<ScheduledTask> timers = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            timers.add(this.loop.schedule(Duration.ofMinutes(10), () -> { }));
+        }
+        await().atMost(LoopFixture.WAIT).until(() -> this.loop.snapshot().scheduledTimers() == 5000);
+        timers.forEach(ScheduledTask::cancel);
+        for (int i = 0; i < 4000; i++) { // closed connections' timers, while new ones keep coming
+            this.loop.schedule(Duration.ofMinutes(10), () -> { });
+        }
+        // the queue is purged whenever it has doubled since the last purge: the 5000 cancelled ones are gone
+        await().atMost(LoopFixture.WAIT).until(() -> this.loop.snapshot().scheduledTimers() == 4000);
+    }
+
+    @Test
     void aSlowHandlerIsCountedAndLoggedAsAStall() throws Exception {
         this.loop.setStallThreshold(Duration.ofMillis(50));
         this.loop.start();
