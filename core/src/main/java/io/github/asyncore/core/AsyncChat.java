@@ -226,7 +226,7 @@ public abstract class AsyncChat extends BufferedDispatcher {
     public void pushWithProducer(Producer producer) {
         Objects.requireNonNull(producer, "producer");
         if (!executor().inEventLoop()) {
-            executor().execute(() -> invoke(() -> enqueue(producer)));
+            executor().execute(channelTask(() -> enqueue(producer)));
             return;
         }
         invoke(() -> enqueue(producer));
@@ -254,7 +254,7 @@ public abstract class AsyncChat extends BufferedDispatcher {
             return;
         }
         int size = getSettings().receiveBufferSize();
-        ByteBuffer buffer = ReadBuffers.acquire(this.carryLength + size);
+        ByteBuffer buffer = map().buffers().readBuffer(this.carryLength + size);
         buffer.put(this.carry, 0, this.carryLength);
         this.carryLength = 0;
         buffer.limit(buffer.position() + size);

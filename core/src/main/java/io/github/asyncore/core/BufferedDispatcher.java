@@ -36,12 +36,20 @@ import org.slf4j.LoggerFactory;
  * Threads: {@link #send} and {@link #closeWhenDone()} may be called from any thread; from another thread
  * while the loop runs, the bytes are copied and handed to the loop, so each thread's sends arrive in the
  * order it made them. Everything else is as for {@link Dispatcher}.
+ * <p>
+ * Sends made by a handler are gathered and written once the handler returns (one system call for all the
+ * lines a read produced, where asyncore makes one per send); a large send (4 KiB or more) with nothing
+ * queued before it is written at once. Sends made elsewhere on the loop thread (tasks, timers) are
+ * written at once. Queued bytes live in chunks borrowed from the loop's pool: an idle channel holds none.
  */
 public class BufferedDispatcher extends Dispatcher {
 
     private static final Logger logger = LoggerFactory.getLogger(BufferedDispatcher.class);
 
-    private final OutputQueue output = new OutputQueue();
+    /** A send of at least this many bytes, with nothing queued, is written at once even in a handler. */
+    private static final int DIRECT_WRITE_MIN = 4096;
+
+    private OutputQueue output;
 
     /** See {@link Dispatcher#Dispatcher()}. */
     public BufferedDispatcher() {
@@ -76,10 +84,10 @@ public class BufferedDispatcher extends Dispatcher {
     }
 
     /**
-     * Queues the buffer's remaining bytes for the peer (consuming them) and writes what the socket takes
-     * now. Any thread. Bytes sent after the channel closed are dropped.
-     * @param data the bytes; copied if they cannot all be written at once, so the caller may reuse the
-     *        buffer when this returns
+     * Queues the buffer's remaining bytes for the peer (consuming them); see the class description for
+     * when they are written. Any thread. Bytes sent after the channel closed are dropped.
+     * @param data the bytes; copied unless written at once, so the caller may reuse the buffer when this
+     *        returns
      * @return the number of bytes accepted: all of them
      * @throws IOException on socket errors other than disconnects (on the loop thread)
      */
@@ -87,12 +95,29 @@ public class BufferedDispatcher extends Dispatcher {
     public int send(ByteBuffer data) throws IOException {
         int length = data.remaining();
         if (!executor().inEventLoop()) {
-            ByteBuffer copy = copyOf(data);
-            executor().execute(() -> invoke(() -> enqueue(copy, true)));
+            ByteBuffer copy = ByteBuffer.allocate(length).put(data).flip();
+            executor().execute(channelTask(() -> enqueue(copy)));
             return length;
         }
-        enqueue(data, false);
+        enqueue(data);
         return length;
+    }
+
+    /**
+     * Queues the bytes for the peer, as {@link #send(ByteBuffer)}. Any thread.
+     * @param data the bytes; copied unless written at once
+     * @return the number of bytes accepted: all of them
+     * @throws IOException on socket errors other than disconnects (on the loop thread)
+     */
+    @Override
+    public int send(byte[] data) throws IOException {
+        if (!executor().inEventLoop()) {
+            byte[] copy = data.clone();
+            executor().execute(channelTask(() -> enqueue(copy)));
+            return data.length;
+        }
+        enqueue(data);
+        return data.length;
     }
 
     /**
@@ -102,20 +127,20 @@ public class BufferedDispatcher extends Dispatcher {
      */
     public void closeWhenDone() {
         if (!executor().inEventLoop()) {
-            executor().execute(this::closeWhenDone);
+            executor().execute(channelTask(this::closeWhenDone));
             return;
         }
         if (isClosed()) {
             return;
         }
-        this.output.addClose();
+        output().addClose();
         invoke(this::flushIfConnected);
     }
 
     /** @return {@code true} while a connect is pending or output waits */
     @Override
     public boolean writable() {
-        return isConnecting() || !this.output.isEmpty();
+        return isConnecting() || hasPendingOutput();
     }
 
     /** Writes queued output. */
@@ -131,11 +156,11 @@ public class BufferedDispatcher extends Dispatcher {
      */
     @Override
     public void handleEndOfStream() throws IOException {
-        if (this.output.isEmpty()) {
-            handleClose();
+        if (hasPendingOutput()) {
+            closeWhenDone();
         }
         else {
-            closeWhenDone();
+            handleClose();
         }
     }
 
@@ -147,19 +172,29 @@ public class BufferedDispatcher extends Dispatcher {
         if (isClosed()) {
             return;
         }
-        this.output.add(producer);
+        output().add(producer);
         flushIfConnected();
     }
 
     /** Drops queued output. Loop thread. */
     void discardOutput() {
-        this.output.clear();
+        if (this.output != null) {
+            this.output.clear();
+        }
         outputChanged(0);
     }
 
     @Override
     boolean hasPendingOutput() {
-        return !this.output.isEmpty();
+        return this.output != null && !this.output.isEmpty();
+    }
+
+    /** Writes what the handler that just returned queued, in one go. */
+    @Override
+    void afterHandlers() throws IOException {
+        if (hasPendingOutput() && isConnected() && !isClosed()) {
+            flush();
+        }
     }
 
     /**
@@ -169,8 +204,9 @@ public class BufferedDispatcher extends Dispatcher {
      */
     protected final void flush() throws IOException {
         checkInEventLoop("flush");
+        OutputQueue queue = output();
         while (!isClosed()) {
-            ByteBuffer head = this.output.head();
+            ByteBuffer head = queue.head();
             if (head == null) {
                 break;
             }
@@ -178,36 +214,52 @@ public class BufferedDispatcher extends Dispatcher {
             if (isClosed()) {
                 return;
             }
-            this.output.written(head, written);
+            queue.written(head, written);
             if (head.hasRemaining()) {
                 break;
             }
         }
-        if (!isClosed() && this.output.atClose()) {
-            this.output.clear();
+        if (!isClosed() && queue.atClose()) {
+            queue.clear();
             outputChanged(0);
             handleClose();
             close();
             return;
         }
-        outputChanged(this.output.pendingBytes());
+        outputChanged(queue.pendingBytes());
     }
 
-    private void enqueue(ByteBuffer data, boolean owned) throws IOException {
+    private void enqueue(ByteBuffer data) throws IOException {
         if (isClosed()) {
             logger.debug("{}: dropped {} bytes sent after close", this, data.remaining());
+            data.position(data.limit());
             return;
         }
-        if (this.output.isEmpty() && isConnected()) {
+        OutputQueue queue = output();
+        if (queue.isEmpty() && isConnected() && (!inHandler() || data.remaining() >= DIRECT_WRITE_MIN)) {
             write(data);
             if (isClosed()) {
                 return;
             }
         }
         if (data.hasRemaining()) {
-            this.output.add(owned ? data : copyOf(data));
+            queue.append(data);
         }
-        outputChanged(this.output.pendingBytes());
+        outputChanged(queue.pendingBytes());
+    }
+
+    private void enqueue(byte[] data) throws IOException {
+        if (isClosed()) {
+            logger.debug("{}: dropped {} bytes sent after close", this, data.length);
+            return;
+        }
+        OutputQueue queue = output();
+        if (queue.isEmpty() && isConnected() && (!inHandler() || data.length >= DIRECT_WRITE_MIN)) {
+            enqueue(ByteBuffer.wrap(data)); // written at once: nothing to gain from avoiding the wrapper
+            return;
+        }
+        queue.append(data, 0, data.length);
+        outputChanged(queue.pendingBytes());
     }
 
     private void flushIfConnected() throws IOException {
@@ -215,14 +267,17 @@ public class BufferedDispatcher extends Dispatcher {
             flush();
         }
         else {
-            outputChanged(this.output.pendingBytes());
+            outputChanged(output().pendingBytes());
         }
     }
 
-    private static ByteBuffer copyOf(ByteBuffer data) {
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-        copy.put(data);
-        return copy.flip();
+    private OutputQueue output() {
+        OutputQueue queue = this.output;
+        if (queue == null) {
+            queue = new OutputQueue(map().buffers());
+            this.output = queue;
+        }
+        return queue;
     }
 
 }

@@ -33,6 +33,8 @@ public final class ChannelMap implements AutoCloseable {
 
     private final LoopStatistics statistics = new LoopStatistics();
 
+    private final LoopBuffers buffers = new LoopBuffers();
+
     private final EventLoop eventLoop;
 
     /** Where accepted connections go: set by an {@link EventLoopGroup} of several loops. */
@@ -162,6 +164,11 @@ public final class ChannelMap implements AutoCloseable {
 
     LoopStatistics statistics() {
         return this.statistics;
+    }
+
+    /** @return the buffers the loop lends its channels; loop thread */
+    LoopBuffers buffers() {
+        return this.buffers;
     }
 
     /** @return the loop as dispatchers see it */

@@ -80,6 +80,8 @@ public class Dispatcher {
     /** The connection that listener accepted last on this thread. */
     private static final ThreadLocal<SocketChannel> acceptedSocket = new ThreadLocal<>();
 
+    private static final byte[] EMPTY = new byte[0];
+
     private static final long REFUSAL_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private final long id = ids.incrementAndGet();
@@ -151,6 +153,9 @@ public class Dispatcher {
 
     /** Set while the loop shuts down gracefully. */
     private DrainState drain;
+
+    /** Set while this channel's event handlers run. */
+    private boolean inHandler;
 
     /** For a listener: its connections open now (accepted, not yet closed). Any thread. */
     private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
@@ -511,9 +516,35 @@ public class Dispatcher {
      * @throws IOException on socket errors other than disconnects
      */
     public byte[] recv(int maxBytes) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(maxBytes);
-        int read = recv(buffer);
-        return (read <= 0) ? new byte[0] : Arrays.copyOf(buffer.array(), read);
+        checkInEventLoop("recv");
+        ByteBuffer buffer = map().buffers().readBuffer(maxBytes);
+        buffer.limit(maxBytes);
+        int read = read(buffer);
+        if (read <= 0) {
+            return EMPTY;
+        }
+        byte[] data = new byte[read];
+        buffer.get(0, data);
+        return data;
+    }
+
+    /**
+     * Reads what the socket has, up to {@link ChannelSettings#receiveBufferSize()}, into a buffer the loop
+     * lends: the allocation-free {@code recv}. End-of-stream or a disconnect error calls
+     * {@link #handleEndOfStream()} or {@link #handleClose()} and returns an empty buffer.
+     * <p>
+     * The buffer is shared by every channel of the loop: read it (or {@link BufferedDispatcher#send} it)
+     * before the handler returns, and keep no reference to it.
+     * @return the bytes read, from position to limit; empty when none were waiting or the peer is gone
+     * @throws IOException on socket errors other than disconnects
+     */
+    public ByteBuffer recv() throws IOException {
+        checkInEventLoop("recv");
+        int size = this.settings.receiveBufferSize();
+        ByteBuffer buffer = map().buffers().readBuffer(size);
+        buffer.limit(size);
+        read(buffer);
+        return buffer.flip();
     }
 
     /**
@@ -1031,6 +1062,7 @@ public class Dispatcher {
 
     /** Runs the handlers for the ready operations, routing every exception as asyncore does. */
     final void dispatch(int readyOps) {
+        this.inHandler = true;
         try {
             if ((readyOps & SelectionKey.OP_ACCEPT) != 0) {
                 handleAcceptEvent();
@@ -1050,10 +1082,31 @@ public class Dispatcher {
             if ((readyOps & SelectionKey.OP_WRITE) != 0 && !this.closed) {
                 handleWriteEvent();
             }
+            if (!this.closed) {
+                this.inHandler = false;
+                afterHandlers();
+            }
         }
         catch (Throwable ex) {
             handleErrorEvent(rethrowIfFatal(ex));
         }
+        finally {
+            this.inHandler = false;
+        }
+    }
+
+    /** Called after the handlers of one dispatch returned, still on the loop thread. */
+    void afterHandlers() throws IOException {
+    }
+
+    /** @return whether one of this channel's event handlers is running now (on the loop thread) */
+    final boolean inHandler() {
+        return this.inHandler;
+    }
+
+    /** @return work for the loop that concerns this channel only */
+    final Runnable channelTask(IoAction action) {
+        return new ChannelTask(this, action);
     }
 
     /** Runs an action on the loop with the dispatcher's error routing. */
@@ -1316,7 +1369,7 @@ public class Dispatcher {
 
     /** Reads and drops what the peer sends while the channel drains; notes the peer's end-of-stream. */
     private void discardInput() {
-        ByteBuffer scratch = ReadBuffers.acquire(64 * 1024);
+        ByteBuffer scratch = map().buffers().readBuffer(64 * 1024);
         try {
             int read;
             while ((read = ((SocketChannel) this.channel).read(scratch)) > 0) {

@@ -4,17 +4,27 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * The output a buffered dispatcher owes its peer, in order: byte buffers it owns, producers that make
- * more on demand (asynchat's {@code producer_fifo}), and a close marker (close-when-done). Counts the
- * bytes held in buffers. Loop thread only.
+ * The output a buffered dispatcher owes its peer, in order: bytes copied into chunks borrowed from the
+ * loop's pool (small sends fill the last chunk, so that many of them leave in one write), buffers made
+ * by producers (asynchat's {@code producer_fifo}), producers themselves, and a close marker
+ * (close-when-done). Counts the bytes held. Loop thread only.
  */
 final class OutputQueue {
 
     private static final Object CLOSE = new Object();
 
-    private final ArrayDeque<Object> entries = new ArrayDeque<>();
+    private final ArrayDeque<Object> entries = new ArrayDeque<>(4);
+
+    private final LoopBuffers buffers;
+
+    /** The last entry when it is a pooled chunk that may take more bytes (read mode: data from position to limit). */
+    private ByteBuffer tail;
 
     private long pendingBytes;
+
+    OutputQueue(LoopBuffers buffers) {
+        this.buffers = buffers;
+    }
 
     boolean isEmpty() {
         return this.entries.isEmpty();
@@ -24,20 +34,45 @@ final class OutputQueue {
         return this.pendingBytes;
     }
 
-    /** Adds bytes the queue now owns. */
-    void add(ByteBuffer owned) {
-        if (owned.hasRemaining()) {
-            this.entries.addLast(owned);
-            this.pendingBytes += owned.remaining();
+    /** Copies {@code length} bytes of the array into the queue. */
+    void append(byte[] source, int offset, int length) {
+        this.pendingBytes += length;
+        while (length > 0) {
+            ByteBuffer chunk = tailWithRoom();
+            int limit = chunk.limit();
+            int count = Math.min(length, chunk.capacity() - limit);
+            chunk.limit(limit + count); // absolute puts must stay below the limit
+            chunk.put(limit, source, offset, count);
+            offset += count;
+            length -= count;
         }
+    }
+
+    /** Copies the buffer's remaining bytes into the queue, consuming them. */
+    void append(ByteBuffer source) {
+        int length = source.remaining();
+        this.pendingBytes += length;
+        int offset = source.position();
+        while (length > 0) {
+            ByteBuffer chunk = tailWithRoom();
+            int limit = chunk.limit();
+            int count = Math.min(length, chunk.capacity() - limit);
+            chunk.limit(limit + count); // absolute puts must stay below the limit
+            chunk.put(limit, source, offset, count);
+            offset += count;
+            length -= count;
+        }
+        source.position(offset);
     }
 
     void add(Producer producer) {
         this.entries.addLast(producer);
+        this.tail = null;
     }
 
     void addClose() {
         this.entries.addLast(CLOSE);
+        this.tail = null;
     }
 
     /**
@@ -50,19 +85,18 @@ final class OutputQueue {
             if (first == null || first == CLOSE) {
                 return null;
             }
-            if (first instanceof ByteBuffer buffer) {
-                if (buffer.hasRemaining()) {
-                    return buffer;
-                }
-                this.entries.pollFirst();
-                continue;
+            if (first instanceof ByteBuffer chunk) {
+                return chunk;
+            }
+            if (first instanceof Produced produced) {
+                return produced.buffer();
             }
             ByteBuffer more = ((Producer) first).more();
             if (more == null || !more.hasRemaining()) {
                 this.entries.pollFirst();
                 continue;
             }
-            this.entries.addFirst(more);
+            this.entries.addFirst(new Produced(more));
             this.pendingBytes += more.remaining();
             return more;
         }
@@ -71,8 +105,15 @@ final class OutputQueue {
     /** Records that {@code count} bytes of {@code head} were written. */
     void written(ByteBuffer head, int count) {
         this.pendingBytes -= count;
-        if (!head.hasRemaining()) {
-            this.entries.pollFirst();
+        if (head.hasRemaining()) {
+            return;
+        }
+        Object first = this.entries.pollFirst();
+        if (first instanceof ByteBuffer chunk) {
+            if (chunk == this.tail) {
+                this.tail = null;
+            }
+            this.buffers.releaseChunk(chunk);
         }
     }
 
@@ -82,8 +123,28 @@ final class OutputQueue {
     }
 
     void clear() {
+        for (Object entry : this.entries) {
+            if (entry instanceof ByteBuffer chunk) {
+                this.buffers.releaseChunk(chunk);
+            }
+        }
         this.entries.clear();
+        this.tail = null;
         this.pendingBytes = 0;
+    }
+
+    private ByteBuffer tailWithRoom() {
+        ByteBuffer chunk = this.tail;
+        if (chunk == null || chunk.limit() == chunk.capacity()) {
+            chunk = this.buffers.acquireChunk().limit(0);
+            this.entries.addLast(chunk);
+            this.tail = chunk;
+        }
+        return chunk;
+    }
+
+    /** Bytes a producer made: written as they are, never returned to the pool. */
+    private record Produced(ByteBuffer buffer) {
     }
 
 }
