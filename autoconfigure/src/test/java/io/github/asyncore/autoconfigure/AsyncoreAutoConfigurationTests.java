@@ -21,6 +21,7 @@ import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /** {@link AsyncoreAutoConfiguration}: its beans, their back-off, and the validation of every property. */
 class AsyncoreAutoConfigurationTests {
@@ -49,7 +50,7 @@ class AsyncoreAutoConfigurationTests {
             AsyncoreLifecycle lifecycle = context.getBean(AsyncoreLifecycle.class);
             assertThat(lifecycle.isPauseable()).isFalse();
             lifecycle.stop();
-            assertThat(context.getBean(EventLoopGroup.class).isRunning()).isFalse();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !context.getBean(EventLoopGroup.class).isRunning());
             assertThatIllegalStateException().isThrownBy(lifecycle::start)
                 .withMessageContaining("cannot start again after it stopped");
         });

@@ -193,6 +193,12 @@ public final class ChannelMap implements AutoCloseable {
                     + ": create it inside eventLoop().execute(...)");
         }
         this.channels.put(dispatcher.id(), dispatcher);
+        this.eventLoop.markForEvaluation(dispatcher);
+    }
+
+    /** Asks the loop to evaluate the channel's {@code readable()}/{@code writable()} again. Loop thread. */
+    void markForEvaluation(Dispatcher dispatcher) {
+        this.eventLoop.markForEvaluation(dispatcher);
     }
 
     void remove(Dispatcher dispatcher) {

@@ -157,6 +157,9 @@ public class Dispatcher {
     /** Set while this channel's event handlers run. */
     private boolean inHandler;
 
+    /** Set while the loop has this channel queued to evaluate {@code readable()}/{@code writable()}. */
+    boolean queuedForEvaluation;
+
     /** For a listener: its connections open now (accepted, not yet closed). Any thread. */
     private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -375,6 +378,7 @@ public class Dispatcher {
         this.channel = server;
         this.kind = ChannelKind.LISTENER;
         this.accepting = true;
+        map().markForEvaluation(this);
     }
 
     /**
@@ -405,6 +409,7 @@ public class Dispatcher {
             }
             this.localAddress = datagram.getLocalAddress();
             this.connecting = true;
+            map().markForEvaluation(this);
             return;
         }
         SocketChannel socket = SocketChannel.open(this.family);
@@ -427,9 +432,10 @@ public class Dispatcher {
             close();
             throw ex;
         }
+        map().markForEvaluation(this);
         Duration timeout = this.settings.connectTimeout();
         if (this.connectPending && !timeout.isZero()) {
-            this.connectTimer = executor().schedule(timeout, () -> connectTimedOut(timeout));
+            this.connectTimer = executor().schedule(timeout, channelTask(() -> connectTimedOut(timeout)));
         }
     }
 
@@ -831,6 +837,9 @@ public class Dispatcher {
         if (this.idleTimer != null || (this.connected && !this.closed)) {
             armIdleTimer();
         }
+        if (this.socketCreated && !this.closed) {
+            map().markForEvaluation(this);
+        }
     }
 
     /** @return whether the socket is connected and {@link #handleConnect()} has run (asyncore's {@code connected}) */
@@ -971,7 +980,7 @@ public class Dispatcher {
             return -1;
         }
         if (read > 0) {
-            this.statistics.read(read, System.nanoTime());
+            this.statistics.read(read, clock());
             statistics().bytesRead(read);
         }
         return read;
@@ -991,7 +1000,7 @@ public class Dispatcher {
             throw ex;
         }
         if (written > 0) {
-            this.statistics.written(written, System.nanoTime());
+            this.statistics.written(written, clock());
             statistics().bytesWritten(written);
         }
         return written;
@@ -1269,7 +1278,7 @@ public class Dispatcher {
             }
         }
         if (next != Long.MAX_VALUE) {
-            this.idleTimer = executor().schedule(Duration.ofNanos(Math.max(0, next)), this::checkIdle);
+            this.idleTimer = executor().schedule(Duration.ofNanos(Math.max(0, next)), channelTask(this::checkIdle));
         }
     }
 
@@ -1319,6 +1328,9 @@ public class Dispatcher {
         if (pendingBytes != this.pendingOutputBytes) {
             this.pendingOutputBytes = pendingBytes;
         }
+        if (!this.inHandler && this.socketCreated) {
+            map().markForEvaluation(this); // in a handler, the loop re-evaluates the channel afterwards
+        }
         WriteBufferWaterMark marks = this.settings.writeBufferWaterMark();
         if (!this.readPaused && pendingBytes > marks.high()) {
             this.readPaused = true;
@@ -1331,6 +1343,7 @@ public class Dispatcher {
     /** Stops reading for good (the loop no longer waits for input). */
     final void suspendReading() {
         this.readSuspended = true;
+        map().markForEvaluation(this);
     }
 
     /**
@@ -1440,6 +1453,11 @@ public class Dispatcher {
         this.executor = map.executor();
         this.loopStatistics = map.statistics();
         this.map = map;
+    }
+
+    /** @return the loop's clock inside a handler (read once per dispatch), else the system's */
+    private long clock() {
+        return this.inHandler ? statistics().now : System.nanoTime();
     }
 
     private LoopStatistics statistics() {

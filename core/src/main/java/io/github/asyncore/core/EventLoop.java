@@ -6,12 +6,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +28,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The selector loop of one {@link ChannelMap}: asyncore's {@code loop()} on a JDK {@link Selector}.
  * <p>
- * One iteration runs the tasks handed in with {@link #execute(Runnable)}, asks every channel in the map
+ * One iteration runs the tasks handed in with {@link #execute(Runnable)}, asks channels
  * {@link Dispatcher#readable()} and {@link Dispatcher#writable()}, waits in the selector for what they
  * asked (at most the timeout, less if a timer is due), calls the handlers of the channels that are
- * ready, then runs the timers that are due. Every channel is asked on every iteration, as asyncore
- * does, so an answer may change at any time and takes effect at the next wait. A listener is never
- * waited on for writing. A channel whose output rose above its high water mark is not waited on for
- * reading, whatever {@code readable()} says.
+ * ready, then runs the timers that are due. A listener is never waited on for writing. A channel whose
+ * output rose above its high water mark is not waited on for reading, whatever {@code readable()} says.
+ * <p>
+ * Which channels are asked: asyncore asks every channel on every iteration, which makes each iteration
+ * cost as much as the number of channels. This loop asks again exactly the channels whose answers may
+ * have changed since the last wait: a channel that joined, one whose handlers ran, whose output changed
+ * (a send, from any thread), or for which a task or timer of its own ran; and it asks every channel
+ * after the application's own tasks ({@link #execute}) or timers ({@link #schedule}) ran, after a wait
+ * that timed out, and after {@link #wakeup()}. So an answer computed from the channel's own state, or
+ * changed by the application's tasks and timers, is seen before the next wait, as in asyncore. An answer
+ * that depends on state another channel's handler changes is seen at the next full look; to have it seen
+ * at once, call {@link #wakeup()} after changing that state.
  * <p>
  * Three ways to run it, each on the calling thread, one thread at a time:
  * <ul>
@@ -116,6 +125,20 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     private boolean draining;
 
+    /** Channels whose {@code readable()}/{@code writable()} may have changed; loop thread. */
+    private final ArrayDeque<Dispatcher> toEvaluate = new ArrayDeque<>();
+
+    /** Whether the next iteration asks every channel; loop thread. */
+    private boolean evaluateAll = true;
+
+    /** Set by {@link #wakeup()} from any thread. */
+    private volatile boolean evaluateAllRequested;
+
+    private final Consumer<SelectionKey> keyHandler = this::processKey;
+
+    /** Whether the loop's clock must be read before the next handler; loop thread. */
+    private boolean clockStale;
+
     EventLoop(ChannelMap map, LoopStatistics statistics) {
         this.map = map;
         this.statistics = statistics;
@@ -185,7 +208,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     public void execute(Runnable task) {
         this.tasks.add(Objects.requireNonNull(task, "task"));
         if (this.thread.get() != Thread.currentThread()) {
-            wakeup();
+            wakeupSelector();
         }
     }
 
@@ -204,8 +227,18 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         return timer;
     }
 
-    /** Wakes the loop if it waits in the selector. Any thread. */
+    /**
+     * Wakes the loop if it waits in the selector, and makes it ask every channel {@code readable()} and
+     * {@code writable()} again: call it after changing, from outside a channel's own handlers, something
+     * those answers depend on. Any thread.
+     */
     public void wakeup() {
+        this.evaluateAllRequested = true;
+        wakeupSelector();
+    }
+
+    /** Wakes the loop if it waits in the selector. Any thread. */
+    private void wakeupSelector() {
         if (this.wakeupPending.compareAndSet(false, true)) {
             Selector current = this.selector;
             if (current != null) {
@@ -267,7 +300,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      */
     public void stop() {
         this.stopRequested = true;
-        wakeup();
+        wakeupSelector();
     }
 
     /**
@@ -298,7 +331,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             serveLateShutdowns();
         }
         else {
-            wakeup();
+            wakeupSelector();
         }
         return request.future;
     }
@@ -450,9 +483,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     private void iterate(long timeoutNanos) throws IOException {
         Selector selector = openSelector();
         runTasks();
-        for (Dispatcher dispatcher : this.map.dispatchers()) {
-            dispatcher.updateInterest(selector, this.draining);
-        }
+        evaluateInterest(selector);
         long waitNanos = timeoutNanos;
         if (!this.tasks.isEmpty() || this.stopRequested || (this.shutdown.get() != null && !this.draining)) {
             waitNanos = 0;
@@ -463,37 +494,83 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 waitNanos = Math.min(waitNanos, next.deadlineNanos() - System.nanoTime());
             }
         }
-        int ready = (waitNanos <= 0) ? selector.selectNow() : selector.select(toMillisCeiling(waitNanos));
-        this.wakeupPending.set(false);
-        if (ready > 0) {
-            processSelectedKeys(selector.selectedKeys());
+        this.clockStale = true; // the wait may last: the first ready key reads the clock afresh
+        int ready = (waitNanos <= 0) ? selector.selectNow(this.keyHandler)
+                : selector.select(this.keyHandler, toMillisCeiling(waitNanos));
+        this.clockStale = false;
+        boolean wokenUp = this.wakeupPending.getAndSet(false);
+        if (ready == 0 && !wokenUp && waitNanos > 0) {
+            this.evaluateAll = true; // the wait timed out: asyncore's periodic look at every channel
         }
+        this.statistics.now = System.nanoTime();
         runTimers();
         this.statistics.iterationDone();
     }
 
-    private void processSelectedKeys(Set<SelectionKey> selected) {
-        for (SelectionKey key : selected) {
-            if (!key.isValid()) {
-                continue;
-            }
-            Dispatcher dispatcher = (Dispatcher) key.attachment();
-            int readyOps;
-            try {
-                readyOps = key.readyOps();
-            }
-            catch (RuntimeException ex) {
-                continue; // cancelled meanwhile by another handler
-            }
-            long start = System.nanoTime();
-            this.busySinceNanos = start;
-            dispatcher.dispatch(readyOps);
-            long took = System.nanoTime() - start;
-            this.busySinceNanos = NOT_BUSY;
-            this.statistics.handlerRan(took);
-            checkStall(dispatcher, took);
+    /**
+     * Asks {@code readable()} and {@code writable()} of the channels that could have changed their
+     * answers since the last wait, or of every channel when anything else may have changed them.
+     */
+    private void evaluateInterest(Selector selector) {
+        if (this.evaluateAllRequested) {
+            this.evaluateAllRequested = false;
+            this.evaluateAll = true;
         }
-        selected.clear();
+        Dispatcher dispatcher;
+        if (this.evaluateAll || this.draining) {
+            this.evaluateAll = false;
+            while ((dispatcher = this.toEvaluate.pollFirst()) != null) {
+                dispatcher.queuedForEvaluation = false;
+            }
+            for (Dispatcher each : this.map.dispatchers()) {
+                each.updateInterest(selector, this.draining);
+            }
+            return;
+        }
+        while ((dispatcher = this.toEvaluate.pollFirst()) != null) {
+            dispatcher.queuedForEvaluation = false;
+            dispatcher.updateInterest(selector, false);
+        }
+    }
+
+    /** Queues a channel whose {@code readable()}/{@code writable()} may have changed. Loop thread. */
+    void markForEvaluation(Dispatcher dispatcher) {
+        if (!dispatcher.queuedForEvaluation) {
+            dispatcher.queuedForEvaluation = true;
+            this.toEvaluate.addLast(dispatcher);
+        }
+    }
+
+    /** Runs the handlers of one ready channel; called by the selector for each ready key. */
+    private void processKey(SelectionKey key) {
+        Dispatcher dispatcher = (Dispatcher) key.attachment();
+        int readyOps;
+        try {
+            readyOps = key.readyOps();
+        }
+        catch (RuntimeException ex) {
+            return; // cancelled meanwhile by another handler
+        }
+        long start;
+        if (this.clockStale) {
+            this.clockStale = false;
+            start = System.nanoTime();
+            this.statistics.now = start;
+        }
+        else {
+            start = this.statistics.now; // the previous handler's end
+        }
+        this.busySinceNanos = start;
+        dispatcher.dispatch(readyOps);
+        long end = System.nanoTime();
+        this.statistics.now = end;
+        this.busySinceNanos = NOT_BUSY;
+        long took = end - start;
+        this.statistics.handlerRan(took);
+        markForEvaluation(dispatcher);
+        if (took > this.stallThresholdNanos) {
+            reportStall(dispatcher, took);
+        }
     }
 
     private void runTasks() {
@@ -503,6 +580,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 return;
             }
             runGuarded(task, task);
+            changedBy(task);
         }
     }
 
@@ -510,7 +588,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         if (this.timers.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = this.statistics.now;
         ScheduledTask timer;
         while ((timer = this.timers.peek()) != null && timer.deadlineNanos() - now <= 0) {
             this.timers.poll();
@@ -518,9 +596,20 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             if (task != null && !timer.isCancelled()) {
                 runGuarded(task, timer);
                 timer.markDone();
+                changedBy(task);
             }
         }
         this.timerCount = this.timers.size();
+    }
+
+    /** After a task or timer ran: which channels' answers may have changed. */
+    private void changedBy(Runnable task) {
+        if (task instanceof ChannelTask channelTask) {
+            markForEvaluation(channelTask.dispatcher());
+        }
+        else {
+            this.evaluateAll = true; // the application's own code may have changed any channel
+        }
     }
 
     private void addTimer(ScheduledTask timer) {
@@ -536,6 +625,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     private void runGuarded(Runnable callback, Object source) {
         long start = System.nanoTime();
+        this.statistics.now = start;
         this.busySinceNanos = start;
         try {
             callback.run();
@@ -547,16 +637,18 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         finally {
             this.busySinceNanos = NOT_BUSY;
         }
-        checkStall(source, System.nanoTime() - start);
+        long end = System.nanoTime();
+        this.statistics.now = end;
+        if (end - start > this.stallThresholdNanos) {
+            reportStall(source, end - start);
+        }
     }
 
-    private void checkStall(Object source, long tookNanos) {
-        if (tookNanos > this.stallThresholdNanos) {
-            this.statistics.stall();
-            logger.warn("{}: {} ran for {} ms, over the stall threshold of {} ms; handlers must not block the loop",
-                    name(), source, TimeUnit.NANOSECONDS.toMillis(tookNanos),
-                    TimeUnit.NANOSECONDS.toMillis(this.stallThresholdNanos));
-        }
+    private void reportStall(Object source, long tookNanos) {
+        this.statistics.stall();
+        logger.warn("{}: {} ran for {} ms, over the stall threshold of {} ms; handlers must not block the loop",
+                name(), source, TimeUnit.NANOSECONDS.toMillis(tookNanos),
+                TimeUnit.NANOSECONDS.toMillis(this.stallThresholdNanos));
     }
 
     private void performShutdown(Shutdown request) {

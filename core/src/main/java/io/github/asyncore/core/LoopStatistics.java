@@ -6,6 +6,9 @@ package io.github.asyncore.core;
  */
 final class LoopStatistics {
 
+    /** The loop's clock: the last {@code System.nanoTime()} it read, refreshed around every callback. */
+    long now = System.nanoTime();
+
     volatile long iterations;
 
     volatile long stalls;

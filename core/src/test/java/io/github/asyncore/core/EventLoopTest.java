@@ -250,6 +250,26 @@ class EventLoopTest {
     }
 
     @Test
+    void answersChangedByATimerOfTheApplicationAreSeenBeforeTheNextWait() throws Exception {
+        this.loop.setSelectTimeout(Duration.ofSeconds(30));
+        this.loop.start();
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
+        TestListener listener = this.fixture.onLoop(() -> new TestListener(this.map,
+                (channel) -> new RecordingDispatcher(channel, this.map) {
+                    @Override
+                    public boolean readable() {
+                        return open.get();
+                    }
+                }));
+        try (BlockingClient client = BlockingClient.connect(listener.address())) {
+            RecordingDispatcher server = listener.awaitAccepted();
+            client.write("queued");
+            this.loop.schedule(Duration.ofMillis(200), () -> open.set(true)); // no wakeup(), no I/O
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.received.toString().equals("queued"));
+        }
+    }
+
+    @Test
     void stopEndsTheRunAndKeepsTheChannels() throws Exception {
         new TestListener(this.map, (channel) -> null);
         Thread thread = this.loop.start();
