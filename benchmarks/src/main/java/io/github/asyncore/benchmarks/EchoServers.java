@@ -44,7 +44,7 @@ public final class EchoServers {
         map.eventLoop().run();
     }
 
-    /** Plain echo, as a user writes it. */
+    /** Plain echo, as a user writes it, with the allocation-free {@code recv()}. */
     static final class Echo extends BufferedDispatcher {
 
         Echo(SocketChannel channel) throws IOException {
@@ -53,15 +53,12 @@ public final class EchoServers {
 
         @Override
         public void handleRead() throws IOException {
-            byte[] data = recv(getSettings().receiveBufferSize());
-            if (data.length > 0) {
-                send(data);
-            }
+            send(recv()); // the loop's read buffer, copied only if it cannot be written at once
         }
 
     }
 
-    /** Line echo, as a user writes it with asynchat. */
+    /** Line echo, as a user writes it with asynchat, with the allocation-free {@code takeDataBuffer()}. */
     static final class LineEcho extends AsyncChat {
 
         private static final byte[] NEWLINE = { '\n' };
@@ -73,7 +70,7 @@ public final class EchoServers {
 
         @Override
         public void foundTerminator() throws IOException {
-            push(takeData());
+            push(takeDataBuffer());
             push(NEWLINE);
         }
 

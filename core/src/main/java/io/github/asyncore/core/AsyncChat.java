@@ -66,6 +66,12 @@ public abstract class AsyncChat extends BufferedDispatcher {
 
     private boolean inputStopped;
 
+    private ByteBuffer frameView;
+
+    private ByteBuffer chunkView;
+
+    private ByteBuffer chunkViewOf;
+
     /** See {@link Dispatcher#Dispatcher()}. */
     protected AsyncChat() {
         super();
@@ -150,7 +156,8 @@ public abstract class AsyncChat extends BufferedDispatcher {
 
     /**
      * Receives a chunk of the current frame. The default appends it to a buffer that
-     * {@link #takeData()} empties. The buffer is only valid during the call: copy what you keep.
+     * {@link #takeData()} empties. The buffer is a view the channel reuses, only valid during the call:
+     * copy what you keep.
      * @param data the chunk, never empty
      */
     public void collectIncomingData(ByteBuffer data) {
@@ -196,6 +203,23 @@ public abstract class AsyncChat extends BufferedDispatcher {
             this.frame = EMPTY;
         }
         return data;
+    }
+
+    /**
+     * Empties the buffer the default {@link #collectIncomingData} fills, as {@link #takeData()} does,
+     * without copying: the bytes stay readable from the returned view until more data is collected, so
+     * {@code push} them (which copies) or read them before {@link #foundTerminator()} returns.
+     * @return a view of the collected bytes, from position to limit
+     */
+    protected ByteBuffer takeDataBuffer() {
+        ByteBuffer view = this.frameView;
+        if (view == null || view.array() != this.frame) {
+            view = ByteBuffer.wrap(this.frame);
+            this.frameView = view;
+        }
+        view.clear().limit(this.frameSize);
+        this.frameSize = 0;
+        return view;
     }
 
     // ---------------------------------------------------------------- output
@@ -336,7 +360,19 @@ public abstract class AsyncChat extends BufferedDispatcher {
         this.frameLength += length;
         int start = input.position();
         input.position(start + length);
-        collectIncomingData(input.slice(start, length));
+        collectIncomingData(chunkView(input, start, length));
+    }
+
+    /** @return the chunk as a view this channel reuses, so that framing allocates nothing per chunk */
+    private ByteBuffer chunkView(ByteBuffer input, int start, int length) {
+        ByteBuffer view = this.chunkView;
+        if (view == null || this.chunkViewOf != input) {
+            view = input.duplicate();
+            this.chunkView = view;
+            this.chunkViewOf = input;
+        }
+        view.clear().position(start).limit(start + length);
+        return view;
     }
 
     private void endOfFrame() throws IOException {

@@ -13,10 +13,7 @@ public class EchoHandler extends BufferedDispatcher {
 
     @Override
     public void handleRead() throws IOException {
-        byte[] data = recv(8192);
-        if (data.length > 0) {
-            send(data);
-        }
+        send(recv()); // recv() lends the loop's buffer: nothing is allocated per message
     }
 
 }

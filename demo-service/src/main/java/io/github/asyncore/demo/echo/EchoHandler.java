@@ -17,10 +17,7 @@ public class EchoHandler extends BufferedDispatcher {
 
     @Override
     public void handleRead() throws IOException {
-        byte[] data = recv(getSettings().receiveBufferSize());
-        if (data.length > 0) {
-            send(data);
-        }
+        send(recv()); // recv() lends the loop's buffer: nothing is allocated per message
     }
 
 }
