@@ -2,6 +2,7 @@ package io.github.asyncore.core;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.SelectableChannel;
 import java.util.Arrays;
 import java.util.Objects;
@@ -380,18 +381,49 @@ public abstract class AsyncChat extends BufferedDispatcher {
         foundTerminator();
     }
 
-    private static int indexOf(ByteBuffer input, byte[] term) {
+    /** @return the absolute index of the first occurrence of {@code term} from the position, or -1 */
+    static int indexOf(ByteBuffer input, byte[] term) {
         int limit = input.limit() - term.length;
         byte first = term[0];
         for (int i = input.position(); i <= limit; i++) {
-            if (input.get(i) != first) {
-                continue;
+            i = indexOfByte(input, i, limit + 1, first);
+            if (i < 0) {
+                return -1;
             }
             int j = 1;
             while (j < term.length && input.get(i + j) == term[j]) {
                 j++;
             }
             if (j == term.length) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Finds a byte eight at a time: a word XOR the byte repeated has a zero byte where they match, and
+     * {@code (x - 0x01..) & ~x & 0x80..} marks the zero bytes; read little-endian, the lowest mark is
+     * always a true match (a borrow only runs towards later bytes).
+     * @return the absolute index of the first {@code value} in {@code [from, to)}, or -1
+     */
+    static int indexOfByte(ByteBuffer input, int from, int to, byte value) {
+        long pattern = (value & 0xFFL) * 0x0101010101010101L;
+        boolean bigEndian = input.order() == ByteOrder.BIG_ENDIAN;
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long word = input.getLong(i);
+            if (bigEndian) {
+                word = Long.reverseBytes(word);
+            }
+            word ^= pattern;
+            long found = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (input.get(i) == value) {
                 return i;
             }
         }
