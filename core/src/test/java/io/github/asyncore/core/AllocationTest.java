@@ -64,7 +64,10 @@ class AllocationTest {
             exchange(client, batch, batches);
             long after = this.fixture.onLoop(() -> threads.getThreadAllocatedBytes(loopThread));
             // the two onLoop tasks themselves allocate a little: a constant, not a cost per message
-            return (double) (after - before) / ((long) batches * BATCH);
+            double perMessage = (double) (after - before) / ((long) batches * BATCH);
+            System.out.printf("loop thread allocated %d bytes for %d messages: %.4f bytes per message%n",
+                    after - before, (long) batches * BATCH, perMessage);
+            return perMessage;
         }
     }
 
