@@ -777,9 +777,16 @@ public class Dispatcher {
      * @throws IOException from socket operations
      */
     public void handleIdle(IdleState state) throws IOException {
-        logger.info("{}: {} for {} ms; closing", this, state, idleTimeout(state).toMillis());
+        logger.info("{}: {} for {} ms ({}); closing", this, state, idleTimeout(state).toMillis(), ioState());
         handleClose();
         close();
+    }
+
+    /** @return what the channel waits for, for logs: output owed and whether it reads */
+    final String ioState() {
+        String reading = this.readSuspended ? "input ended" : this.readPaused ? "reading paused by the water marks"
+                : this.evaluatedReadable ? "reading" : "not readable";
+        return this.pendingOutputBytes + " bytes unsent, " + reading;
     }
 
     // ---------------------------------------------------------------- state (any thread)
