@@ -1,6 +1,7 @@
 package io.github.asyncore.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
@@ -10,6 +11,7 @@ import io.github.asyncore.core.BufferedDispatcher;
 import io.github.asyncore.core.ChannelMap;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;
+import io.github.asyncore.core.LoopSnapshot;
 
 /**
  * Echo servers on the core module alone (no Spring), for the shared load generator
@@ -17,7 +19,8 @@ import io.github.asyncore.core.EventLoopGroup;
  * {@code java -jar benchmarks/target/asyncore-benchmarks.jar PORT [--mode plain|line] [--threads N]}.
  * Plain mode echoes with a {@link BufferedDispatcher}; line mode echoes each {@code \n}-terminated line
  * with an {@link AsyncChat}. One loop thread unless told otherwise, bound to 127.0.0.1, statistics on as
- * always.
+ * always. On SIGTERM it prints what its loop threads allocated in the whole run (start-up and warm-up
+ * included) per 64 bytes echoed, the size of one message in the harness's small-message scenarios.
  */
 public final class EchoServers {
 
@@ -56,6 +59,27 @@ public final class EchoServers {
         System.out.println("asyncore " + (lines ? "line" : "plain") + " echo listening on 127.0.0.1:" + port + " with "
                 + threads + " loop thread(s)");
         group.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> reportAllocation(group), "allocation-report"));
+    }
+
+    /** Prints each loop thread's allocated bytes against the bytes it echoed. */
+    private static void reportAllocation(EventLoopGroup group) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+            .getThreadMXBean();
+        for (LoopSnapshot loop : group.loopSnapshots()) {
+            Thread thread = Thread.getAllStackTraces().keySet().stream()
+                .filter((candidate) -> candidate.getName().equals(loop.thread()))
+                .findFirst()
+                .orElse(null);
+            if (thread == null) {
+                continue;
+            }
+            long allocated = threads.getThreadAllocatedBytes(thread.getId());
+            long messages = loop.bytesWritten() / 64;
+            System.out.printf("%s allocated %d bytes while echoing %d bytes (%d 64-byte messages): %.4f bytes per"
+                    + " message%n", loop.thread(), allocated, loop.bytesWritten(), messages,
+                    (messages > 0) ? (double) allocated / messages : 0.0);
+        }
     }
 
     /** Plain echo, as a user writes it, with the allocation-free {@code recv()}. */
