@@ -125,9 +125,13 @@ final class Scenarios {
 
     private void echoSlowReader(SplittableRandom random, long deadline) throws IOException {
         byte[] data = bytes(random, 256 * 1024 + random.nextInt(1792 * 1024 + 1));
+        // Loopback's socket buffers hold megabytes: the server may have written the whole echo within
+        // milliseconds and then be idle while this client drains its receive buffer. The pause and the pace
+        // keep that under 4 s, below the echo server's 5 s idle timeout, which would otherwise (rightly)
+        // close the connection just as the client finishes.
+        long bytesPerSecond = Math.max(512 * 1024 + random.nextInt(1536 * 1024 + 1), data.length * 2L / 5);
         EchoConnection.ReadPace pace = new EchoConnection.ReadPace(
-                TimeUnit.MILLISECONDS.toNanos(random.nextInt(2001)), 512 * 1024 + random.nextInt(1536 * 1024 + 1),
-                8 * 1024);
+                TimeUnit.MILLISECONDS.toNanos(random.nextInt(1501)), bytesPerSecond, 8 * 1024);
         try (EchoConnection connection = connectEcho(Scenario.ECHO_SLOW_READER)) {
             this.stats.verified("echo bytes",
                     connection.exchange(data, data.length, data.length, false, false, pace, deadline, random));
