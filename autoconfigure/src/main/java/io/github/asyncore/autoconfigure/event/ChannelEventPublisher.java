@@ -141,14 +141,30 @@ public class ChannelEventPublisher implements ChannelListener, SmartLifecycle, D
     }
 
     private void dropped() {
-        long total = this.dropped.incrementAndGet();
+        this.dropped.incrementAndGet();
+        reportDropsWhenDue();
+    }
+
+    /**
+     * Logs the drops not reported yet, at most once per interval: called on each drop (a loop thread) and
+     * after each event published (the publishing thread, so that the last drops of a burst are reported
+     * once the listeners catch up). One atomic read when nothing was dropped.
+     */
+    private void reportDropsWhenDue() {
+        long total = this.dropped.get();
+        if (total == this.droppedWhenLogged.get()) {
+            return;
+        }
         long now = System.nanoTime();
         long last = this.lastDropLogNanos.get();
         if ((last == 0 || now - last >= DROP_LOG_INTERVAL_NANOS) && this.lastDropLogNanos.compareAndSet(last, now)) {
             long since = total - this.droppedWhenLogged.getAndSet(total);
-            logger.warn("Dropped " + since + " channel event(s) since the last report (" + total + " in all): the "
-                    + "application's event listeners fall behind and the queue of " + this.capacity + " is full ("
-                    + "asyncore.events.queue-capacity); counted in asyncore.events.dropped, logged at most every 10 s");
+            if (since > 0) {
+                logger.warn("Dropped " + since + " channel event(s) since the last report (" + total + " in all): the "
+                        + "application's event listeners fall behind and the queue of " + this.capacity + " is full ("
+                        + "asyncore.events.queue-capacity); counted in asyncore.events.dropped, logged at most every"
+                        + " 10 s");
+            }
         }
     }
 
@@ -246,6 +262,7 @@ public class ChannelEventPublisher implements ChannelListener, SmartLifecycle, D
                 Object next = this.queue.take();
                 if (next instanceof ChannelEvent event) {
                     publish(event);
+                    reportDropsWhenDue();
                 }
                 if (this.stopping && (this.queue.isEmpty() || System.nanoTime() - this.stopDeadlineNanos > 0)) {
                     break;
