@@ -33,6 +33,8 @@ public class AsyncoreProperties implements Validator {
 
     private final Channel channel = new Channel();
 
+    private final Events events = new Events();
+
     /**
      * Settings of single dispatchers, keyed by bean name: where each listens and overrides of the
      * 'asyncore.channel' defaults. Connections a listener accepts inherit its settings.
@@ -57,6 +59,10 @@ public class AsyncoreProperties implements Validator {
 
     public Channel getChannel() {
         return this.channel;
+    }
+
+    public Events getEvents() {
+        return this.events;
     }
 
     public Map<String, Dispatcher> getDispatchers() {
@@ -88,6 +94,9 @@ public class AsyncoreProperties implements Validator {
         positive(errors, "loop.select-timeout", properties.loop.selectTimeout);
         positive(errors, "loop.stall-threshold", properties.loop.stallThreshold);
         notNegative(errors, "shutdown.timeout", properties.shutdown.timeout);
+        if (properties.events.queueCapacity < 1) {
+            errors.rejectValue("events.queue-capacity", "asyncore.capacity", "must be at least 1");
+        }
         properties.channel.validate(errors, "channel.", properties.channel);
         properties.dispatchers.forEach((name, dispatcher) -> dispatcher.validate(errors, "dispatchers." + name + ".",
                 properties.channel));
@@ -180,6 +189,40 @@ public class AsyncoreProperties implements Validator {
 
         public void setTimeout(Duration timeout) {
             this.timeout = timeout;
+        }
+
+    }
+
+    /** Spring application events for the channels' life (opened, idle, closed, refused). */
+    public static class Events {
+
+        /**
+         * Whether to publish channel events (ChannelOpenedEvent, ChannelIdleEvent, ChannelClosedEvent,
+         * ConnectionRefusedEvent) to the application context. When false, the loops have no listener at
+         * all.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Most events that may wait for the publishing thread when the application's listeners fall behind;
+         * past it new events are dropped and counted in the 'asyncore.events.dropped' meter.
+         */
+        private int queueCapacity = 10000;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getQueueCapacity() {
+            return this.queueCapacity;
+        }
+
+        public void setQueueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
         }
 
     }

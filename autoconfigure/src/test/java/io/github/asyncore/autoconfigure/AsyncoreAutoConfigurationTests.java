@@ -200,6 +200,11 @@ class AsyncoreAutoConfigurationTests {
     }
 
     @Test
+    void anEventQueueCapacityBelowOneFailsNamingTheProperty() {
+        assertInvalid("asyncore.events.queue-capacity=0", "asyncore.events.queue-capacity", "must be at least 1");
+    }
+
+    @Test
     void aZeroBacklogFailsNamingTheProperty() {
         assertInvalid("asyncore.dispatchers.echo.backlog=0", "asyncore.dispatchers.echo.backlog", "must be at least 1");
     }

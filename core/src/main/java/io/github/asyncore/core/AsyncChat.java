@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * {@link #handleOversizedFrame(long)}, which by default logs the reason and closes the channel. With no
  * terminator, everything collected counts as one frame.
  * <p>
- * Threads: {@link #push}, {@link #pushWithProducer} and {@link #closeWhenDone()} may be called from any
- * thread (handed to the loop); the rest on the loop thread, as for {@link Dispatcher}.
+ * Threads: {@link #push}, {@link #pushWithProducer}, {@link #closeWhenDone()} and {@link #shutdownOutput()}
+ * may be called from any thread (handed to the loop); the rest on the loop thread, as for
+ * {@link Dispatcher}.
  */
 public abstract class AsyncChat extends BufferedDispatcher {
 
@@ -355,7 +356,7 @@ public abstract class AsyncChat extends BufferedDispatcher {
             this.inputStopped = true;
             suspendReading();
             input.position(input.limit());
-            handleOversizedFrame(size);
+            withCloseCause(CloseReason.ERROR, () -> handleOversizedFrame(size));
             return;
         }
         this.frameLength += length;

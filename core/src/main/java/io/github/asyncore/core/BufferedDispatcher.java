@@ -33,9 +33,14 @@ import org.slf4j.LoggerFactory;
  * response protocol) buffer without bound. The marks do not slow {@code send} itself: code that sends
  * on its own initiative, from a timer or another thread, should watch {@link #pendingOutputBytes()}.
  * <p>
- * Threads: {@link #send} and {@link #closeWhenDone()} may be called from any thread; from another thread
- * while the loop runs, the bytes are copied and handed to the loop, so each thread's sends arrive in the
- * order it made them. Everything else is as for {@link Dispatcher}.
+ * Half-close: {@link #shutdownOutput()} sends end-of-stream once everything queued before it has been
+ * written, and the channel goes on reading; bytes sent after it are dropped (and logged). When the peer
+ * half-closes, {@link #handleEndOfStream()} writes what is still queued before it closes.
+ * <p>
+ * Threads: {@link #send}, {@link #closeWhenDone()} and {@link #shutdownOutput()} may be called from any
+ * thread; from another thread while the loop runs, the bytes are copied and handed to the loop, so each
+ * thread's sends, half-close and close arrive in the order it made them. Everything else is as for
+ * {@link Dispatcher}.
  * <p>
  * Sends made by a handler are gathered and written once the handler returns (one system call for all the
  * lines a read produced, where asyncore makes one per send); a large send (4 KiB or more) with nothing
@@ -50,6 +55,9 @@ public class BufferedDispatcher extends Dispatcher {
     private static final int DIRECT_WRITE_MIN = 4096;
 
     private OutputQueue output;
+
+    /** Set once {@link #shutdownOutput()} queued its end-of-stream: later sends are dropped. Loop thread. */
+    private boolean outputEnding;
 
     /** See {@link Dispatcher#Dispatcher()}. */
     public BufferedDispatcher() {
@@ -133,7 +141,31 @@ public class BufferedDispatcher extends Dispatcher {
         if (isClosed()) {
             return;
         }
-        output().addClose();
+        CloseReason cause = closeCause();
+        output().addClose((cause != null) ? cause : CloseReason.APPLICATION);
+        invoke(this::flushIfConnected);
+    }
+
+    /**
+     * Half-closes once everything queued before this call has been written: the peer then reads
+     * end-of-stream, and this channel goes on reading until the peer closes (by default it then closes
+     * too) or it is closed. Bytes sent after this call are dropped. A client may call it while still
+     * connecting. Any thread; see {@link Dispatcher#shutdownOutput()}.
+     * @throws IllegalStateException (on the loop thread) when the channel is not a stream connection or
+     *         client
+     */
+    @Override
+    public void shutdownOutput() {
+        if (!executor().inEventLoop()) {
+            executor().execute(channelTask(this::shutdownOutput));
+            return;
+        }
+        if (isClosed() || this.outputEnding) {
+            return;
+        }
+        checkCanShutdownOutput();
+        this.outputEnding = true;
+        output().addShutdownOutput();
         invoke(this::flushIfConnected);
     }
 
@@ -152,7 +184,8 @@ public class BufferedDispatcher extends Dispatcher {
     /**
      * The peer closed its side: writes everything still queued for it, then calls {@link #handleClose()}
      * (and closes the channel if that did not), so that a request followed by a half-close gets its whole
-     * answer. With nothing queued, calls {@link #handleClose()} at once.
+     * answer. With nothing queued, calls {@link #handleClose()} at once. Override it to go on sending
+     * (see {@link Dispatcher#handleEndOfStream()}).
      */
     @Override
     public void handleEndOfStream() throws IOException {
@@ -172,6 +205,10 @@ public class BufferedDispatcher extends Dispatcher {
         if (isClosed()) {
             return;
         }
+        if (this.outputEnding) {
+            logger.warn("{}: dropped a producer pushed after shutdownOutput()", this);
+            return;
+        }
         output().add(producer);
         flushIfConnected();
     }
@@ -181,6 +218,7 @@ public class BufferedDispatcher extends Dispatcher {
         if (this.output != null) {
             this.output.clear();
         }
+        this.outputEnding = isOutputShutdown(); // a half-close still queued is discarded too
         outputChanged(0);
     }
 
@@ -208,6 +246,11 @@ public class BufferedDispatcher extends Dispatcher {
         while (!isClosed()) {
             ByteBuffer head = queue.head();
             if (head == null) {
+                if (queue.atShutdownOutput()) {
+                    queue.removeMarker();
+                    shutdownOutputNow();
+                    continue;
+                }
                 break;
             }
             int written = write(head);
@@ -220,18 +263,21 @@ public class BufferedDispatcher extends Dispatcher {
             }
         }
         if (!isClosed() && queue.atClose()) {
+            CloseReason reason = queue.closeReason();
             queue.clear();
             outputChanged(0);
-            handleClose();
-            close();
+            withCloseCause(reason, () -> {
+                handleClose();
+                close();
+            });
             return;
         }
         outputChanged(queue.pendingBytes());
     }
 
     private void enqueue(ByteBuffer data) throws IOException {
-        if (isClosed()) {
-            logger.debug("{}: dropped {} bytes sent after close", this, data.remaining());
+        if (isClosed() || this.outputEnding || isOutputShutdown()) {
+            droppedAfterEnd(data.remaining());
             data.position(data.limit());
             return;
         }
@@ -249,8 +295,8 @@ public class BufferedDispatcher extends Dispatcher {
     }
 
     private void enqueue(byte[] data) throws IOException {
-        if (isClosed()) {
-            logger.debug("{}: dropped {} bytes sent after close", this, data.length);
+        if (isClosed() || this.outputEnding || isOutputShutdown()) {
+            droppedAfterEnd(data.length);
             return;
         }
         OutputQueue queue = output();
@@ -260,6 +306,15 @@ public class BufferedDispatcher extends Dispatcher {
         }
         queue.append(data, 0, data.length);
         outputChanged(queue.pendingBytes());
+    }
+
+    private void droppedAfterEnd(int length) {
+        if (isClosed()) {
+            logger.debug("{}: dropped {} bytes sent after close", this, length);
+        }
+        else {
+            logger.warn("{}: dropped {} bytes sent after the output was shut down", this, length);
+        }
     }
 
     private void flushIfConnected() throws IOException {

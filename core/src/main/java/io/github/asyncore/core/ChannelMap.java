@@ -19,9 +19,9 @@ import java.util.function.Supplier;
  * is not created on a running loop's thread, and any number of explicit maps, each with its own loop
  * ({@link #eventLoop()}).
  * <p>
- * Threads: {@link #snapshot()}, {@link #find(long)}, {@link #size()}, {@link #closeAll()} and
- * {@link #close()} may be called from any thread while the loop runs. Joining and leaving happen on the
- * loop thread.
+ * Threads: {@link #snapshot()}, {@link #find(long)}, {@link #size()}, {@link #closeAll()},
+ * {@link #close()} and adding or removing a {@link ChannelListener} may be called from any thread while
+ * the loop runs. Joining and leaving happen on the loop thread.
  */
 public final class ChannelMap implements AutoCloseable {
 
@@ -34,6 +34,8 @@ public final class ChannelMap implements AutoCloseable {
     private final LoopStatistics statistics = new LoopStatistics();
 
     private final LoopBuffers buffers = new LoopBuffers();
+
+    private final ChannelListeners listeners = new ChannelListeners();
 
     private final EventLoop eventLoop;
 
@@ -151,6 +153,25 @@ public final class ChannelMap implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a listener that hears about this map's channels opening, idling, closing and being refused, on
+     * the loop thread; see {@link ChannelListener} for what it may rely on. It hears about events from
+     * the next one on. Any thread.
+     * @param listener the listener; the same one added twice hears everything twice
+     */
+    public void addChannelListener(ChannelListener listener) {
+        this.listeners.add(listener);
+    }
+
+    /**
+     * Removes a listener added with {@link #addChannelListener}; it may still hear an event the loop is
+     * delivering at this moment. Any thread.
+     * @param listener the listener; nothing happens if it was not added
+     */
+    public void removeChannelListener(ChannelListener listener) {
+        this.listeners.remove(listener);
+    }
+
     /** Closes every channel and releases the loop's selector; see {@link EventLoop#close()}. */
     @Override
     public void close() {
@@ -164,6 +185,11 @@ public final class ChannelMap implements AutoCloseable {
 
     LoopStatistics statistics() {
         return this.statistics;
+    }
+
+    /** @return the listeners to notify; loop thread */
+    ChannelListeners listeners() {
+        return this.listeners;
     }
 
     /** @return the buffers the loop lends its channels; loop thread */

@@ -24,9 +24,12 @@ import java.time.Instant;
  * @param lastReadAt when bytes were last read, or {@code null} if never
  * @param lastWriteAt when bytes were last written, or {@code null} if never
  * @param loop the name of the loop (and of its map) that serves the channel
+ * @param inputEnded whether a read found end-of-stream: the peer half-closed or closed
+ *        ({@link Dispatcher#isInputEnded()})
+ * @param outputShutdown whether this side sent end-of-stream ({@link Dispatcher#isOutputShutdown()})
  */
 public record ChannelSnapshot(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
         SocketAddress localAddress, SocketAddress remoteAddress, boolean readable, boolean writable, long bytesRead,
         long bytesWritten, long pendingOutputBytes, Instant createdAt, Instant lastReadAt, Instant lastWriteAt,
-        String loop) {
+        String loop, boolean inputEnded, boolean outputShutdown) {
 }

@@ -54,19 +54,23 @@ import org.slf4j.LoggerFactory;
  * completes the connect and calls {@link #handleConnect()} before {@link #handleRead()} or
  * {@link #handleWrite()} (also when the connect finished at once, as Unix-domain sockets do, so that a
  * constructor may call {@link #connect(SocketAddress)} safely); a failed connect reaches
- * {@link #handleError(Throwable)}; a read that finds end-of-stream calls {@link #handleClose()}; a read
- * event on a listener calls {@link #handleAccept()}. Disconnect errors (connection reset, broken pipe,
- * not connected, aborted) become {@link #handleClose()}; any other exception from a handler becomes
- * {@link #handleError(Throwable)}. Nothing a handler throws stops the loop or touches another channel.
- * There is no {@code handle_expt}: JDK NIO cannot wait for urgent (out-of-band) data.
+ * {@link #handleError(Throwable)}; a read that finds end-of-stream calls {@link #handleEndOfStream()},
+ * which by default calls {@link #handleClose()} (override it to answer a peer that half-closed); a read
+ * event on a listener calls {@link #handleAccept()}. This side half-closes with {@link #shutdownOutput()}.
+ * Disconnect errors (connection reset, broken pipe, not connected, aborted) become {@link #handleClose()};
+ * any other exception from a handler becomes {@link #handleError(Throwable)}. Nothing a handler throws
+ * stops the loop or touches another channel. Each close records a {@link CloseReason}. There is no
+ * {@code handle_expt}: JDK NIO cannot wait for urgent (out-of-band) data.
  *
  * <h2>Threads</h2>
  * Every handler runs on the loop thread of the dispatcher's map. Socket operations ({@code createSocket},
  * {@code bind}, {@code listen}, {@code connect}, {@code accept}, {@code send}, {@code recv} and the
  * datagram ones) must run there too, or before the loop runs, and fail with an
- * {@link IllegalStateException} elsewhere. {@link #close()} is safe from any thread: it is handed to the
- * loop. The getters and {@link #toString()} may be called from any thread. To do anything else from
- * another thread, hand it over with {@code executor().execute(...)}.
+ * {@link IllegalStateException} elsewhere. {@link #close()}, {@link #close(CloseReason)} and
+ * {@link #shutdownOutput()} are safe from any thread: they are handed to the loop. The getters and
+ * {@link #toString()} may be called from any thread. Registered {@link ChannelListener}s are told on the
+ * loop thread when the channel opens, idles and closes. To do anything else from another thread, hand it
+ * over with {@code executor().execute(...)}.
  */
 public class Dispatcher {
 
@@ -144,6 +148,24 @@ public class Dispatcher {
     private volatile boolean evaluatedWritable;
 
     private volatile long pendingOutputBytes;
+
+    /** Set once a read found end-of-stream: the peer will send nothing more. */
+    private volatile boolean inputEnded;
+
+    /** Set once this side sent end-of-stream ({@link #shutdownOutput()} or a graceful drain). */
+    private volatile boolean outputShutdown;
+
+    /**
+     * The reason a close made now would have: set while asyncore runs a handler for an event that may
+     * close the channel (end-of-stream, an error, an idle timeout), {@code null} otherwise. Loop thread.
+     */
+    private CloseReason closeCause;
+
+    /** Why the channel closed; {@code null} while it is open. */
+    private volatile CloseReason closeReason;
+
+    /** Set once the map's listeners heard that the channel opened, so that they hear it close. Loop thread. */
+    private boolean announced;
 
     /** Set while output is above the high water mark, cleared at the low mark. */
     private boolean readPaused;
@@ -300,6 +322,9 @@ public class Dispatcher {
         if (this.connected) {
             armIdleTimer();
         }
+        if (this.connected || this.accepting || (this.kind == ChannelKind.DATAGRAM && this.localAddress != null)) {
+            announceOpened();
+        }
     }
 
     /**
@@ -334,6 +359,7 @@ public class Dispatcher {
                 throw bindFailure("bind", address, ex);
             }
             this.localAddress = ((DatagramChannel) this.channel).getLocalAddress();
+            announceOpened();
             return;
         }
         if (this.channel != null) {
@@ -379,6 +405,7 @@ public class Dispatcher {
         this.kind = ChannelKind.LISTENER;
         this.accepting = true;
         map().markForEvaluation(this);
+        announceOpened();
     }
 
     /**
@@ -593,6 +620,10 @@ public class Dispatcher {
      * harmless. Safe from any thread: from another thread while the loop runs, the close is handed to
      * the loop (the channel reports {@link ChannelState#CLOSING} until then). Unlike an event, it does
      * not call {@link #handleClose()}. A Unix-domain listener's socket file is deleted.
+     * <p>
+     * The {@linkplain #getCloseReason() reason} recorded is that of the event being handled (see
+     * {@link CloseReason}), else {@link CloseReason#APPLICATION}; {@link #close(CloseReason)} names
+     * another. Override it to release resources of your own, and call {@code super.close()}.
      */
     public void close() {
         if (this.closed) {
@@ -605,6 +636,8 @@ public class Dispatcher {
         }
         this.closed = true;
         this.closing = false;
+        CloseReason reason = (this.closeCause != null) ? this.closeCause : CloseReason.APPLICATION;
+        this.closeReason = reason;
         Dispatcher listener = this.acceptedBy;
         if (listener != null) {
             this.acceptedBy = null;
@@ -630,6 +663,97 @@ public class Dispatcher {
                     logger.debug("{}: could not delete the socket file {}", this, path, ex);
                 }
             }
+        }
+        if (this.announced) {
+            map().listeners().closed(snapshot(), reason);
+        }
+    }
+
+    /**
+     * Closes the channel as {@link #close()} does, recording why: for code that closes channels on
+     * someone else's behalf, such as the actuator endpoint ({@link CloseReason#OPERATOR}) or a loop
+     * shutting down. {@link #close()} (overridden or not) does the closing. Any thread, as
+     * {@code close()}; the first close wins, and a later call does nothing.
+     * @param reason why the channel is being closed
+     */
+    public final void close(CloseReason reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (this.closed) {
+            return;
+        }
+        if (!executor().inEventLoop()) {
+            this.closing = true;
+            executor().execute(() -> close(reason));
+            return;
+        }
+        CloseReason outer = this.closeCause;
+        this.closeCause = reason;
+        try {
+            close();
+        }
+        finally {
+            this.closeCause = outer;
+        }
+    }
+
+    /**
+     * Half-closes the connection: the peer reads end-of-stream (a TCP FIN) while this channel goes on
+     * reading, as a socket's {@code shutdown(SHUT_WR)}. A client says "that was my whole request" with it
+     * and reads the answer; a server says "that was my whole answer" and still reads what the client
+     * sends. From then on the loop no longer waits for this channel to be writable, whatever
+     * {@link #writable()} says, and the channel stays open until it is closed (by the peer's end-of-stream,
+     * by default, or by {@link #close()}).
+     * <p>
+     * A plain dispatcher sends the end-of-stream at once; {@link BufferedDispatcher} (and
+     * {@link AsyncChat}) send it once everything queued before the call has been written, and drop what
+     * is sent after it. Any thread: from another thread while the loop runs, it is handed to the loop, in
+     * order with that thread's sends. Does nothing once output is shut down or the channel closed. An I/O
+     * error reaches {@link #handleError(Throwable)} (a disconnect: {@link #handleClose()}).
+     * @throws IllegalStateException (on the loop thread) when the channel is not a stream connection or
+     *         client; a {@link BufferedDispatcher} accepts a client still connecting
+     */
+    public void shutdownOutput() {
+        if (!executor().inEventLoop()) {
+            executor().execute(channelTask(this::shutdownOutput));
+            return;
+        }
+        try {
+            shutdownOutputNow();
+        }
+        catch (IOException ex) {
+            handleErrorEvent(ex);
+        }
+    }
+
+    /** Sends end-of-stream now, unless already sent or closed. Loop thread. */
+    final void shutdownOutputNow() throws IOException {
+        if (this.closed || this.outputShutdown) {
+            return;
+        }
+        if (!(this.channel instanceof SocketChannel socket) || !this.connected) {
+            throw new IllegalStateException(this + ": only a connected stream socket can shut its output down");
+        }
+        this.outputShutdown = true;
+        try {
+            socket.shutdownOutput();
+        }
+        catch (IOException ex) {
+            if (DisconnectErrors.isDisconnect(ex)) {
+                peerGone();
+                return;
+            }
+            throw ex;
+        }
+        map().markForEvaluation(this);
+    }
+
+    /**
+     * Checks that {@link #shutdownOutput()} could apply once pending output is written. Loop thread.
+     * @throws IllegalStateException when the channel is not a stream connection or a client
+     */
+    final void checkCanShutdownOutput() {
+        if (this.socketType != SocketType.STREAM || this.accepting || !(this.connected || this.connecting)) {
+            throw new IllegalStateException(this + ": only a connected stream socket can shut its output down");
         }
     }
 
@@ -724,10 +848,16 @@ public class Dispatcher {
     }
 
     /**
-     * Called when the peer has closed its side of a stream (a read found end-of-stream); the channel no
-     * longer waits for input. The default calls {@link #handleClose()}, as asyncore does;
-     * {@link BufferedDispatcher} first writes what it still owes the peer. Override it to answer a peer
-     * that half-closed after its request, and close when done.
+     * Called when the peer has closed its side of a stream (a read found end-of-stream): it will send
+     * nothing more, but it may still read, if it only half-closed. The channel no longer waits for input
+     * ({@link #isInputEnded()} is {@code true}). The default calls {@link #handleClose()}, as asyncore does;
+     * {@link BufferedDispatcher} first writes what it still owes the peer.
+     * <p>
+     * Override it to go on writing: answer a peer that half-closed after its request, then close when
+     * done ({@link BufferedDispatcher#closeWhenDone()}), or {@link #shutdownOutput()} and let the peer
+     * close. The channel stays open as long as the override does not close it; its write path, timers and
+     * idle timeouts work as before (a read idle timeout will fire, as nothing more is read). A close made
+     * in this method reports {@link CloseReason#PEER}; a later one, {@link CloseReason#APPLICATION}.
      * @throws IOException from socket operations
      */
     public void handleEndOfStream() throws IOException {
@@ -879,6 +1009,28 @@ public class Dispatcher {
         return this.closed;
     }
 
+    /**
+     * @return why the channel closed, or {@code null} while it is open (or its close is still on its way
+     *         to the loop); see {@link CloseReason}
+     */
+    public final CloseReason getCloseReason() {
+        return this.closeReason;
+    }
+
+    /** @return whether a read found end-of-stream: the peer half-closed or closed, and sends nothing more */
+    public final boolean isInputEnded() {
+        return this.inputEnded;
+    }
+
+    /**
+     * @return whether this side sent end-of-stream: {@link #shutdownOutput()} did (for a
+     *         {@link BufferedDispatcher}, once its queued output was written), or a graceful shutdown
+     *         drained the channel
+     */
+    public final boolean isOutputShutdown() {
+        return this.outputShutdown;
+    }
+
     /** @return the role of the channel */
     public final ChannelKind kind() {
         return this.kind;
@@ -976,14 +1128,13 @@ public class Dispatcher {
         }
         catch (IOException ex) {
             if (DisconnectErrors.isDisconnect(ex)) {
-                handleClose();
+                peerGone();
                 return -1;
             }
             throw ex;
         }
         if (read < 0) {
-            suspendReading(); // end-of-stream stays readable: never ask again
-            handleEndOfStream();
+            endOfStream();
             return -1;
         }
         if (read > 0) {
@@ -1001,7 +1152,7 @@ public class Dispatcher {
         }
         catch (IOException ex) {
             if (DisconnectErrors.isDisconnect(ex)) {
-                handleClose();
+                peerGone();
                 return 0;
             }
             throw ex;
@@ -1011,6 +1162,67 @@ public class Dispatcher {
             statistics().bytesWritten(written);
         }
         return written;
+    }
+
+    /** A read found end-of-stream: stop reading for good and let the dispatcher answer or close. */
+    final void endOfStream() throws IOException {
+        this.inputEnded = true;
+        suspendReading(); // end-of-stream stays readable: never ask again
+        CloseReason outer = this.closeCause;
+        this.closeCause = CloseReason.PEER;
+        try {
+            handleEndOfStream();
+        }
+        finally {
+            this.closeCause = outer;
+        }
+    }
+
+    /** A disconnect error: asyncore's {@code handle_close}, a close in it made for the peer. */
+    final void peerGone() throws IOException {
+        CloseReason outer = this.closeCause;
+        this.closeCause = CloseReason.PEER;
+        try {
+            handleClose();
+        }
+        finally {
+            this.closeCause = outer;
+        }
+    }
+
+    /**
+     * Runs an action with the reason a close it makes would have (see {@link CloseReason}). Loop thread.
+     * @param reason the reason
+     * @param action what to run
+     * @throws IOException what the action throws
+     */
+    final void withCloseCause(CloseReason reason, IoAction action) throws IOException {
+        CloseReason outer = this.closeCause;
+        this.closeCause = reason;
+        try {
+            action.run();
+        }
+        finally {
+            this.closeCause = outer;
+        }
+    }
+
+    /** @return the reason a close made now would have, or {@code null} for {@link CloseReason#APPLICATION} */
+    final CloseReason closeCause() {
+        return this.closeCause;
+    }
+
+    /** Tells the map's listeners, once, that the channel is ready for traffic. Loop thread. */
+    private void announceOpened() {
+        if (this.announced || this.closed) {
+            return;
+        }
+        ChannelListeners listeners = map().listeners();
+        if (listeners.isEmpty()) {
+            return;
+        }
+        this.announced = true;
+        listeners.opened(snapshot());
     }
 
     /**
@@ -1040,12 +1252,12 @@ public class Dispatcher {
                 // shutting down: no more input for the handlers; write what is owed, then only discard
                 DrainState state = this.drain;
                 readable = state != null && state.discardingInput && !state.peerClosed;
-                writable = (state == null || state.finSentNanos == 0) && writable();
+                writable = (state == null || state.finSentNanos == 0) && !this.outputShutdown && writable();
                 ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
             }
             else {
                 readable = readable() && !this.readPaused && !this.readSuspended;
-                writable = writable();
+                writable = !this.outputShutdown && writable();
                 ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
             }
         }
@@ -1150,6 +1362,8 @@ public class Dispatcher {
     /** asyncore's {@code _DISCONNECTED} rule: disconnects close, everything else is an error. */
     final void handleErrorEvent(Throwable error) {
         boolean disconnect = DisconnectErrors.isDisconnect(error);
+        CloseReason outer = this.closeCause;
+        this.closeCause = disconnect ? CloseReason.PEER : CloseReason.ERROR;
         try {
             if (disconnect) {
                 handleClose();
@@ -1164,6 +1378,9 @@ public class Dispatcher {
             secondary.addSuppressed(error);
             logger.error("{}: {} threw; closing", this, disconnect ? "handleClose" : "handleError", secondary);
             close();
+        }
+        finally {
+            this.closeCause = outer;
         }
     }
 
@@ -1238,6 +1455,7 @@ public class Dispatcher {
             this.remoteAddress = socket.getRemoteAddress();
         }
         armIdleTimer();
+        announceOpened();
         handleConnect();
     }
 
@@ -1260,7 +1478,7 @@ public class Dispatcher {
         cancelTimer(this.connectTimer);
         this.connectTimer = null;
         handleErrorEvent(error);
-        close();
+        close(CloseReason.ERROR);
     }
 
     // ---------------------------------------------------------------- idle timeouts (loop thread)
@@ -1300,7 +1518,10 @@ public class Dispatcher {
             if (timeout > 0 && now - idleBase(state) >= timeout) {
                 this.idleSince[state.ordinal()] = now;
                 statistics().idleTimeout();
-                invoke(() -> handleIdle(state));
+                if (this.announced) {
+                    map().listeners().idle(snapshot(), state);
+                }
+                invoke(() -> withCloseCause(CloseReason.IDLE_TIMEOUT, () -> handleIdle(state)));
                 if (this.closed) {
                     return;
                 }
@@ -1380,6 +1601,7 @@ public class Dispatcher {
             catch (IOException ex) {
                 return true; // the peer is gone already
             }
+            this.outputShutdown = true;
             state.finSentNanos = nowNanos;
             state.discardingInput = true;
             return false;
@@ -1433,7 +1655,7 @@ public class Dispatcher {
                 this.remoteAddress, this.evaluatedReadable, this.evaluatedWritable, this.statistics.bytesRead(),
                 this.statistics.bytesWritten(), this.pendingOutputBytes, this.statistics.createdAt(),
                 this.statistics.lastReadAt(), this.statistics.lastWriteAt(),
-                map().name());
+                map().name(), this.inputEnded, this.outputShutdown);
     }
 
     /** An action that may throw an I/O error, run with {@link #invoke(IoAction)}. */
@@ -1474,6 +1696,10 @@ public class Dispatcher {
 
     private void refuse(SocketChannel socket, int limit) {
         statistics().connectionRefused();
+        ChannelListeners listeners = map().listeners();
+        if (!listeners.isEmpty()) {
+            listeners.refused(snapshot(), remoteAddressOf(socket));
+        }
         long now = System.nanoTime();
         if (this.lastRefusalLogNanos == 0 || now - this.lastRefusalLogNanos >= REFUSAL_LOG_INTERVAL_NANOS) {
             this.lastRefusalLogNanos = now;
@@ -1548,6 +1774,15 @@ public class Dispatcher {
     private static void configureStream(SocketChannel socket) throws IOException {
         if (socket.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+    }
+
+    private static SocketAddress remoteAddressOf(SocketChannel socket) {
+        try {
+            return socket.getRemoteAddress();
+        }
+        catch (IOException ex) {
+            return null;
         }
     }
 

@@ -661,7 +661,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         try {
             for (Dispatcher dispatcher : this.map.dispatchers()) {
                 if (dispatcher.isAccepting()) {
-                    dispatcher.close();
+                    dispatcher.close(CloseReason.SHUTDOWN);
                     listeners++;
                 }
             }
@@ -669,7 +669,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 long now = System.nanoTime();
                 for (Dispatcher dispatcher : this.map.dispatchers()) {
                     if (dispatcher.drainStep(now, CLOSE_GRACE_NANOS)) {
-                        dispatcher.close();
+                        dispatcher.close(CloseReason.SHUTDOWN);
                         drained++;
                     }
                 }
@@ -688,7 +688,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 else {
                     drained++; // all written; the peer just had not closed yet
                 }
-                dispatcher.close();
+                dispatcher.close(CloseReason.SHUTDOWN);
             }
             releaseClosedChannels();
         }
@@ -713,7 +713,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     private void closeEverythingAfterFailure() {
         for (Dispatcher dispatcher : new ArrayList<>(this.map.dispatchers())) {
             try {
-                dispatcher.close();
+                dispatcher.close(CloseReason.ERROR);
             }
             catch (Throwable ex) {
                 // the loop is failing already; the process should be restarted (health is DOWN)

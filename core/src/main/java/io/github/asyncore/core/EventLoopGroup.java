@@ -107,6 +107,27 @@ public final class EventLoopGroup implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the listener to every map of the group (see {@link ChannelMap#addChannelListener}), so that it
+     * hears about the connections of every loop. Any thread.
+     * @param listener the listener, called on the loop thread of each channel
+     */
+    public void addChannelListener(ChannelListener listener) {
+        for (ChannelMap map : this.maps) {
+            map.addChannelListener(listener);
+        }
+    }
+
+    /**
+     * Removes the listener from every map of the group. Any thread.
+     * @param listener a listener added with {@link #addChannelListener}
+     */
+    public void removeChannelListener(ChannelListener listener) {
+        for (ChannelMap map : this.maps) {
+            map.removeChannelListener(listener);
+        }
+    }
+
     /** @return a snapshot of every loop, in the order of {@link #maps()} */
     public List<LoopSnapshot> loopSnapshots() {
         return this.maps.stream().map((map) -> map.eventLoop().snapshot()).toList();

@@ -6,12 +6,13 @@ import java.util.ArrayDeque;
 /**
  * The output a buffered dispatcher owes its peer, in order: bytes copied into chunks borrowed from the
  * loop's pool (small sends fill the last chunk, so that many of them leave in one write), buffers made
- * by producers (asynchat's {@code producer_fifo}), producers themselves, and a close marker
- * (close-when-done). Counts the bytes held. Loop thread only.
+ * by producers (asynchat's {@code producer_fifo}), producers themselves, and markers: end-of-stream
+ * ({@code shutdownOutput}) and close (close-when-done, a {@link CloseReason}). Counts the bytes held. Loop
+ * thread only.
  */
 final class OutputQueue {
 
-    private static final Object CLOSE = new Object();
+    private static final Object SHUTDOWN_OUTPUT = new Object();
 
     private final ArrayDeque<Object> entries = new ArrayDeque<>(4);
 
@@ -70,19 +71,26 @@ final class OutputQueue {
         this.tail = null;
     }
 
-    void addClose() {
-        this.entries.addLast(CLOSE);
+    /** Queues a close with the reason it will report. */
+    void addClose(CloseReason reason) {
+        this.entries.addLast(reason);
+        this.tail = null;
+    }
+
+    /** Queues a half-close. */
+    void addShutdownOutput() {
+        this.entries.addLast(SHUTDOWN_OUTPUT);
         this.tail = null;
     }
 
     /**
      * @return the next bytes to write, asking producers for more as needed; {@code null} when nothing is
-     *         left before the close marker or the end
+     *         left before a marker or the end
      */
     ByteBuffer head() {
         while (true) {
             Object first = this.entries.peekFirst();
-            if (first == null || first == CLOSE) {
+            if (first == null || first == SHUTDOWN_OUTPUT || first instanceof CloseReason) {
                 return null;
             }
             if (first instanceof ByteBuffer chunk) {
@@ -117,9 +125,24 @@ final class OutputQueue {
         }
     }
 
-    /** @return whether everything before the close marker has been written */
+    /** @return whether everything before a close marker has been written */
     boolean atClose() {
-        return this.entries.peekFirst() == CLOSE;
+        return this.entries.peekFirst() instanceof CloseReason;
+    }
+
+    /** @return the reason of the close marker that is first; only when {@link #atClose()} */
+    CloseReason closeReason() {
+        return (CloseReason) this.entries.peekFirst();
+    }
+
+    /** @return whether everything before an end-of-stream marker has been written */
+    boolean atShutdownOutput() {
+        return this.entries.peekFirst() == SHUTDOWN_OUTPUT;
+    }
+
+    /** Drops the marker that is first, once it has been acted on. */
+    void removeMarker() {
+        this.entries.pollFirst();
     }
 
     void clear() {

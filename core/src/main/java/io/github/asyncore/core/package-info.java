@@ -13,6 +13,8 @@
  * Threads: everything a dispatcher does runs on its map's loop thread. Observers on other threads read
  * {@link io.github.asyncore.core.ChannelSnapshot}s and {@link io.github.asyncore.core.LoopSnapshot}s;
  * other threads hand work to the loop with {@link io.github.asyncore.core.EventExecutor#execute(Runnable)}.
- * Each type's documentation says which of its methods any thread may call.
+ * A {@link io.github.asyncore.core.ChannelListener} hears, on the loop thread, when channels open, idle and
+ * close (with a {@link io.github.asyncore.core.CloseReason}). Each type's documentation says which of its
+ * methods any thread may call.
  */
 package io.github.asyncore.core;

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import io.github.asyncore.core.ChannelKind;
 import io.github.asyncore.core.ChannelSnapshot;
 import io.github.asyncore.core.ChannelState;
+import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;
 import io.github.asyncore.core.LoopSnapshot;
@@ -83,9 +84,10 @@ public class ChannelsEndpoint {
     }
 
     /**
-     * Closes one channel from this side, as {@link Dispatcher#close()} does: the peer of a connection sees
-     * end-of-stream. The close is handed to the channel's loop, so the channel may still be listed, as
-     * {@code CLOSING}, for a moment after this returns.
+     * Closes one channel from this side, as {@link Dispatcher#close()} does, with the reason
+     * {@link CloseReason#OPERATOR}: the peer of a connection sees end-of-stream. The close is handed to the
+     * channel's loop, so the channel may still be listed, as {@code CLOSING}, for a moment after this
+     * returns.
      * @param id the channel's id
      * @return the channel as it was just before it was closed, or {@code null} when no live channel has
      *         that id (over HTTP, {@link ChannelsEndpointWebExtension} turns that into a 404)
@@ -96,7 +98,7 @@ public class ChannelsEndpoint {
         if (snapshot.isEmpty()) {
             return null;
         }
-        this.group.find(id).ifPresent(Dispatcher::close);
+        this.group.find(id).ifPresent((dispatcher) -> dispatcher.close(CloseReason.OPERATOR));
         return ChannelDescriptor.of(snapshot.get());
     }
 
@@ -199,18 +201,21 @@ public class ChannelsEndpoint {
      * @param lastReadAt when bytes were last read, or {@code null} if never
      * @param lastWriteAt when bytes were last written, or {@code null} if never
      * @param loop the name of the loop that serves the channel
+     * @param inputEnded whether the peer half-closed or closed (a read found end-of-stream)
+     * @param outputShutdown whether this side half-closed (sent end-of-stream)
      */
     public record ChannelDescriptor(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
             @Nullable String localAddress, @Nullable String remoteAddress, boolean readable, boolean writable,
             long bytesRead, long bytesWritten, long pendingOutputBytes, Instant createdAt,
-            @Nullable Instant lastReadAt, @Nullable Instant lastWriteAt, String loop) implements OperationResponseBody {
+            @Nullable Instant lastReadAt, @Nullable Instant lastWriteAt, String loop, boolean inputEnded,
+            boolean outputShutdown) implements OperationResponseBody {
 
         static ChannelDescriptor of(ChannelSnapshot channel) {
             return new ChannelDescriptor(channel.id(), channel.name(), channel.dispatcher(), channel.kind(),
                     channel.state(), format(channel.localAddress()), format(channel.remoteAddress()),
                     channel.readable(), channel.writable(), channel.bytesRead(), channel.bytesWritten(),
                     channel.pendingOutputBytes(), channel.createdAt(), channel.lastReadAt(), channel.lastWriteAt(),
-                    channel.loop());
+                    channel.loop(), channel.inputEnded(), channel.outputShutdown());
         }
 
     }

@@ -1,6 +1,8 @@
 package io.github.asyncore.autoconfigure.metrics;
 
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
+import io.github.asyncore.autoconfigure.event.ChannelEventPublisher;
+import io.github.asyncore.autoconfigure.event.ChannelEventsAutoConfiguration;
 import io.github.asyncore.core.EventLoopGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -14,12 +16,13 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of asyncore's Micrometer meters ({@link AsyncoreMetrics}), when Micrometer is
- * present and the application has a {@link MeterRegistry} and asyncore's loops. Spring Boot binds the
- * {@link MeterBinder} bean to its registries. Backs off to a user {@link AsyncoreMetrics} bean.
+ * Auto-configuration of asyncore's Micrometer meters ({@link AsyncoreMetrics}, and
+ * {@link ChannelEventMetrics} when channel events are on), when Micrometer is present and the
+ * application has a {@link MeterRegistry} and asyncore's loops. Spring Boot binds the {@link MeterBinder}
+ * beans to its registries. Each backs off to a user bean of its type.
  */
-@AutoConfiguration(after = { AsyncoreAutoConfiguration.class, MetricsAutoConfiguration.class,
-        CompositeMeterRegistryAutoConfiguration.class })
+@AutoConfiguration(after = { AsyncoreAutoConfiguration.class, ChannelEventsAutoConfiguration.class,
+        MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class })
 @ConditionalOnClass(MeterBinder.class)
 @ConditionalOnBean({ EventLoopGroup.class, MeterRegistry.class })
 public final class AsyncoreMetricsAutoConfiguration {
@@ -28,6 +31,13 @@ public final class AsyncoreMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     AsyncoreMetrics asyncoreMetrics(EventLoopGroup eventLoopGroup) {
         return new AsyncoreMetrics(eventLoopGroup);
+    }
+
+    @Bean
+    @ConditionalOnBean(ChannelEventPublisher.class)
+    @ConditionalOnMissingBean
+    ChannelEventMetrics asyncoreChannelEventMetrics(ChannelEventPublisher channelEventPublisher) {
+        return new ChannelEventMetrics(channelEventPublisher);
     }
 
 }

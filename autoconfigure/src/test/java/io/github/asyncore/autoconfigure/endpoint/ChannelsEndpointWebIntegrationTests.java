@@ -43,7 +43,7 @@ class ChannelsEndpointWebIntegrationTests {
 
     private static final List<String> CHANNEL_FIELDS = List.of("id", "name", "dispatcher", "kind", "state",
             "localAddress", "remoteAddress", "readable", "writable", "bytesRead", "bytesWritten",
-            "pendingOutputBytes", "createdAt", "lastReadAt", "lastWriteAt", "loop");
+            "pendingOutputBytes", "createdAt", "lastReadAt", "lastWriteAt", "loop", "inputEnded", "outputShutdown");
 
     /** Spring Boot's endpoint JSON leaves null values out: no traffic yet, no times of it. */
     private static final List<String> QUIET_CHANNEL_FIELDS = without(CHANNEL_FIELDS, "lastReadAt", "lastWriteAt");

@@ -4,13 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,22 +24,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadmeExampleTests {
 
-    private static final Path README = Path.of("..", "README.md");
-
-    private static final Path SOURCES = Path.of("src", "test", "java", "io", "github", "asyncore", "autoconfigure",
-            "readme");
+    private static final String SECTION = "## Use it in your service";
 
     @Test
     void theReadmeShowsTheCompiledExampleCode() throws IOException {
-        List<String> java = blocks("java");
+        List<String> java = Readme.blocks(SECTION, "java");
         assertThat(java).hasSize(2);
-        assertThat(java.get(0)).isEqualTo(classBody(SOURCES.resolve("EchoServer.java")));
-        assertThat(java.get(1)).isEqualTo(classBody(SOURCES.resolve("EchoHandler.java")));
+        assertThat(java.get(0)).isEqualTo(Readme.classBody("EchoServer.java"));
+        assertThat(java.get(1)).isEqualTo(Readme.classBody("EchoHandler.java"));
     }
 
     @Test
     void theReadmesYamlConfiguresAnEchoServiceFromTheExampleCode() throws Exception {
-        List<String> yaml = blocks("yaml");
+        List<String> yaml = Readme.blocks(SECTION, "yaml");
         assertThat(yaml).hasSize(1);
         List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("README.md",
                 new ByteArrayResource(yaml.get(0).getBytes(StandardCharsets.UTF_8)));
@@ -61,30 +53,6 @@ class ReadmeExampleTests {
                 assertThat(new String(client.getInputStream().readNBytes(5), StandardCharsets.UTF_8)).isEqualTo("hello");
             }
         }
-    }
-
-    /** @return the fenced blocks of one language in the README's "Use it in your service" section */
-    private static List<String> blocks(String language) throws IOException {
-        String readme = Files.readString(README);
-        int start = readme.indexOf("## Use it in your service");
-        int end = readme.indexOf("\n## ", start + 1);
-        String section = readme.substring(start, (end > 0) ? end : readme.length());
-        Matcher block = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(section);
-        List<String> blocks = new ArrayList<>();
-        while (block.find()) {
-            blocks.add(block.group(1).strip());
-        }
-        return blocks;
-    }
-
-    /** @return the source from the class's first annotation or declaration on, without package and imports */
-    private static String classBody(Path source) throws IOException {
-        List<String> lines = Files.readAllLines(source);
-        int first = 0;
-        while (!lines.get(first).startsWith("@") && !lines.get(first).startsWith("public class")) {
-            first++;
-        }
-        return String.join("\n", lines.subList(first, lines.size())).strip();
     }
 
 }

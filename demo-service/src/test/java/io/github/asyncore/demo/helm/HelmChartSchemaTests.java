@@ -28,6 +28,7 @@ class HelmChartSchemaTests {
             asyncore.channel.idleTimeout                 | soon     | at '/asyncore/channel/idleTimeout': 'soon' does not match pattern
             asyncore.loop.stallThreshold                 | 0s       | at '/asyncore/loop/stallThreshold'
             asyncore.loop.threads                        | 0        | at '/asyncore/loop/threads': minimum
+            asyncore.events.queueCapacity                | 0        | at '/asyncore/events/queueCapacity': minimum
             asyncore.dispatchers.chatServer.maxFrameSize | 1KiB     | at '/asyncore/dispatchers/chatServer/maxFrameSize'
             asyncore.dispatchers.echoserver.idleTimeout  | 1m       | additional properties 'echoserver' not allowed
             fetch.readTimeout                            | 10       | at '/fetch/readTimeout'

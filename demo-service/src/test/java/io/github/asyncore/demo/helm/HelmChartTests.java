@@ -178,8 +178,8 @@ class HelmChartTests {
         Map<String, Object> asyncore = (Map<String, Object>) values.get("asyncore");
         assertThat(flatten((Map<String, Object>) rendered.get("asyncore")))
                 .containsAllEntriesOf(kebabCase(flatten(Map.of("loop", asyncore.get("loop"), "shutdown",
-                        asyncore.get("shutdown"), "channel", asyncore.get("channel"), "dispatchers",
-                        asyncore.get("dispatchers")))));
+                        asyncore.get("shutdown"), "events", asyncore.get("events"), "channel", asyncore.get("channel"),
+                        "dispatchers", asyncore.get("dispatchers")))));
         assertThat(flatten((Map<String, Object>) at(rendered, "demo", "fetch")))
                 .isEqualTo(kebabCase(flatten((Map<String, Object>) values.get("fetch"))));
         assertThat(config).hasSize(2); // extraConfig comes as a later document, which wins
