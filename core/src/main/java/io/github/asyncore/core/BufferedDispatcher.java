@@ -219,7 +219,7 @@ public class BufferedDispatcher extends Dispatcher {
                 break;
             }
         }
-        if (!isClosed() && queue.atClose()) {
+        if (!isClosed() && queue.atClose() && !hasPendingCiphertext()) { // TLS: close once the socket took it all
             queue.clear();
             outputChanged(0);
             handleClose();

@@ -24,9 +24,17 @@ import java.time.Instant;
  * @param lastReadAt when bytes were last read, or {@code null} if never
  * @param lastWriteAt when bytes were last written, or {@code null} if never
  * @param loop the name of the loop (and of its map) that serves the channel
+ * @param tls the TLS state (protocol and cipher suite once the handshake has finished), or {@code null}
+ *        for a plain channel; a listener with TLS settings has one that never completes
  */
 public record ChannelSnapshot(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
         SocketAddress localAddress, SocketAddress remoteAddress, boolean readable, boolean writable, long bytesRead,
         long bytesWritten, long pendingOutputBytes, Instant createdAt, Instant lastReadAt, Instant lastWriteAt,
-        String loop) {
+        String loop, TlsStatus tls) {
+
+    /** @return whether the channel speaks TLS (for a listener: whether its connections will) */
+    public boolean isTls() {
+        return this.tls != null;
+    }
+
 }
