@@ -20,7 +20,8 @@ class ConfigurationMetadataTests {
             "asyncore.channel.connect-timeout", "asyncore.channel.idle-timeout", "asyncore.channel.read-idle-timeout",
             "asyncore.channel.write-idle-timeout", "asyncore.channel.receive-buffer-size",
             "asyncore.channel.max-frame-size", "asyncore.channel.write-buffer-high-water-mark",
-            "asyncore.channel.write-buffer-low-water-mark", "asyncore.channel.max-connections");
+            "asyncore.channel.write-buffer-low-water-mark", "asyncore.channel.max-connections",
+            "asyncore.channel.ssl.handshake-timeout");
 
     @Test
     void everyPropertyHasADescriptionAndItsDefault() throws IOException {
@@ -35,6 +36,8 @@ class ConfigurationMetadataTests {
                 .isNotNull());
         assertThat(properties).filteredOn((property) -> "asyncore.loop.stall-threshold".equals(property.get("name")))
             .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo("100ms");
+        assertThat(properties).filteredOn((property) -> "asyncore.channel.ssl.handshake-timeout".equals(property.get("name")))
+            .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo("10s");
     }
 
     private static List<Map<String, Object>> properties() throws IOException {
