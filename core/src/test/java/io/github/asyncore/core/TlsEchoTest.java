@@ -101,6 +101,24 @@ class TlsEchoTest {
     }
 
     @Test
+    void aTls13KeyUpdateIsAnsweredAndTheEchoGoesOn() throws Exception {
+        TlsPeers.Listener listener = listen(TlsPeers.Echo::new);
+        try (SSLSocket client = TlsPeers.jdkClient(this.clientContext, listener.port())) {
+            for (int round = 0; round < 3; round++) {
+                byte[] message = ("round " + round).getBytes(StandardCharsets.UTF_8);
+                client.getOutputStream().write(message);
+                client.getOutputStream().flush();
+                assertThat(client.getInputStream().readNBytes(message.length)).isEqualTo(message);
+                assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.3");
+                client.startHandshake(); // on TLS 1.3 the JDK sends a KeyUpdate that asks for one back
+            }
+        }
+        await().atMost(LoopFixture.WAIT).until(() -> this.fixture.map.size() == 1);
+        assertThat(this.fixture.loop.snapshot().tlsHandshakes()).isEqualTo(1);
+        assertThat(this.fixture.loop.snapshot().handlerErrors()).isZero();
+    }
+
+    @Test
     void asyncChatFramesLinesOfPlaintext() throws Exception {
         TlsPeers.Listener listener = listen(TlsPeers.LineEcho::new);
         try (SSLSocket client = TlsPeers.jdkClient(this.clientContext, listener.port())) {
