@@ -110,6 +110,37 @@ class DispatcherTlsIntegrationTests {
     }
 
     @Test
+    void clientAuthNeedRefusesAClientWithoutACertificateAndAcceptsATrustedOneAndTheMetersCountBoth() {
+        this.contextRunner.withPropertyValues(jksServerBundle())
+            .withPropertyValues("asyncore.dispatchers.echoServer.ssl.client-auth=need")
+            .run((context) -> {
+                int port = LoopbackClients.port(context.getBean(EchoApplication.EchoServer.class));
+                try (SSLSocket anonymous = jdkClient(TestPki.context(null, pki.ca), port)) {
+                    anonymous.startHandshake(); // TLS 1.3: the server judges the client's certificate afterwards
+                    anonymous.getOutputStream().write('x');
+                    anonymous.getOutputStream().flush();
+                    assertThat(anonymous.getInputStream().read()).isEqualTo(-1);
+                }
+                catch (IOException refused) {
+                    // the server's alert
+                }
+                try (SSLSocket trusted = jdkClient(TestPki.context(pki.client, pki.ca), port)) {
+                    trusted.getOutputStream().write('y');
+                    trusted.getOutputStream().flush();
+                    assertThat(trusted.getInputStream().read()).isEqualTo('y');
+                }
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(registry.get("asyncore.tls.handshake.failures")
+                        .tag("loop", "asyncore-0")
+                        .functionCounter()
+                        .count()).isEqualTo(1));
+                assertThat(registry.get("asyncore.tls.handshakes").tag("loop", "asyncore-0").functionCounter().count())
+                    .isEqualTo(1);
+            });
+    }
+
+    @Test
     void pemBundleWorksAsWell() {
         this.contextRunner
             .withPropertyValues("asyncore.dispatchers.echoServer.ssl.bundle=server",
@@ -225,7 +256,11 @@ class DispatcherTlsIntegrationTests {
     }
 
     private static SSLSocket jdkClient(int port) throws IOException {
-        SSLSocket socket = (SSLSocket) TestPki.context(null, pki.ca).getSocketFactory().createSocket("127.0.0.1", port);
+        return jdkClient(TestPki.context(null, pki.ca), port);
+    }
+
+    private static SSLSocket jdkClient(javax.net.ssl.SSLContext sslContext, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) sslContext.getSocketFactory().createSocket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
