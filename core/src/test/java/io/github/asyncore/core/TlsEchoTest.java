@@ -119,6 +119,32 @@ class TlsEchoTest {
     }
 
     @Test
+    void connectionsSpreadOverSeveralLoopsEachHandshakeOnTheirOwnLoop() throws Exception {
+        EventLoopGroup group = new EventLoopGroup("tls-group", 2);
+        group.start();
+        try {
+            TlsPeers.Listener listener = LoopFixture.onLoop(group.acceptor().eventLoop(),
+                    () -> new TlsPeers.Listener(group.acceptor(), TlsSettings.server(this.serverContext),
+                            TlsPeers.Echo::new));
+            try (SSLSocket first = TlsPeers.jdkClient(this.clientContext, listener.port());
+                    SSLSocket second = TlsPeers.jdkClient(this.clientContext, listener.port())) {
+                for (SSLSocket client : java.util.List.of(first, second)) {
+                    client.getOutputStream().write("spread".getBytes(StandardCharsets.UTF_8));
+                    client.getOutputStream().flush();
+                    assertThat(client.getInputStream().readNBytes(6)).isEqualTo("spread".getBytes(StandardCharsets.UTF_8));
+                }
+                assertThat(group.loopSnapshots()).extracting(LoopSnapshot::tlsHandshakes).containsExactly(1L, 1L);
+                assertThat(group.snapshot()).filteredOn((channel) -> channel.kind() == ChannelKind.CONNECTION)
+                    .extracting(ChannelSnapshot::loop)
+                    .containsExactlyInAnyOrder("tls-group-0", "tls-group-1");
+            }
+        }
+        finally {
+            group.close();
+        }
+    }
+
+    @Test
     void asyncChatFramesLinesOfPlaintext() throws Exception {
         TlsPeers.Listener listener = listen(TlsPeers.LineEcho::new);
         try (SSLSocket client = TlsPeers.jdkClient(this.clientContext, listener.port())) {
