@@ -63,6 +63,12 @@ import org.slf4j.LoggerFactory;
  * {@link #handleError(Throwable)}. Nothing a handler throws stops the loop or touches another channel.
  * There is no {@code handle_expt}: JDK NIO cannot wait for urgent (out-of-band) data.
  *
+ * <h2>TLS</h2>
+ * A stream channel given {@link TlsSettings} with {@link #setTls(TlsSettings)} (a listener hands them to
+ * the connections it accepts) speaks TLS through the JDK's {@link javax.net.ssl.SSLEngine}; the handlers
+ * above do not change: they read and send plaintext, and {@link #readable()} and {@link #writable()}
+ * mean what they meant. {@link #getTlsStatus()} tells observers the negotiated protocol and cipher suite.
+ *
  * <h2>Threads</h2>
  * Every handler runs on the loop thread of the dispatcher's map. Socket operations ({@code createSocket},
  * {@code bind}, {@code listen}, {@code connect}, {@code accept}, {@code send}, {@code recv} and the
