@@ -145,6 +145,38 @@ class TlsEchoTest {
     }
 
     @Test
+    void aServerThatGreetsFirstQueuesItsGreetingUntilTheHandshakeHasFinished() throws Exception {
+        TlsPeers.Listener listener = listen((channel) -> new TlsPeers.LineEcho(channel) {
+
+            {
+                push("220 welcome\n".getBytes(StandardCharsets.UTF_8)); // in the constructor, before any handshake
+            }
+
+        });
+        try (SSLSocket client = TlsPeers.jdkClient(this.clientContext, listener.port())) {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(lines.readLine()).isEqualTo("220 welcome");
+            client.getOutputStream().write("HELO\n".getBytes(StandardCharsets.UTF_8));
+            client.getOutputStream().flush();
+            assertThat(lines.readLine()).isEqualTo("HELO");
+        }
+    }
+
+    @Test
+    void whatAClientSendsBeforeItsHandshakeFinishedTravelsEncryptedAfterIt() throws Exception {
+        TlsPeers.Listener listener = listen(TlsPeers.Echo::new);
+        TlsPeers.Client client = this.fixture.onLoop(() -> {
+            TlsPeers.Client created = new TlsPeers.Client(this.fixture.map, TlsSettings.client(this.clientContext),
+                    "second".getBytes(StandardCharsets.UTF_8), 11);
+            created.connect(new InetSocketAddress("127.0.0.1", listener.port()));
+            created.send("first".getBytes(StandardCharsets.UTF_8)); // queued: not connected yet
+            assertThat(created.isConnected()).isFalse();
+            return created;
+        });
+        assertThat(new String(client.result.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8)).isEqualTo("firstsecond");
+    }
+
+    @Test
     void asyncChatFramesLinesOfPlaintext() throws Exception {
         TlsPeers.Listener listener = listen(TlsPeers.LineEcho::new);
         try (SSLSocket client = TlsPeers.jdkClient(this.clientContext, listener.port())) {

@@ -69,7 +69,7 @@ final class TlsPeers {
     }
 
     /** asynchat's line echo. */
-    static final class LineEcho extends AsyncChat {
+    static class LineEcho extends AsyncChat {
 
         LineEcho(SocketChannel channel) throws IOException {
             super(channel);
@@ -86,8 +86,8 @@ final class TlsPeers {
 
     /**
      * Our own TLS client: sends a message once connected (after the handshake) and collects the answer;
-     * {@link #result} completes with the answer once {@code expected} bytes arrived, or exceptionally with
-     * the error that ended the channel.
+     * {@link #result} completes with the answer once {@code expected} bytes (by default the message's
+     * length) arrived, or exceptionally with the error that ended the channel.
      */
     static final class Client extends BufferedDispatcher {
 
@@ -97,11 +97,18 @@ final class TlsPeers {
 
         private final byte[] message;
 
+        private final int expected;
+
         private final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
         Client(ChannelMap map, TlsSettings tls, byte[] message) throws IOException {
+            this(map, tls, message, message.length);
+        }
+
+        Client(ChannelMap map, TlsSettings tls, byte[] message, int expected) throws IOException {
             super(map);
             this.message = message;
+            this.expected = expected;
             createSocket();
             setTls(tls);
         }
@@ -118,7 +125,7 @@ final class TlsPeers {
             byte[] bytes = new byte[data.remaining()];
             data.get(bytes);
             this.received.write(bytes);
-            if (this.received.size() >= this.message.length) {
+            if (this.received.size() >= this.expected) {
                 this.result.complete(this.received.toByteArray());
                 close();
             }
