@@ -489,8 +489,9 @@ public class AsyncoreProperties implements Validator {
     }
 
     /**
-     * TLS of one dispatcher bean. A listener (one with an address) serves TLS with the bundle's key and
-     * trust material; a dispatcher without an address is a client and trusts the bundle's trust material.
+     * TLS of one dispatcher bean. A listener (one with an address, or listening on a socket of its own)
+     * serves TLS with the bundle's key and trust material; any other dispatcher is a client and trusts the
+     * bundle's trust material.
      */
     public static class DispatcherSsl extends Ssl {
 

@@ -30,7 +30,7 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
  * gets its settings from {@link AsyncoreProperties#settingsFor(String)} and, when
  * {@code asyncore.dispatchers.<bean-name>.address} is set, opens its socket there: a stream socket
  * listens, a datagram socket binds. A bean whose {@code ssl.bundle} is set speaks TLS ({@link DispatcherTls}):
- * as a server when it has an address, else as a client. A bean made without a map therefore joins the acceptor loop's map.
+ * as a server when it has an address (or already listens on a socket of its own), else as a client. A bean made without a map therefore joins the acceptor loop's map.
  */
 class DispatcherRegistrar {
 
@@ -107,7 +107,7 @@ class DispatcherRegistrar {
     private void register(String name, Dispatcher dispatcher) {
         AsyncoreProperties.Dispatcher overrides = this.properties.getDispatchers().get(name);
         String address = (overrides != null) ? overrides.getAddress() : null;
-        boolean server = address != null;
+        boolean server = address != null || dispatcher.isAccepting(); // listening here, or on a socket of its own
         TlsSettings tlsSettings;
         try {
             tlsSettings = this.tls.settingsFor(name, server);

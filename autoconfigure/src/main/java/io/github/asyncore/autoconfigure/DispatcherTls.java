@@ -15,9 +15,10 @@ import org.springframework.boot.ssl.SslOptions;
 
 /**
  * The TLS of dispatcher beans, from Spring Boot SSL bundles ({@code spring.ssl.bundle.*}) named by
- * {@code asyncore.dispatchers.<bean-name>.ssl.bundle}: a listener serves TLS with the bundle's key (and,
- * for client authentication, trust) material; a dispatcher without an address is a client that trusts
- * the bundle's trust material and verifies host names unless told otherwise. The bundle's enabled
+ * {@code asyncore.dispatchers.<bean-name>.ssl.bundle}: a listener (a bean with an address, or one that
+ * listens on a socket of its own) serves TLS with the bundle's key (and, for client authentication,
+ * trust) material; any other dispatcher bean is a client that trusts the bundle's trust material and
+ * verifies host names unless told otherwise. The bundle's enabled
  * protocols and ciphers apply. When Spring Boot reloads a bundle, the dispatcher gets new settings, which
  * apply to the connections it makes or accepts from then on.
  */
