@@ -4,21 +4,25 @@ import io.github.asyncore.core.ChannelMap;
 import io.github.asyncore.core.EventLoop;
 import io.github.asyncore.core.EventLoopGroup;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of asyncore's loops: the managed {@link ChannelMap},
  * its {@link EventLoop}, the {@link EventLoopGroup} of {@code asyncore.loop.threads} loops built around
- * it, and the {@link AsyncoreLifecycle} that runs them and registers every dispatcher bean. Each bean
- * backs off when the application defines its own of that type. Switched off by
+ * it, and the {@link AsyncoreLifecycle} that runs them and registers every dispatcher bean (with TLS
+ * from Spring Boot's {@link SslBundles} where {@code asyncore.dispatchers.<bean-name>.ssl.bundle} names
+ * one). Each bean backs off when the application defines its own of that type. Switched off by
  * {@code asyncore.enabled=false}.
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "asyncore.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncoreProperties.class)
 public final class AsyncoreAutoConfiguration {
@@ -48,9 +52,10 @@ public final class AsyncoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AsyncoreLifecycle asyncoreLifecycle(EventLoopGroup eventLoopGroup, AsyncoreProperties properties,
-            ConfigurableListableBeanFactory beanFactory) {
-        return new AsyncoreLifecycle(eventLoopGroup, new DispatcherRegistrar(beanFactory, properties, eventLoopGroup),
-                properties);
+            ConfigurableListableBeanFactory beanFactory, ObjectProvider<SslBundles> sslBundles) {
+        DispatcherTls tls = new DispatcherTls(sslBundles.getIfAvailable(), properties);
+        return new AsyncoreLifecycle(eventLoopGroup,
+                new DispatcherRegistrar(beanFactory, properties, eventLoopGroup, tls), properties);
     }
 
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.github.asyncore.core.ChannelSettings;
 import io.github.asyncore.core.SocketType;
+import io.github.asyncore.core.TlsSettings;
 import io.github.asyncore.core.WriteBufferWaterMark;
 import org.jspecify.annotations.Nullable;
 
@@ -98,6 +99,7 @@ public class AsyncoreProperties implements Validator {
             errors.rejectValue("events.queue-capacity", "asyncore.capacity", "must be at least 1");
         }
         properties.channel.validate(errors, "channel.", properties.channel);
+        notNegative(errors, "channel.ssl.handshake-timeout", properties.channel.ssl.handshakeTimeout);
         properties.dispatchers.forEach((name, dispatcher) -> dispatcher.validate(errors, "dispatchers." + name + ".",
                 properties.channel));
     }
@@ -260,6 +262,20 @@ public class AsyncoreProperties implements Validator {
          */
         private Integer maxConnections = 0;
 
+        private final Ssl ssl;
+
+        public Channel() {
+            this(new Ssl());
+        }
+
+        Channel(Ssl ssl) {
+            this.ssl = ssl;
+        }
+
+        public Ssl getSsl() {
+            return this.ssl;
+        }
+
         public Duration getConnectTimeout() {
             return this.connectTimeout;
         }
@@ -387,6 +403,7 @@ public class AsyncoreProperties implements Validator {
 
         /** Creates overrides that inherit every channel default until set. */
         public Dispatcher() {
+            super(new DispatcherSsl());
             setConnectTimeout(null);
             setIdleTimeout(null);
             setReadIdleTimeout(null);
@@ -422,6 +439,21 @@ public class AsyncoreProperties implements Validator {
             this.backlog = backlog;
         }
 
+        @Override
+        public DispatcherSsl getSsl() {
+            return (DispatcherSsl) super.getSsl();
+        }
+
+        /**
+         * @param defaults the 'asyncore.channel.ssl' defaults
+         * @return the handshake timeout in force for this dispatcher
+         */
+        Duration handshakeTimeout(Ssl defaults) {
+            Duration fallback = defaults.getHandshakeTimeout();
+            return or(getSsl().getHandshakeTimeout(),
+                    (fallback != null) ? fallback : TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT);
+        }
+
         ChannelSettings applyTo(ChannelSettings defaults) {
             WriteBufferWaterMark marks = defaults.writeBufferWaterMark();
             return new ChannelSettings(or(getConnectTimeout(), defaults.connectTimeout()),
@@ -448,6 +480,15 @@ public class AsyncoreProperties implements Validator {
                 }
             }
             super.validate(errors, prefix, defaults);
+            notNegative(errors, prefix + "ssl.handshake-timeout", getSsl().getHandshakeTimeout());
+            String bundle = getSsl().getBundle();
+            if (bundle != null && bundle.isBlank()) {
+                errors.rejectValue(prefix + "ssl.bundle", "asyncore.bundle", "must name an SSL bundle, or be left out");
+            }
+            if (this.type == SocketType.DATAGRAM && bundle != null) {
+                errors.rejectValue(prefix + "ssl.bundle", "asyncore.bundle",
+                        "TLS needs a stream socket; DTLS is not supported");
+            }
             DataSize low = getWriteBufferLowWaterMark();
             DataSize high = getWriteBufferHighWaterMark();
             if ((low == null) != (high == null)) { // one mark set here, the other inherited
@@ -467,6 +508,78 @@ public class AsyncoreProperties implements Validator {
 
         private static int bytes(@Nullable DataSize value, int fallback) {
             return (value != null) ? (int) value.toBytes() : fallback;
+        }
+
+    }
+
+    /** TLS defaults for every channel that speaks TLS. */
+    public static class Ssl {
+
+        /**
+         * How long a TLS handshake may take, from the TCP connection, before the channel is closed with
+         * a logged reason. Zero for no limit.
+         */
+        private @Nullable Duration handshakeTimeout = Duration.ofSeconds(10);
+
+        public @Nullable Duration getHandshakeTimeout() {
+            return this.handshakeTimeout;
+        }
+
+        public void setHandshakeTimeout(@Nullable Duration handshakeTimeout) {
+            this.handshakeTimeout = handshakeTimeout;
+        }
+
+    }
+
+    /**
+     * TLS of one dispatcher bean. A listener (one with an address, or listening on a socket of its own)
+     * serves TLS with the bundle's key and trust material; any other dispatcher is a client and trusts the
+     * bundle's trust material.
+     */
+    public static class DispatcherSsl extends Ssl {
+
+        /**
+         * Name of the SSL bundle (under 'spring.ssl.bundle.jks' or 'spring.ssl.bundle.pem') that
+         * makes the dispatcher speak TLS. Unset for plain TCP.
+         */
+        private @Nullable String bundle;
+
+        /** Whether a listener asks its clients for a certificate: none, want or need. */
+        private TlsSettings.ClientAuth clientAuth = TlsSettings.ClientAuth.NONE;
+
+        /**
+         * Whether a client checks that the server's certificate names the host it connects to. Switch
+         * it off for tests only.
+         */
+        private boolean verifyHostname = true;
+
+        /** Inherits the handshake timeout of 'asyncore.channel.ssl' until set. */
+        public DispatcherSsl() {
+            setHandshakeTimeout(null);
+        }
+
+        public @Nullable String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
+
+        public TlsSettings.ClientAuth getClientAuth() {
+            return this.clientAuth;
+        }
+
+        public void setClientAuth(TlsSettings.ClientAuth clientAuth) {
+            this.clientAuth = clientAuth;
+        }
+
+        public boolean isVerifyHostname() {
+            return this.verifyHostname;
+        }
+
+        public void setVerifyHostname(boolean verifyHostname) {
+            this.verifyHostname = verifyHostname;
         }
 
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;
 import io.github.asyncore.core.SocketType;
+import io.github.asyncore.core.TlsSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +29,8 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
  * first, then bean definition order), on the acceptor loop's thread, each bean is named after itself,
  * gets its settings from {@link AsyncoreProperties#settingsFor(String)} and, when
  * {@code asyncore.dispatchers.<bean-name>.address} is set, opens its socket there: a stream socket
- * listens, a datagram socket binds. A bean made without a map therefore joins the acceptor loop's map.
+ * listens, a datagram socket binds. A bean whose {@code ssl.bundle} is set speaks TLS ({@link DispatcherTls}):
+ * as a server when it has an address (or already listens on a socket of its own), else as a client. A bean made without a map therefore joins the acceptor loop's map.
  */
 class DispatcherRegistrar {
 
@@ -42,11 +44,14 @@ class DispatcherRegistrar {
 
     private final EventLoopGroup group;
 
+    private final DispatcherTls tls;
+
     DispatcherRegistrar(ConfigurableListableBeanFactory beanFactory, AsyncoreProperties properties,
-            EventLoopGroup group) {
+            EventLoopGroup group, DispatcherTls tls) {
         this.beanFactory = beanFactory;
         this.properties = properties;
         this.group = group;
+        this.tls = tls;
     }
 
     /**
@@ -102,10 +107,18 @@ class DispatcherRegistrar {
     private void register(String name, Dispatcher dispatcher) {
         AsyncoreProperties.Dispatcher overrides = this.properties.getDispatchers().get(name);
         String address = (overrides != null) ? overrides.getAddress() : null;
+        boolean server = address != null || dispatcher.isAccepting(); // listening here, or on a socket of its own
+        TlsSettings tlsSettings;
+        try {
+            tlsSettings = this.tls.settingsFor(name, server);
+        }
+        catch (RuntimeException ex) {
+            throw new DispatcherStartException(name, address, "asyncore.dispatchers." + name + ".ssl.bundle", ex);
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         this.group.acceptor().eventLoop().execute(() -> {
             try {
-                open(name, dispatcher, overrides, address);
+                open(name, dispatcher, overrides, address, tlsSettings);
                 done.complete(null);
             }
             catch (Throwable ex) {
@@ -126,13 +139,19 @@ class DispatcherRegistrar {
             Thread.currentThread().interrupt();
             throw new DispatcherStartException(name, address, ex);
         }
+        if (tlsSettings != null) {
+            this.tls.followUpdates(name, dispatcher, server);
+        }
     }
 
     /** Runs on the acceptor loop's thread. */
     private void open(String name, Dispatcher dispatcher, AsyncoreProperties.@Nullable Dispatcher overrides,
-            @Nullable String address) throws IOException {
+            @Nullable String address, @Nullable TlsSettings tlsSettings) throws IOException {
         dispatcher.setName(name);
         dispatcher.setSettings(this.properties.settingsFor(name));
+        if (tlsSettings != null) {
+            dispatcher.setTls(tlsSettings);
+        }
         if (!this.group.maps().contains(dispatcher.map())) {
             logger.warn("Dispatcher bean '" + name + "' joined " + dispatcher.map()
                     + ", which asyncore's loops do not serve: create it without a map, or with the ChannelMap bean");
@@ -166,7 +185,8 @@ class DispatcherRegistrar {
             throw ex;
         }
         logger.info("Dispatcher bean '" + name + "' " + ((type == SocketType.STREAM) ? "listening on " : "bound to ")
-                + Dispatcher.format(dispatcher.getLocalAddress()) + " (" + dispatcher.map().name() + ")");
+                + Dispatcher.format(dispatcher.getLocalAddress()) + " (" + dispatcher.map().name() + ")"
+                + ((tlsSettings != null) ? " with TLS from SSL bundle '" + overrides.getSsl().getBundle() + "'" : ""));
     }
 
     private record NamedDispatcher(String name, Dispatcher dispatcher) {

@@ -2,18 +2,29 @@ package io.github.asyncore.autoconfigure;
 
 import java.net.BindException;
 
+import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a {@link DispatcherStartException} at start-up: which bean, which address, and what to do,
- * instead of a stack trace.
+ * Explains a {@link DispatcherStartException} at start-up: which bean, which address (or which SSL
+ * bundle), and what to do, instead of a stack trace.
  */
 class DispatcherStartFailureAnalyzer extends AbstractFailureAnalyzer<DispatcherStartException> {
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, DispatcherStartException cause) {
         String bean = cause.getBeanName();
+        if (cause.getCause() instanceof NoSuchSslBundleException missing) {
+            String property = (cause.getProperty() != null) ? cause.getProperty()
+                    : "asyncore.dispatchers." + bean + ".ssl.bundle";
+            return new FailureAnalysis("Dispatcher bean '" + bean + "' names SSL bundle '" + missing.getBundleName()
+                    + "' in '" + property + "', but it does not exist: " + missing.getMessage(),
+                    "Configure the bundle under 'spring.ssl.bundle.jks." + missing.getBundleName()
+                            + "' or 'spring.ssl.bundle.pem." + missing.getBundleName() + "', or name an existing"
+                            + " bundle in '" + property + "'.",
+                    cause);
+        }
         String address = cause.getAddress();
         String property = "asyncore.dispatchers." + bean + ".address";
         Throwable reason = cause.getCause();

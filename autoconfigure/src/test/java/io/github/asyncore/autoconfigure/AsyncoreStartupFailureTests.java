@@ -50,6 +50,17 @@ class AsyncoreStartupFailureTests {
             .contains("Property: asyncore.dispatchers.echoServer.backlog");
     }
 
+    @Test
+    void anUnknownSslBundleFailsWithAnAnalysisNamingTheBeanAndTheProperty(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> run("--asyncore.dispatchers.echoServer.address=127.0.0.1:0",
+                "--asyncore.dispatchers.echoServer.ssl.bundle=no-such-bundle"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Dispatcher bean 'echoServer' names SSL bundle 'no-such-bundle' in"
+                    + " 'asyncore.dispatchers.echoServer.ssl.bundle', but it does not exist")
+            .contains("Configure the bundle under 'spring.ssl.bundle.jks.no-such-bundle' or"
+                    + " 'spring.ssl.bundle.pem.no-such-bundle'");
+    }
+
     private static void run(String... args) {
         SpringApplication application = new SpringApplication(EchoApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);

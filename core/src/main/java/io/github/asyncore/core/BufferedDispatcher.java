@@ -246,7 +246,7 @@ public class BufferedDispatcher extends Dispatcher {
         while (!isClosed()) {
             ByteBuffer head = queue.head();
             if (head == null) {
-                if (queue.atShutdownOutput()) {
+                if (queue.atShutdownOutput() && !hasPendingCiphertext()) { // TLS: after the last record
                     queue.removeMarker();
                     shutdownOutputNow();
                     continue;
@@ -262,7 +262,7 @@ public class BufferedDispatcher extends Dispatcher {
                 break;
             }
         }
-        if (!isClosed() && queue.atClose()) {
+        if (!isClosed() && queue.atClose() && !hasPendingCiphertext()) { // TLS: close once the socket took it all
             CloseReason reason = queue.closeReason();
             queue.clear();
             outputChanged(0);

@@ -27,9 +27,17 @@ import java.time.Instant;
  * @param inputEnded whether a read found end-of-stream: the peer half-closed or closed
  *        ({@link Dispatcher#isInputEnded()})
  * @param outputShutdown whether this side sent end-of-stream ({@link Dispatcher#isOutputShutdown()})
+ * @param tls the TLS state (protocol and cipher suite once the handshake has finished), or {@code null}
+ *        for a plain channel; a listener with TLS settings has one that never completes
  */
 public record ChannelSnapshot(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
         SocketAddress localAddress, SocketAddress remoteAddress, boolean readable, boolean writable, long bytesRead,
         long bytesWritten, long pendingOutputBytes, Instant createdAt, Instant lastReadAt, Instant lastWriteAt,
-        String loop, boolean inputEnded, boolean outputShutdown) {
+        String loop, boolean inputEnded, boolean outputShutdown, TlsStatus tls) {
+
+    /** @return whether the channel speaks TLS (for a listener: whether its connections will) */
+    public boolean isTls() {
+        return this.tls != null;
+    }
+
 }

@@ -27,6 +27,9 @@ final class DisconnectErrors {
         if (error instanceof ClosedChannelException || error instanceof NotYetConnectedException) {
             return true; // EBADF and ENOTCONN
         }
+        if (error instanceof TlsLayer.PeerClosedDuringHandshakeException) {
+            return true; // a port probe or a client that gave up: the peer is gone, nothing to report
+        }
         if (!(error instanceof IOException) || error.getMessage() == null) {
             return false;
         }

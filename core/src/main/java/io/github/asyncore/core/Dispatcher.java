@@ -26,6 +26,9 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +64,12 @@ import org.slf4j.LoggerFactory;
  * any other exception from a handler becomes {@link #handleError(Throwable)}. Nothing a handler throws
  * stops the loop or touches another channel. Each close records a {@link CloseReason}. There is no
  * {@code handle_expt}: JDK NIO cannot wait for urgent (out-of-band) data.
+ *
+ * <h2>TLS</h2>
+ * A stream channel given {@link TlsSettings} with {@link #setTls(TlsSettings)} (a listener hands them to
+ * the connections it accepts) speaks TLS through the JDK's {@link javax.net.ssl.SSLEngine}; the handlers
+ * above do not change: they read and send plaintext, and {@link #readable()} and {@link #writable()}
+ * mean what they meant. {@link #getTlsStatus()} tells observers the negotiated protocol and cipher suite.
  *
  * <h2>Threads</h2>
  * Every handler runs on the loop thread of the dispatcher's map. Socket operations ({@code createSocket},
@@ -102,6 +111,15 @@ public class Dispatcher {
     private volatile String name;
 
     private volatile ChannelSettings settings = ChannelSettings.DEFAULTS;
+
+    /** How the channel speaks TLS, or {@code null} for plain bytes; a listener hands it to its connections. */
+    private volatile TlsSettings tlsSettings;
+
+    /** The TLS layer of a connected stream channel with TLS settings; {@code null} on the plain path. */
+    private TlsLayer tlsLayer;
+
+    /** What observers see of the TLS state, or {@code null} for a plain channel. */
+    private volatile TlsStatus tlsStatus;
 
     private ProtocolFamily family;
 
@@ -321,6 +339,15 @@ public class Dispatcher {
         map().add(this);
         if (this.connected) {
             armIdleTimer();
+            if (this.tlsSettings != null) {
+                try {
+                    startTls();
+                }
+                catch (IOException | RuntimeException ex) {
+                    close();
+                    throw ex;
+                }
+            }
         }
         if (this.connected || this.accepting || (this.kind == ChannelKind.DATAGRAM && this.localAddress != null)) {
             announceOpened();
@@ -454,6 +481,9 @@ public class Dispatcher {
             }
             this.connectPending = !socket.connect(address);
             this.localAddress = socket.getLocalAddress();
+            if (!this.connectPending && this.tlsSettings != null) {
+                startTls();
+            }
         }
         catch (IOException | RuntimeException ex) {
             close();
@@ -649,6 +679,10 @@ public class Dispatcher {
         map().remove(this);
         cancelTimer(this.connectTimer);
         cancelTimer(this.idleTimer);
+        TlsLayer layer = this.tlsLayer;
+        if (layer != null) {
+            layer.closeOutbound(); // close_notify, if the socket takes it at once
+        }
         if (this.key != null) {
             this.key.cancel();
         }
@@ -734,6 +768,10 @@ public class Dispatcher {
             throw new IllegalStateException(this + ": only a connected stream socket can shut its output down");
         }
         this.outputShutdown = true;
+        TlsLayer layer = this.tlsLayer;
+        if (layer != null) {
+            layer.closeOutbound(); // close_notify before the end-of-stream (TLS 1.3 keeps the inbound side open)
+        }
         try {
             socket.shutdownOutput();
         }
@@ -979,6 +1017,79 @@ public class Dispatcher {
         }
     }
 
+    /**
+     * Makes the channel speak TLS (see {@link TlsSettings}); {@code null} makes a listener's future
+     * connections plain again. Loop thread (or before the loop runs). When to call it:
+     * <ul>
+     * <li>on a listener, any time: the connections it accepts from then on inherit the settings (so a
+     * renewed certificate applies to new connections, while open ones keep theirs);</li>
+     * <li>on a client, before {@link #connect(SocketAddress)}: once TCP connects, the handshake runs, and
+     * {@link #handleConnect()} is called when it has finished, so that the first {@code send} travels
+     * encrypted (sends made before are queued by a {@link BufferedDispatcher});</li>
+     * <li>on a connection adopted with {@link #setSocket} (or a listener's settings inherited there), the
+     * handshake starts at once.</li>
+     * </ul>
+     * Handlers do not change: {@link #handleRead()} and {@link #recv} see plaintext, {@link #send} takes
+     * plaintext, and {@link #readable()} and {@link #writable()} keep their meaning; the layer does the
+     * handshake and reads or writes ciphertext as it needs, whatever the handlers asked for. A handshake
+     * that fails or times out reaches {@link #handleError(Throwable)} with an
+     * {@link javax.net.ssl.SSLException}, after which the channel is closed; a peer that closes the
+     * connection during the handshake reaches {@link #handleClose()}. A TLS 1.2 renegotiation is refused
+     * the same way as a failed handshake. {@link #close()} sends close_notify if the socket takes it at
+     * once (it never waits).
+     * @param tls the settings, or {@code null} for none
+     * @throws IllegalStateException on a datagram socket (DTLS is not supported), or when the channel
+     *         already speaks TLS on a connection
+     */
+    public void setTls(TlsSettings tls) {
+        checkInEventLoop("setTls");
+        if (this.socketType == SocketType.DATAGRAM) {
+            throw new IllegalStateException(this + ": TLS needs a stream socket; DTLS is not supported");
+        }
+        if (this.tlsLayer != null) {
+            throw new IllegalStateException(this + " already speaks TLS on its connection");
+        }
+        this.tlsSettings = tls;
+        this.tlsStatus = (tls != null) ? TlsStatus.HANDSHAKING : null;
+        if (tls != null && this.connected && !this.closed && this.channel instanceof SocketChannel) {
+            try {
+                startTls();
+            }
+            catch (IOException ex) {
+                handleErrorEvent(ex);
+            }
+        }
+    }
+
+    /** @return the TLS settings in force (for a listener: those its connections inherit), or {@code null} */
+    public final TlsSettings getTls() {
+        return this.tlsSettings;
+    }
+
+    /** @return whether the channel speaks TLS (for a listener: whether its connections will); any thread */
+    public final boolean isTls() {
+        return this.tlsStatus != null;
+    }
+
+    /**
+     * @return the channel's TLS state (negotiated protocol and cipher suite once the handshake has
+     *         finished), or {@code null} for a plain channel; any thread
+     */
+    public final TlsStatus getTlsStatus() {
+        return this.tlsStatus;
+    }
+
+    /**
+     * The TLS session of a connection, for example to read the peer's certificates
+     * ({@link SSLSession#getPeerCertificates()}) in {@link #handleConnect()} or a handler. Loop thread.
+     * @return the session once the handshake has finished, else {@code null}
+     */
+    public final SSLSession getSslSession() {
+        checkInEventLoop("getSslSession");
+        TlsLayer layer = this.tlsLayer;
+        return (layer != null && layer.isEstablished()) ? layer.session() : null;
+    }
+
     /** @return whether the socket is connected and {@link #handleConnect()} has run (asyncore's {@code connected}) */
     public final boolean isConnected() {
         return this.connected;
@@ -1120,11 +1231,15 @@ public class Dispatcher {
 
     // ---------------------------------------------------------------- the state machine (loop thread)
 
-    /** The one byte path in: reads, counts, and turns end-of-stream and disconnects into handleClose. */
+    /**
+     * The one byte path in: reads (through the TLS layer when there is one), and turns end-of-stream and
+     * disconnects into handleEndOfStream and handleClose.
+     */
     final int read(ByteBuffer buffer) throws IOException {
         int read;
         try {
-            read = ((ReadableByteChannel) requireChannel()).read(buffer);
+            TlsLayer layer = this.tlsLayer;
+            read = (layer == null) ? readSocket(buffer) : layer.read(buffer);
         }
         catch (IOException ex) {
             if (DisconnectErrors.isDisconnect(ex)) {
@@ -1137,18 +1252,14 @@ public class Dispatcher {
             endOfStream();
             return -1;
         }
-        if (read > 0) {
-            this.statistics.read(read, clock());
-            statistics().bytesRead(read);
-        }
         return read;
     }
 
-    /** The one byte path out: writes, counts, and turns disconnects into handleClose. */
+    /** The one byte path out: writes (through the TLS layer when there is one); disconnects become handleClose. */
     final int write(ByteBuffer data) throws IOException {
-        int written;
         try {
-            written = ((WritableByteChannel) requireChannel()).write(data);
+            TlsLayer layer = this.tlsLayer;
+            return (layer == null) ? writeSocket(data) : layer.write(data);
         }
         catch (IOException ex) {
             if (DisconnectErrors.isDisconnect(ex)) {
@@ -1157,6 +1268,21 @@ public class Dispatcher {
             }
             throw ex;
         }
+    }
+
+    /** Reads bytes off the socket as they are, and counts them; -1 at end-of-stream. */
+    final int readSocket(ByteBuffer buffer) throws IOException {
+        int read = ((ReadableByteChannel) requireChannel()).read(buffer);
+        if (read > 0) {
+            this.statistics.read(read, clock());
+            statistics().bytesRead(read);
+        }
+        return read;
+    }
+
+    /** Writes bytes to the socket as they are, and counts them. */
+    final int writeSocket(ByteBuffer data) throws IOException {
+        int written = ((WritableByteChannel) requireChannel()).write(data);
         if (written > 0) {
             this.statistics.written(written, clock());
             statistics().bytesWritten(written);
@@ -1265,6 +1391,10 @@ public class Dispatcher {
             handleErrorEvent(rethrowIfFatal(ex));
             return;
         }
+        TlsLayer layer = this.tlsLayer;
+        if (layer != null) {
+            ops = layer.interestOps(ops, readable);
+        }
         if (readable != this.evaluatedReadable) {
             this.evaluatedReadable = readable;
         }
@@ -1300,6 +1430,10 @@ public class Dispatcher {
                 finishConnect();
                 return;
             }
+            TlsLayer layer = this.tlsLayer;
+            if (layer != null) {
+                readyOps = tlsReady(layer, readyOps);
+            }
             if ((readyOps & SelectionKey.OP_READ) != 0) {
                 if (this.drain != null && this.drain.discardingInput) {
                     discardInput();
@@ -1325,6 +1459,20 @@ public class Dispatcher {
 
     /** Called after the handlers of one dispatch returned, still on the loop thread. */
     void afterHandlers() throws IOException {
+    }
+
+    /**
+     * The TLS layer's part of a ready event: it writes and reads what the handshake and the ciphertext
+     * need; the handlers then see only what they asked for. A client's connect completes (and
+     * {@link #handleConnect()} runs) once its handshake has finished.
+     */
+    private int tlsReady(TlsLayer layer, int readyOps) throws IOException {
+        int ops = layer.ready(readyOps);
+        if (this.connecting && layer.isEstablished() && !this.closed) {
+            handleConnectEvent();
+        }
+        return ops & ((this.evaluatedReadable ? SelectionKey.OP_READ : 0)
+                | (this.evaluatedWritable ? SelectionKey.OP_WRITE : 0));
     }
 
     /** @return whether one of this channel's event handlers is running now (on the loop thread) */
@@ -1417,6 +1565,10 @@ public class Dispatcher {
         this.connectPending = false;
         cancelTimer(this.connectTimer);
         this.localAddress = socket.getLocalAddress();
+        if (this.tlsSettings != null) {
+            startTls(); // the connect completes when the handshake does
+            return;
+        }
         if (this.evaluatedWritable) {
             handleWriteEvent(); // a connected socket is writable: this is the first write event
         }
@@ -1583,7 +1735,7 @@ public class Dispatcher {
      * @return whether the channel may be closed now
      */
     final boolean drainStep(long nowNanos, long graceNanos) {
-        if (hasPendingOutput()) {
+        if (hasPendingOutput() || hasPendingCiphertext()) {
             return false;
         }
         if (!(this.channel instanceof SocketChannel socket) || !this.connected || this.closed) {
@@ -1595,6 +1747,10 @@ public class Dispatcher {
             this.drain = state;
         }
         if (state.finSentNanos == 0) {
+            TlsLayer layer = this.tlsLayer;
+            if (layer != null) {
+                layer.closeOutbound(); // close_notify before the end-of-stream
+            }
             try {
                 socket.shutdownOutput();
             }
@@ -1655,7 +1811,7 @@ public class Dispatcher {
                 this.remoteAddress, this.evaluatedReadable, this.evaluatedWritable, this.statistics.bytesRead(),
                 this.statistics.bytesWritten(), this.pendingOutputBytes, this.statistics.createdAt(),
                 this.statistics.lastReadAt(), this.statistics.lastWriteAt(),
-                map().name(), this.inputEnded, this.outputShutdown);
+                map().name(), this.inputEnded, this.outputShutdown, this.tlsStatus);
     }
 
     /** An action that may throw an I/O error, run with {@link #invoke(IoAction)}. */
@@ -1674,6 +1830,11 @@ public class Dispatcher {
             acceptedSocket.remove(); // adopted: this dispatcher now holds the listener's count
             this.acceptedBy = listener;
             this.settings = listener.settings;
+            TlsSettings tls = listener.tlsSettings;
+            if (tls != null) {
+                this.tlsSettings = tls;
+                this.tlsStatus = TlsStatus.HANDSHAKING;
+            }
             this.name = listener.name + "#" + this.id;
         }
     }
@@ -1689,7 +1850,8 @@ public class Dispatcher {
         return this.inHandler ? statistics().now : System.nanoTime();
     }
 
-    private LoopStatistics statistics() {
+    /** @return the counters of this dispatcher's loop */
+    LoopStatistics statistics() {
         map();
         return this.loopStatistics;
     }
@@ -1712,6 +1874,34 @@ public class Dispatcher {
     /** @return for a listener, how many connections it accepted are open now; any thread */
     public final int openConnections() {
         return this.openConnections.get();
+    }
+
+    /** Puts the TLS layer on a connected stream and begins the handshake. */
+    private void startTls() throws SSLException {
+        TlsSettings tls = this.tlsSettings;
+        TlsLayer layer = new TlsLayer(this, tls.newEngine(this.remoteAddress), tls.handshakeTimeout());
+        this.tlsLayer = layer;
+        this.tlsStatus = TlsStatus.HANDSHAKING;
+        layer.start();
+        map().markForEvaluation(this);
+    }
+
+    /** @return whether the TLS layer holds ciphertext the socket has not taken yet */
+    final boolean hasPendingCiphertext() {
+        TlsLayer layer = this.tlsLayer;
+        return layer != null && layer.hasPendingOutput();
+    }
+
+    /** Called by the TLS layer when the first handshake has finished. */
+    final void tlsHandshakeFinished(TlsStatus status) {
+        this.tlsStatus = status;
+        statistics().tlsHandshake();
+    }
+
+    /** Reports an error that ends the channel, then closes it even if handleError did not. */
+    final void failAndClose(IOException error) {
+        handleErrorEvent(error);
+        close();
     }
 
     /** Runs {@link #handleAccepted} for one connection on the thread of the loop that will serve it. */

@@ -374,7 +374,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 counters.iterations, this.tasks.size(), this.timerCount, counters.stalls, counters.handlerErrors,
                 counters.idleTimeouts, counters.connectTimeouts, counters.bytesRead, counters.bytesWritten,
                 counters.connectionsAccepted, counters.connectionsRejected, counters.connectionsRefused,
-                counters.handlerRuns,
+                counters.tlsHandshakes, counters.tlsHandshakeFailures, counters.handlerRuns,
                 Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(), this.failure, this.stoppedAt);
     }
 

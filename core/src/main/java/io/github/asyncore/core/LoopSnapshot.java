@@ -24,6 +24,9 @@ import java.time.Instant;
  * @param connectionsRejected accepted connections closed because setting them up failed
  * @param connectionsRefused connections closed at once because their listener had
  *        {@link ChannelSettings#maxConnections()} open
+ * @param tlsHandshakes TLS handshakes that finished, on connections and clients of the loop
+ * @param tlsHandshakeFailures TLS handshakes that failed: refused certificates, timeouts, garbage
+ *        instead of a handshake, or a peer that closed the connection after starting one
  * @param handlerRuns I/O handler calls (one per ready channel per iteration)
  * @param handlerTime the time those calls took together
  * @param busyFor how long the handler, task or timer running right now has been running;
@@ -35,7 +38,8 @@ import java.time.Instant;
 public record LoopSnapshot(String name, String thread, boolean running, int channels, long iterations,
         int pendingTasks, int scheduledTimers, long stalls, long handlerErrors, long idleTimeouts,
         long connectTimeouts, long bytesRead, long bytesWritten, long connectionsAccepted,
-        long connectionsRejected, long connectionsRefused, long handlerRuns, Duration handlerTime, Duration busyFor,
+        long connectionsRejected, long connectionsRefused, long tlsHandshakes, long tlsHandshakeFailures,
+        long handlerRuns, Duration handlerTime, Duration busyFor,
         Duration stallThreshold, Throwable failure, Instant stoppedAt) {
 
     /** @return whether the callback running now has run longer than the stall threshold */

@@ -29,6 +29,10 @@ final class LoopStatistics {
 
     volatile long connectionsRefused;
 
+    volatile long tlsHandshakes;
+
+    volatile long tlsHandshakeFailures;
+
     volatile long handlerRuns;
 
     volatile long handlerNanos;
@@ -71,6 +75,14 @@ final class LoopStatistics {
 
     void connectionRefused() {
         this.connectionsRefused++;
+    }
+
+    void tlsHandshake() {
+        this.tlsHandshakes++;
+    }
+
+    void tlsHandshakeFailed() {
+        this.tlsHandshakeFailures++;
     }
 
     void handlerRan(long nanos) {

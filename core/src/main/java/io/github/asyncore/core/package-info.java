@@ -8,7 +8,9 @@
  * {@link io.github.asyncore.core.EventLoop} waits on a selector for what they asked and calls their
  * handlers. {@link io.github.asyncore.core.BufferedDispatcher} buffers output (asyncore's
  * {@code dispatcher_with_send}) and {@link io.github.asyncore.core.AsyncChat} frames input (asynchat's
- * {@code async_chat}).
+ * {@code async_chat}). A stream channel speaks TLS when given {@link io.github.asyncore.core.TlsSettings}
+ * ({@link io.github.asyncore.core.Dispatcher#setTls}): the JDK's {@code SSLEngine} then sits between the
+ * socket and the handlers, which keep seeing plaintext.
  * <p>
  * Threads: everything a dispatcher does runs on its map's loop thread. Observers on other threads read
  * {@link io.github.asyncore.core.ChannelSnapshot}s and {@link io.github.asyncore.core.LoopSnapshot}s;

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** core stays plain Java, and dispatchers reach their loop only through {@link EventExecutor}. */
+/**
+ * core stays plain Java (the JDK, with its TLS engine in {@code javax.net.ssl}, and the SLF4J API), and
+ * dispatchers reach their loop only through {@link EventExecutor}.
+ */
 class ArchitectureTest {
 
     private final JavaClasses core = new ClassFileImporter().importPath(Path.of("target", "classes"));
@@ -18,7 +21,7 @@ class ArchitectureTest {
     void coreDependsOnTheJdkAndTheSlf4jApiOnly() {
         classes().should()
             .onlyDependOnClassesThat()
-            .resideInAnyPackage("java..", "org.slf4j", "io.github.asyncore.core..")
+            .resideInAnyPackage("java..", "javax.net.ssl..", "org.slf4j", "io.github.asyncore.core..")
             .check(this.core);
     }
 

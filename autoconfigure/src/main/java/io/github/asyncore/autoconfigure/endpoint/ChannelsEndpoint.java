@@ -18,6 +18,7 @@ import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;
 import io.github.asyncore.core.LoopSnapshot;
+import io.github.asyncore.core.TlsStatus;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -157,6 +158,9 @@ public class ChannelsEndpoint {
      * @param connectionsAccepted connections accepted by the loop's listeners
      * @param connectionsRejected accepted connections closed because setting them up failed
      * @param connectionsRefused connections closed at once because their listener was at max-connections
+     * @param tlsHandshakes TLS handshakes that finished
+     * @param tlsHandshakeFailures TLS handshakes that failed (refused certificates, timeouts, garbage, or a
+     *        peer that closed the connection after starting one)
      * @param idleTimeouts idle timeouts that fired
      * @param connectTimeouts connect timeouts that fired
      * @param bytesRead bytes read by the loop's channels
@@ -166,14 +170,16 @@ public class ChannelsEndpoint {
     public record LoopDescriptor(String name, @Nullable String thread, boolean running, int channels,
             long iterations, int pendingTasks, int scheduledTimers, long stalls, boolean stalled, Duration busyFor,
             Duration stallThreshold, long handlerErrors, long connectionsAccepted, long connectionsRejected,
-            long connectionsRefused, long idleTimeouts, long connectTimeouts, long bytesRead, long bytesWritten, @Nullable String failure) {
+            long connectionsRefused, long tlsHandshakes, long tlsHandshakeFailures, long idleTimeouts,
+            long connectTimeouts, long bytesRead, long bytesWritten, @Nullable String failure) {
 
         static LoopDescriptor of(LoopSnapshot loop) {
             Throwable failure = loop.failure();
             return new LoopDescriptor(loop.name(), loop.thread(), loop.running(), loop.channels(), loop.iterations(),
                     loop.pendingTasks(), loop.scheduledTimers(), loop.stalls(), loop.stalled(), loop.busyFor(),
                     loop.stallThreshold(), loop.handlerErrors(), loop.connectionsAccepted(),
-                    loop.connectionsRejected(), loop.connectionsRefused(), loop.idleTimeouts(), loop.connectTimeouts(),
+                    loop.connectionsRejected(), loop.connectionsRefused(), loop.tlsHandshakes(),
+                    loop.tlsHandshakeFailures(), loop.idleTimeouts(), loop.connectTimeouts(),
                     loop.bytesRead(), loop.bytesWritten(), (failure != null) ? failure.toString() : null);
         }
 
@@ -203,19 +209,27 @@ public class ChannelsEndpoint {
      * @param loop the name of the loop that serves the channel
      * @param inputEnded whether the peer half-closed or closed (a read found end-of-stream)
      * @param outputShutdown whether this side half-closed (sent end-of-stream)
+     * @param tls whether the channel speaks TLS (for a listener: whether its connections will)
+     * @param protocol the negotiated TLS protocol (for example {@code TLSv1.3}), or {@code null} for a
+     *        plain channel or until the handshake has finished
+     * @param cipherSuite the negotiated cipher suite, or {@code null} for a plain channel or until the
+     *        handshake has finished
      */
     public record ChannelDescriptor(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
             @Nullable String localAddress, @Nullable String remoteAddress, boolean readable, boolean writable,
             long bytesRead, long bytesWritten, long pendingOutputBytes, Instant createdAt,
             @Nullable Instant lastReadAt, @Nullable Instant lastWriteAt, String loop, boolean inputEnded,
-            boolean outputShutdown) implements OperationResponseBody {
+            boolean outputShutdown, boolean tls, @Nullable String protocol, @Nullable String cipherSuite)
+            implements OperationResponseBody {
 
         static ChannelDescriptor of(ChannelSnapshot channel) {
+            TlsStatus tls = channel.tls();
             return new ChannelDescriptor(channel.id(), channel.name(), channel.dispatcher(), channel.kind(),
                     channel.state(), format(channel.localAddress()), format(channel.remoteAddress()),
                     channel.readable(), channel.writable(), channel.bytesRead(), channel.bytesWritten(),
                     channel.pendingOutputBytes(), channel.createdAt(), channel.lastReadAt(), channel.lastWriteAt(),
-                    channel.loop(), channel.inputEnded(), channel.outputShutdown());
+                    channel.loop(), channel.inputEnded(), channel.outputShutdown(), tls != null,
+                    (tls != null) ? tls.protocol() : null, (tls != null) ? tls.cipherSuite() : null);
         }
 
     }

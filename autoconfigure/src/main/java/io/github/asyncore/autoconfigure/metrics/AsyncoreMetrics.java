@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * {@code handleError});</li>
  * <li>{@code asyncore.timeouts} (function counter, tag {@code type}: {@code idle}, {@code connect});</li>
  * <li>{@code asyncore.loop.stalls} (function counter: callbacks that ran past the stall threshold);</li>
+ * <li>{@code asyncore.tls.handshakes}, {@code asyncore.tls.handshake.failures} (function counters: TLS
+ * handshakes that finished, and those that failed: refused certificates, timeouts, garbage instead of a
+ * handshake, a peer that closed the connection after starting one);</li>
  * <li>{@code asyncore.handler.duration} (function timer: the count and total time of I/O handler
  * calls).</li>
  * </ul>
@@ -116,6 +119,11 @@ public class AsyncoreMetrics implements MeterBinder {
         counter(registry, loop, "asyncore.loop.stalls",
                 "Handler, task or timer runs that took longer than the stall threshold", "stalls", loopTags,
                 LoopSnapshot::stalls);
+        counter(registry, loop, "asyncore.tls.handshakes", "TLS handshakes that finished", null, loopTags,
+                LoopSnapshot::tlsHandshakes);
+        counter(registry, loop, "asyncore.tls.handshake.failures",
+                "TLS handshakes that failed: refused certificates, timeouts, or no TLS from the peer", null,
+                loopTags, LoopSnapshot::tlsHandshakeFailures);
         FunctionTimer.builder("asyncore.handler.duration", loop, (l) -> l.snapshot().handlerRuns(),
                 (l) -> l.snapshot().handlerTime().toNanos(), TimeUnit.NANOSECONDS)
             .description("Run time of I/O handler calls (one call per ready channel per loop iteration)")

@@ -43,9 +43,13 @@ class ChannelsEndpointWebIntegrationTests {
 
     private static final List<String> CHANNEL_FIELDS = List.of("id", "name", "dispatcher", "kind", "state",
             "localAddress", "remoteAddress", "readable", "writable", "bytesRead", "bytesWritten",
-            "pendingOutputBytes", "createdAt", "lastReadAt", "lastWriteAt", "loop", "inputEnded", "outputShutdown");
+            "pendingOutputBytes", "createdAt", "lastReadAt", "lastWriteAt", "loop", "inputEnded", "outputShutdown",
+            "tls");
 
-    /** Spring Boot's endpoint JSON leaves null values out: no traffic yet, no times of it. */
+    /**
+     * Spring Boot's endpoint JSON leaves null values out: no traffic yet, no times of it (and, for a plain
+     * channel, no TLS protocol or cipher suite).
+     */
     private static final List<String> QUIET_CHANNEL_FIELDS = without(CHANNEL_FIELDS, "lastReadAt", "lastWriteAt");
 
     private static final JsonMapper json = JsonMapper.builder().build();
@@ -118,8 +122,8 @@ class ChannelsEndpointWebIntegrationTests {
             // null values are left out: the loop has not failed
             assertThat(fieldNames(loop)).containsExactly("name", "thread", "running", "channels", "iterations",
                     "pendingTasks", "scheduledTimers", "stalls", "stalled", "busyFor", "stallThreshold",
-                    "handlerErrors", "connectionsAccepted", "connectionsRejected", "connectionsRefused", "idleTimeouts",
-                    "connectTimeouts", "bytesRead", "bytesWritten");
+                    "handlerErrors", "connectionsAccepted", "connectionsRejected", "connectionsRefused", "tlsHandshakes",
+                    "tlsHandshakeFailures", "idleTimeouts", "connectTimeouts", "bytesRead", "bytesWritten");
             assertThat(loop.get("name").asString()).isEqualTo(LOOP);
             assertThat(loop.get("thread").asString()).isEqualTo(LOOP);
             assertThat(loop.get("running").asBoolean()).isTrue();

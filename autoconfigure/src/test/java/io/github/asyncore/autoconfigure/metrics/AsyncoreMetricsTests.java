@@ -53,7 +53,8 @@ class AsyncoreMetricsTests {
         for (String loop : List.of("metrics-test-0", "metrics-test-1")) {
             for (String name : List.of("asyncore.bytes.read", "asyncore.bytes.written",
                     "asyncore.connections.accepted", "asyncore.connections.rejected", "asyncore.connections.refused",
-                    "asyncore.handler.errors", "asyncore.loop.stalls")) {
+                    "asyncore.handler.errors", "asyncore.loop.stalls", "asyncore.tls.handshakes",
+                    "asyncore.tls.handshake.failures")) {
                 assertThat(this.registry.get(name).tag("loop", loop).functionCounter().count()).as(name).isZero();
             }
             assertThat(this.registry.get("asyncore.timeouts").tags("loop", loop, "type", "idle").functionCounter())
@@ -65,7 +66,7 @@ class AsyncoreMetricsTests {
         for (String kind : List.of("listener", "connection", "client", "datagram")) {
             assertThat(this.registry.get("asyncore.channels").tag("kind", kind).gauge().value()).isZero();
         }
-        assertThat(this.registry.getMeters()).hasSize(4 + 2 * 10)
+        assertThat(this.registry.getMeters()).hasSize(4 + 2 * 12)
             .allSatisfy((meter) -> assertThat(meter.getId().getDescription()).as(meter.getId().getName()).isNotBlank())
             .allSatisfy((meter) -> assertThat(meter.getId().getTag("app")).isEqualTo("test"));
         assertThat(this.registry.get("asyncore.bytes.read").meter().getId().getBaseUnit()).isEqualTo("bytes");

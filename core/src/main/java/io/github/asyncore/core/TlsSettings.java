@@ -1,0 +1,251 @@
+package io.github.asyncore.core;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * How a stream channel speaks TLS, set on a dispatcher with {@link Dispatcher#setTls(TlsSettings)}: the
+ * JDK {@link SSLContext} that holds the key and trust material, which side of the handshake this end
+ * takes, and the checks it makes. A listener with TLS settings hands them to the connections it accepts,
+ * as it hands them its {@link ChannelSettings}.
+ *
+ * <pre>{@code
+ * listener.setTls(TlsSettings.server(sslContext).withClientAuth(TlsSettings.ClientAuth.NEED));
+ * client.setTls(TlsSettings.client(sslContext)); // verifies the server's certificate against the host name
+ * client.connect(new InetSocketAddress("device.example.com", 8443));
+ * }</pre>
+ *
+ * A client verifies that the server's certificate names the host it connects to (the host name of the
+ * address given to {@link Dispatcher#connect(SocketAddress)}, or {@link #withPeerHost(String)}), and sends
+ * that name for SNI; switch that off only for tests. Every new connection gets a new {@link SSLEngine}
+ * from the context, so replacing the settings of a listener (for example after its certificate was
+ * renewed) applies to the connections it accepts from then on.
+ * <p>
+ * Immutable and safe to share between threads; change one value with the {@code with...} methods.
+ */
+public final class TlsSettings {
+
+    /** A handshake not finished after 10 seconds fails. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Whether a server asks its clients for a certificate. */
+    public enum ClientAuth {
+
+        /** The server does not ask for a client certificate. */
+        NONE,
+
+        /** The server asks for a client certificate; a client without one is accepted. */
+        WANT,
+
+        /** The server requires a trusted client certificate; a client without one fails the handshake. */
+        NEED
+
+    }
+
+    private final SSLContext context;
+
+    private final boolean clientMode;
+
+    private final ClientAuth clientAuth;
+
+    private final boolean hostnameVerification;
+
+    private final String peerHost;
+
+    private final Duration handshakeTimeout;
+
+    private final String[] protocols;
+
+    private final String[] cipherSuites;
+
+    private TlsSettings(SSLContext context, boolean clientMode, ClientAuth clientAuth, boolean hostnameVerification,
+            String peerHost, Duration handshakeTimeout, String[] protocols, String[] cipherSuites) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.clientMode = clientMode;
+        this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+        this.hostnameVerification = hostnameVerification;
+        this.peerHost = peerHost;
+        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        if (handshakeTimeout.isNegative()) {
+            throw new IllegalArgumentException("handshake-timeout must not be negative, was " + handshakeTimeout);
+        }
+        this.handshakeTimeout = handshakeTimeout;
+        this.protocols = protocols;
+        this.cipherSuites = cipherSuites;
+    }
+
+    /**
+     * The server side: the context's key material is presented to clients; no client certificate is asked
+     * for until {@link #withClientAuth(ClientAuth)}.
+     * @param context the key (and, for client authentication, trust) material
+     * @return server settings with a 10 s handshake timeout and the JDK's protocols and cipher suites
+     */
+    public static TlsSettings server(SSLContext context) {
+        return new TlsSettings(context, false, ClientAuth.NONE, false, null, DEFAULT_HANDSHAKE_TIMEOUT, null, null);
+    }
+
+    /**
+     * The client side: the server's certificate is checked against the context's trust material and the
+     * host name the client connects to.
+     * @param context the trust (and, for client authentication, key) material
+     * @return client settings with host-name verification on and a 10 s handshake timeout
+     */
+    public static TlsSettings client(SSLContext context) {
+        return new TlsSettings(context, true, ClientAuth.NONE, true, null, DEFAULT_HANDSHAKE_TIMEOUT, null, null);
+    }
+
+    /**
+     * @param clientAuth whether a server asks for client certificates; ignored by clients
+     * @return a copy with the client authentication replaced
+     */
+    public TlsSettings withClientAuth(ClientAuth clientAuth) {
+        return new TlsSettings(this.context, this.clientMode, clientAuth, this.hostnameVerification, this.peerHost,
+                this.handshakeTimeout, this.protocols, this.cipherSuites);
+    }
+
+    /**
+     * @param hostnameVerification whether a client checks that the server's certificate names the host it
+     *        connects to (HTTPS rules, RFC 2818); ignored by servers
+     * @return a copy with host-name verification switched on or off
+     */
+    public TlsSettings withHostnameVerification(boolean hostnameVerification) {
+        return new TlsSettings(this.context, this.clientMode, this.clientAuth, hostnameVerification, this.peerHost,
+                this.handshakeTimeout, this.protocols, this.cipherSuites);
+    }
+
+    /**
+     * @param peerHost the host name a client sends for SNI and expects in the server's certificate, or
+     *        {@code null} for the host of the address it connects to; ignored by servers
+     * @return a copy with the peer host replaced
+     */
+    public TlsSettings withPeerHost(String peerHost) {
+        return new TlsSettings(this.context, this.clientMode, this.clientAuth, this.hostnameVerification, peerHost,
+                this.handshakeTimeout, this.protocols, this.cipherSuites);
+    }
+
+    /**
+     * @param handshakeTimeout how long a handshake may take, measured from the TCP connection, before the
+     *        channel fails with an {@link javax.net.ssl.SSLHandshakeException}; zero for no limit
+     * @return a copy with the handshake timeout replaced
+     */
+    public TlsSettings withHandshakeTimeout(Duration handshakeTimeout) {
+        return new TlsSettings(this.context, this.clientMode, this.clientAuth, this.hostnameVerification,
+                this.peerHost, handshakeTimeout, this.protocols, this.cipherSuites);
+    }
+
+    /**
+     * @param protocols the protocols to enable, for example {@code "TLSv1.3"}; none for the JDK's defaults
+     * @return a copy with the enabled protocols replaced
+     */
+    public TlsSettings withProtocols(String... protocols) {
+        return new TlsSettings(this.context, this.clientMode, this.clientAuth, this.hostnameVerification,
+                this.peerHost, this.handshakeTimeout, orNull(protocols), this.cipherSuites);
+    }
+
+    /**
+     * @param cipherSuites the cipher suites to enable; none for the JDK's defaults
+     * @return a copy with the enabled cipher suites replaced
+     */
+    public TlsSettings withCipherSuites(String... cipherSuites) {
+        return new TlsSettings(this.context, this.clientMode, this.clientAuth, this.hostnameVerification,
+                this.peerHost, this.handshakeTimeout, this.protocols, orNull(cipherSuites));
+    }
+
+    /** @return the context every connection's engine comes from */
+    public SSLContext context() {
+        return this.context;
+    }
+
+    /** @return whether this end starts the handshake as a client */
+    public boolean isClientMode() {
+        return this.clientMode;
+    }
+
+    /** @return whether a server asks for client certificates */
+    public ClientAuth clientAuth() {
+        return this.clientAuth;
+    }
+
+    /** @return whether a client checks the server's certificate against the host name */
+    public boolean hostnameVerification() {
+        return this.hostnameVerification;
+    }
+
+    /** @return the host name a client uses for SNI and verification, or {@code null} for the connect address's */
+    public String peerHost() {
+        return this.peerHost;
+    }
+
+    /** @return how long a handshake may take; zero for no limit */
+    public Duration handshakeTimeout() {
+        return this.handshakeTimeout;
+    }
+
+    /** @return a copy of the protocols to enable, or {@code null} for the JDK's defaults */
+    public String[] protocols() {
+        return (this.protocols != null) ? this.protocols.clone() : null;
+    }
+
+    /** @return a copy of the cipher suites to enable, or {@code null} for the JDK's defaults */
+    public String[] cipherSuites() {
+        return (this.cipherSuites != null) ? this.cipherSuites.clone() : null;
+    }
+
+    /**
+     * Creates the engine of one connection. Loop thread.
+     * @param peer the peer's address (a client's connect address, unresolved or not), or {@code null}
+     */
+    SSLEngine newEngine(SocketAddress peer) {
+        SSLEngine engine;
+        String host = this.peerHost;
+        int port = -1;
+        if (peer instanceof InetSocketAddress inet) {
+            port = inet.getPort();
+            if (host == null) {
+                host = inet.getHostString(); // never a reverse lookup
+            }
+        }
+        engine = (this.clientMode && host != null) ? this.context.createSSLEngine(host, port)
+                : this.context.createSSLEngine();
+        engine.setUseClientMode(this.clientMode);
+        SSLParameters parameters = engine.getSSLParameters();
+        if (this.clientMode) {
+            if (this.hostnameVerification) {
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+        }
+        else {
+            parameters.setNeedClientAuth(this.clientAuth == ClientAuth.NEED);
+            if (this.clientAuth == ClientAuth.WANT) {
+                parameters.setWantClientAuth(true);
+            }
+        }
+        if (this.protocols != null) {
+            parameters.setProtocols(this.protocols);
+        }
+        if (this.cipherSuites != null) {
+            parameters.setCipherSuites(this.cipherSuites);
+        }
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsSettings[" + (this.clientMode ? "client, hostnameVerification=" + this.hostnameVerification
+                : "server, clientAuth=" + this.clientAuth) + ", handshakeTimeout=" + this.handshakeTimeout
+                + ((this.protocols != null) ? ", protocols=" + Arrays.toString(this.protocols) : "") + "]";
+    }
+
+    private static String[] orNull(String[] values) {
+        return (values == null || values.length == 0) ? null : values.clone();
+    }
+
+}
