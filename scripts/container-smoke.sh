@@ -13,8 +13,8 @@
 #
 # Usage: scripts/container-smoke.sh            (as root, or with sudo: apt, debootstrap, podman)
 # Environment (all optional):
-#   ECHO_PORT CHAT_PORT UDP_PORT WEB_PORT MGMT_PORT   ports to use; by default 7007 7008 7009 8080
-#                                 8081, or a free port in 20000-39999 for each default that is busy
+#   ECHO_PORT CHAT_PORT UDP_PORT TLS_PORT WEB_PORT MGMT_PORT   ports to use; by default 7007 7008 7009
+#                                 7443 8080 8081, or a free port in 20000-39999 for each default that is busy
 #   READY_TIMEOUT=120             seconds to wait for readiness
 #   BASE_IMAGE=localhost/jre17    base image (made with debootstrap when it is this one and missing)
 #   IMAGE=localhost/asyncore-demo-service:dev
@@ -231,9 +231,10 @@ run() {
     pick_port ECHO_PORT 7007 tcp
     pick_port CHAT_PORT 7008 tcp
     pick_port UDP_PORT 7009 udp
+    pick_port TLS_PORT 7443 tcp
     pick_port WEB_PORT 8080 tcp
     pick_port MGMT_PORT 8081 tcp
-    log "ports: echo $ECHO_PORT, chat $CHAT_PORT, udp $UDP_PORT, web $WEB_PORT, management $MGMT_PORT (127.0.0.1)"
+    log "ports: echo $ECHO_PORT, chat $CHAT_PORT, udp $UDP_PORT, tls $TLS_PORT, web $WEB_PORT, management $MGMT_PORT (127.0.0.1)"
     CONTAINER_STARTED=1
     timeout 120 podman run -d --name "$NAME" --runtime runc --network host \
         --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
@@ -243,6 +244,7 @@ run() {
         --asyncore.dispatchers.echoServer.address="127.0.0.1:$ECHO_PORT" \
         --asyncore.dispatchers.chatServer.address="127.0.0.1:$CHAT_PORT" \
         --asyncore.dispatchers.udpEchoServer.address="127.0.0.1:$UDP_PORT" \
+        --asyncore.dispatchers.tlsEchoServer.address="127.0.0.1:$TLS_PORT" \
         --server.address=127.0.0.1 --server.port="$WEB_PORT" \
         --management.server.address=127.0.0.1 --management.server.port="$MGMT_PORT" \
         >/dev/null || fail "podman run"

@@ -11,6 +11,7 @@ import io.github.asyncore.core.ChannelMap;
 import io.github.asyncore.core.ChannelSettings;
 import io.github.asyncore.core.IdleState;
 import io.github.asyncore.core.ScheduledTask;
+import io.github.asyncore.core.TlsSettings;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
@@ -34,10 +35,10 @@ final class FetchClient extends HttpClient {
 
     private final ScheduledTask deadline;
 
-    private FetchClient(InetSocketAddress server, String path, FetchProperties limits, ChannelMap map,
+    private FetchClient(InetSocketAddress server, String path, TlsSettings tls, FetchProperties limits, ChannelMap map,
             ByteArrayOutputStream response, CompletableFuture<byte[]> result) throws IOException {
         super(server, path, response, map, ChannelSettings.DEFAULTS.withConnectTimeout(limits.connectTimeout())
-            .withReadIdleTimeout(limits.readTimeout()));
+            .withReadIdleTimeout(limits.readTimeout()), tls);
         this.server = format(server);
         this.limits = limits;
         this.response = response;
@@ -46,11 +47,14 @@ final class FetchClient extends HttpClient {
                 this.server + " did not complete its response within " + limits.totalTimeout().toMillis() + " ms"));
     }
 
-    /** Starts a fetch on the calling thread, which must be the map's loop thread. */
-    static void start(InetSocketAddress server, String path, FetchProperties limits, ChannelMap map,
+    /**
+     * Starts a fetch on the calling thread, which must be the map's loop thread.
+     * @param tls TLS for an {@code https://} URL, or {@code null}
+     */
+    static void start(InetSocketAddress server, String path, TlsSettings tls, FetchProperties limits, ChannelMap map,
             CompletableFuture<byte[]> result) {
         try {
-            new FetchClient(server, path, limits, map, new ByteArrayOutputStream(), result);
+            new FetchClient(server, path, tls, limits, map, new ByteArrayOutputStream(), result);
         }
         catch (IOException ex) {
             result.completeExceptionally(new ResponseStatusException(HttpStatus.BAD_GATEWAY,
@@ -79,6 +83,9 @@ final class FetchClient extends HttpClient {
         if (error instanceof SocketTimeoutException) {
             fail(HttpStatus.GATEWAY_TIMEOUT, "no connection to " + this.server + " within "
                     + this.limits.connectTimeout().toMillis() + " ms");
+        }
+        else if (error instanceof javax.net.ssl.SSLException) {
+            fail(HttpStatus.BAD_GATEWAY, "TLS with " + this.server + " failed: " + error.getMessage());
         }
         else if (error instanceof ConnectException) {
             fail(HttpStatus.BAD_GATEWAY, "could not connect to " + this.server + ": " + error.getMessage());

@@ -5,11 +5,17 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
+
+import javax.net.ssl.SSLContext;
 
 import io.github.asyncore.core.ChannelMap;
 import io.github.asyncore.core.EventLoopGroup;
+import io.github.asyncore.core.TlsSettings;
 
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.web.server.ResponseStatusException;
@@ -17,7 +23,8 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * Runs the seed's HTTP client on asyncore's event loop for a web request. Checks the URL and resolves
  * the host on the caller's thread (a name lookup blocks, so it must not run on the loop), then hands the
- * client to a loop. Any thread.
+ * client to a loop. {@code https://} URLs speak TLS, checking the server's certificate against
+ * {@code demo.fetch.trust-bundle} (or the JDK's certificate authorities) and the URL's host. Any thread.
  */
 @Service
 public class FetchService {
@@ -26,13 +33,26 @@ public class FetchService {
 
     private final FetchProperties properties;
 
-    public FetchService(EventLoopGroup loops, FetchProperties properties) {
+    /** The trust for {@code https://}; replaced when the bundle is reloaded. */
+    private volatile SSLContext tlsContext;
+
+    public FetchService(EventLoopGroup loops, FetchProperties properties, SslBundles sslBundles)
+            throws NoSuchAlgorithmException {
         this.loops = loops;
         this.properties = properties;
+        String bundle = properties.trustBundle();
+        if (bundle != null && !bundle.isBlank()) {
+            this.tlsContext = sslBundles.getBundle(bundle).createSslContext();
+            sslBundles.addBundleUpdateHandler(bundle,
+                    (SslBundle updated) -> this.tlsContext = updated.createSslContext());
+        }
+        else {
+            this.tlsContext = SSLContext.getDefault();
+        }
     }
 
     /**
-     * @param url an {@code http://} URL
+     * @param url an {@code http://} or {@code https://} URL
      * @return the response, or a {@link ResponseStatusException}: 400 for a URL we do not fetch, 502 when
      *         the server cannot be reached or answers badly, 504 when it is too slow
      * @throws ResponseStatusException 400 or 502 at once, when the URL or host is unusable
@@ -45,9 +65,11 @@ public class FetchService {
             path += "?" + uri.getRawQuery();
         }
         String request = path;
+        TlsSettings tls = "https".equalsIgnoreCase(uri.getScheme())
+                ? TlsSettings.client(this.tlsContext).withPeerHost(uri.getHost()) : null;
         CompletableFuture<byte[]> response = new CompletableFuture<>();
         ChannelMap map = this.loops.next();
-        map.eventLoop().execute(() -> FetchClient.start(server, request, this.properties, map, response));
+        map.eventLoop().execute(() -> FetchClient.start(server, request, tls, this.properties, map, response));
         int preview = (int) this.properties.bodyPreview().toBytes();
         return response.thenApply((raw) -> FetchResponse.parse(url, raw, preview));
     }
@@ -67,8 +89,8 @@ public class FetchService {
         catch (URISyntaxException ex) {
             throw badRequest("malformed URL: " + ex.getMessage());
         }
-        if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw badRequest("only http:// URLs can be fetched, not " + ((uri.getScheme() != null)
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw badRequest("only http:// and https:// URLs can be fetched, not " + ((uri.getScheme() != null)
                     ? "'" + uri.getScheme() + "'" : "a URL without a scheme"));
         }
         if (uri.getRawUserInfo() != null) {
@@ -81,7 +103,7 @@ public class FetchService {
     }
 
     private static InetSocketAddress resolve(URI uri) {
-        int port = (uri.getPort() != -1) ? uri.getPort() : 80;
+        int port = (uri.getPort() != -1) ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         try {
             return new InetSocketAddress(InetAddress.getByName(uri.getHost()), port);
         }

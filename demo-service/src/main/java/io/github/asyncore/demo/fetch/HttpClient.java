@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import io.github.asyncore.core.ChannelMap;
 import io.github.asyncore.core.ChannelSettings;
 import io.github.asyncore.core.Dispatcher;
+import io.github.asyncore.core.TlsSettings;
 
 /**
  * The seed's {@code http_client}, line for line: an HTTP/1.0 GET that is {@link #writable()} while the
@@ -31,7 +32,7 @@ public class HttpClient extends Dispatcher {
      * @throws IOException when the socket cannot be created or the connect fails at once
      */
     public HttpClient(InetSocketAddress server, String path, OutputStream out, ChannelMap map) throws IOException {
-        this(server, path, out, map, ChannelSettings.DEFAULTS);
+        this(server, path, out, map, ChannelSettings.DEFAULTS, null);
     }
 
     /**
@@ -42,14 +43,19 @@ public class HttpClient extends Dispatcher {
      * @param out where the raw response (status line, headers, body) goes
      * @param map the map whose loop runs the client
      * @param settings the client's connect timeout, idle timeouts and limits
+     * @param tls TLS for an {@code https://} server ({@link #handleConnect()} then comes after the handshake),
+     *        or {@code null} for plain HTTP
      * @throws IOException when the socket cannot be created or the connect fails at once
      */
     protected HttpClient(InetSocketAddress server, String path, OutputStream out, ChannelMap map,
-            ChannelSettings settings) throws IOException {
+            ChannelSettings settings, TlsSettings tls) throws IOException {
         super(map);
         this.out = out;
         setSettings(settings);
         createSocket();
+        if (tls != null) {
+            setTls(tls);
+        }
         connect(server);
         this.buffer = ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: " + server.getHostString() + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));

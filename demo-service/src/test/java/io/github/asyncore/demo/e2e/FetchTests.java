@@ -96,8 +96,8 @@ class FetchTests {
 
     @Test
     void anotherSchemeIsABadRequest() throws Exception {
-        assertProblem(fetch("ftp://127.0.0.1/file"), 400, "only http:// URLs can be fetched, not 'ftp'");
-        assertProblem(fetch("file:///etc/passwd"), 400, "only http:// URLs can be fetched, not 'file'");
+        assertProblem(fetch("ftp://127.0.0.1/file"), 400, "only http:// and https:// URLs can be fetched, not 'ftp'");
+        assertProblem(fetch("file:///etc/passwd"), 400, "only http:// and https:// URLs can be fetched, not 'file'");
     }
 
     @Test

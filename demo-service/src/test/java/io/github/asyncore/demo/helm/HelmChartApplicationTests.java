@@ -81,7 +81,7 @@ class HelmChartApplicationTests {
             assertThat(get(webPort, path).statusCode()).as("GET %s on the web port", path).isEqualTo(404);
         }
 
-        for (String dispatcher : List.of("echoServer", "chatServer", "udpEchoServer")) {
+        for (String dispatcher : List.of("echoServer", "chatServer", "udpEchoServer", "tlsEchoServer")) {
             assertThat(this.context.getBean(dispatcher, Dispatcher.class).getLocalAddress())
                     .as("%s bound where the rendered file says", dispatcher)
                     .isInstanceOfSatisfying(InetSocketAddress.class,

@@ -50,7 +50,7 @@ class HelmChartTests {
 
     /** Protocols of the container ports, by port name. */
     private static final Map<String, String> PROTOCOLS = Map.of("echo", "TCP", "chat", "TCP", "udp-echo", "UDP",
-            "http", "TCP", "management", "TCP");
+            "tls-echo", "TCP", "http", "TCP", "management", "TCP");
 
     static List<Path> variants() {
         return HelmChart.ciValuesFiles();
@@ -136,7 +136,7 @@ class HelmChartTests {
         Service protocols = rendering.named(Service.class, "demo-asyncore-demo");
         Service management = rendering.named(Service.class, "demo-asyncore-demo-management");
         assertThat(protocols.getSpec().getPorts()).extracting(ServicePort::getName)
-                .containsExactly("echo", "chat", "udp-echo", "http");
+                .containsExactly("echo", "chat", "udp-echo", "tls-echo", "http");
         assertThat(management.getSpec().getPorts()).extracting(ServicePort::getName).containsExactly("management");
         assertThat(management.getSpec().getType()).isEqualTo("ClusterIP");
 
@@ -149,6 +149,32 @@ class HelmChartTests {
         assertThat(at(config, "asyncore", "dispatchers", "udpEchoServer", "address"))
                 .isEqualTo(String.valueOf(containerPort(container, "udp-echo").getContainerPort()));
         assertThat(at(config, "asyncore", "dispatchers", "udpEchoServer", "type")).isEqualTo("datagram");
+        assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "address"))
+                .isEqualTo(String.valueOf(containerPort(container, "tls-echo").getContainerPort()));
+        assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "ssl", "bundle")).isEqualTo("demo-tls");
+    }
+
+    @Test
+    void aTlsSecretIsMountedAndBecomesTheBundleOfTheTlsEcho() {
+        Rendering plain = HelmChart.template(null);
+        assertThat(plain.one(Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
+                .extracting(Volume::getName).doesNotContain("tls");
+        assertThat(applicationYml(plain).get(0)).doesNotContainKey("spring");
+
+        Rendering rendering = HelmChart.template(null, Map.of("tls.secretName", "demo-cert", "tls.clientAuth", "need"));
+        PodSpec pod = rendering.one(Deployment.class).getSpec().getTemplate().getSpec();
+        Volume volume = pod.getVolumes().stream().filter((each) -> each.getName().equals("tls")).findFirst().orElseThrow();
+        assertThat(volume.getSecret().getSecretName()).isEqualTo("demo-cert");
+        VolumeMount mount = container(rendering).getVolumeMounts().stream()
+                .filter((each) -> each.getName().equals("tls")).findFirst().orElseThrow();
+        assertThat(mount.getMountPath()).isEqualTo("/etc/asyncore-demo/tls");
+        assertThat(mount.getReadOnly()).isTrue();
+        Map<String, Object> config = applicationYml(rendering).get(0);
+        assertThat(at(config, "spring", "ssl", "bundle", "pem", "demo-tls", "keystore", "certificate"))
+                .isEqualTo("file:/etc/asyncore-demo/tls/tls.crt");
+        assertThat(at(config, "spring", "ssl", "bundle", "pem", "demo-tls", "keystore", "private-key"))
+                .isEqualTo("file:/etc/asyncore-demo/tls/tls.key");
+        assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "ssl", "client-auth")).isEqualTo("need");
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.SpringBootTest;
                 "asyncore.dispatchers.echoServer.address=127.0.0.1:0", "asyncore.dispatchers.echoServer.max-connections=5",
                 "asyncore.dispatchers.chatServer.address=127.0.0.1:0",
                 "asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0",
+                "asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0",
                 "asyncore.dispatchers.udpEchoServer.receive-buffer-size=1KB" })
 public @interface AbuseTest {
 

@@ -22,7 +22,8 @@ import org.springframework.boot.test.context.SpringBootTest;
         properties = { "server.address=127.0.0.1", "management.server.port=0", "management.server.address=127.0.0.1",
                 "asyncore.dispatchers.echoServer.address=127.0.0.1:0",
                 "asyncore.dispatchers.chatServer.address=127.0.0.1:0",
-                "asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0" })
+                "asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0",
+                "asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0" })
 @interface ReliabilityTest {
 
 }

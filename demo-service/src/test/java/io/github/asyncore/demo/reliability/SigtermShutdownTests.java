@@ -87,7 +87,8 @@ class SigtermShutdownTests {
                 "--server.port=0", "--server.address=127.0.0.1", "--management.server.port=" + management,
                 "--management.server.address=127.0.0.1", "--asyncore.dispatchers.echoServer.address=127.0.0.1:" + echo,
                 "--asyncore.dispatchers.chatServer.address=127.0.0.1:0",
-                "--asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0"));
+                "--asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0",
+                "--asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

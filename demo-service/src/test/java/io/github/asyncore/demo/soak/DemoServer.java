@@ -109,6 +109,7 @@ final class DemoServer implements AutoCloseable {
                 "--asyncore.dispatchers.echoServer.address=127.0.0.1:" + ports.echo(),
                 "--asyncore.dispatchers.chatServer.address=127.0.0.1:" + ports.chat(),
                 "--asyncore.dispatchers.udpEchoServer.address=127.0.0.1:" + ports.udp(),
+                "--asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0",
                 "--asyncore.dispatchers.echoServer.idle-timeout=" + ECHO_IDLE_TIMEOUT.toSeconds() + "s",
                 "--demo.fetch.connect-timeout=" + FETCH_CONNECT_TIMEOUT.toMillis() + "ms",
                 "--demo.fetch.read-timeout=" + FETCH_READ_TIMEOUT.toMillis() + "ms", "--demo.fetch.total-timeout=5s",

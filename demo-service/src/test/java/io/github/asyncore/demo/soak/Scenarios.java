@@ -456,22 +456,22 @@ final class Scenarios {
             case 1 -> {
                 kind = "ftp";
                 target = fetchTarget("ftp://127.0.0.1:" + refused + "/file");
-                detail = "only http:// URLs can be fetched, not 'ftp'";
+                detail = "only http:// and https:// URLs can be fetched, not 'ftp'";
             }
             case 2 -> {
                 kind = "file";
                 target = fetchTarget("file:///etc/passwd");
-                detail = "only http:// URLs can be fetched, not 'file'";
+                detail = "only http:// and https:// URLs can be fetched, not 'file'";
             }
             case 3 -> {
                 kind = "javascript";
                 target = fetchTarget("javascript:alert(1)");
-                detail = "only http:// URLs can be fetched, not 'javascript'";
+                detail = "only http:// and https:// URLs can be fetched, not 'javascript'";
             }
             case 4 -> {
                 kind = "gopher";
                 target = fetchTarget("gopher://127.0.0.1:" + refused + "/_SET%20x%201");
-                detail = "only http:// URLs can be fetched, not 'gopher'";
+                detail = "only http:// and https:// URLs can be fetched, not 'gopher'";
             }
             case 5 -> {
                 kind = "credentials";

@@ -37,9 +37,9 @@ public final class SoakDriver {
 
     private static final Set<String> LISTENER_KINDS = Set.of("LISTENER", "DATAGRAM");
 
-    private static final Map<String, Integer> LISTENERS = Map.of("LISTENER", 2, "DATAGRAM", 1);
+    private static final Map<String, Integer> LISTENERS = Map.of("LISTENER", 3, "DATAGRAM", 1);
 
-    private static final List<String> LISTENER_NAMES = List.of("chatServer", "echoServer", "udpEchoServer");
+    private static final List<String> LISTENER_NAMES = List.of("chatServer", "echoServer", "tlsEchoServer", "udpEchoServer");
 
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
 
