@@ -97,7 +97,7 @@ class TlsTests {
             Files.copy(certificate, ca);
         }
         Process openssl = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + tlsPort(),
-                "-servername", "localhost", "-CAfile", ca.toString(), "-verify_return_error", "-quiet")
+                "-servername", "localhost", "-CAfile", ca.toString(), "-verify_return_error", "-quiet", "-no_ign_eof")
             .redirectError(directory.resolve("openssl.err").toFile())
             .start();
         try {

@@ -48,7 +48,7 @@ class HelmChartSchemaTests {
     void rejectsTwoTcpPortsWithOneNumber() {
         assertThatIllegalStateException()
                 .isThrownBy(() -> HelmChart.template(null, Map.of("ports.management", 8080)))
-                .withMessageContaining("ports.echo, ports.chat, ports.http and ports.management must all differ");
+                .withMessageContaining("ports.echo, ports.chat, ports.tlsEcho, ports.http and ports.management must all differ");
         assertThat(HelmChart.template(null, Map.of("ports.udpEcho", 7007)).objects()).as("UDP may share a number with TCP")
                 .isNotEmpty();
     }

@@ -304,7 +304,8 @@ class HelmChartTests {
     @Test
     void notesTellHowToReachEveryPort() {
         assertThat(HelmChart.notes(CUSTOM)).contains(
-                "kubectl --namespace apps port-forward service/demo-asyncore-demo 17007 17008 18080",
+                "kubectl --namespace apps port-forward service/demo-asyncore-demo 17007 17008 17443 18080",
+                "openssl s_client -connect 127.0.0.1:17443",
                 "nc 127.0.0.1 17007", "nc 127.0.0.1 17008", "http://127.0.0.1:18080/fetch?url=",
                 "nc -u -w 2 demo-asyncore-demo 17009",
                 "kubectl --namespace apps port-forward service/demo-asyncore-demo-management 18081",
