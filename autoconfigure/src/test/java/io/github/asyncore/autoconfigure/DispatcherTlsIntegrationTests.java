@@ -21,6 +21,7 @@ import io.github.asyncore.core.BufferedDispatcher;
 import io.github.asyncore.core.ChannelKind;
 import io.github.asyncore.core.EventLoopGroup;
 import io.github.asyncore.core.TlsSettings;
+import io.github.asyncore.core.TestPki;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

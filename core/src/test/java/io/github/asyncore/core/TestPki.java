@@ -26,29 +26,29 @@ import javax.net.ssl.TrustManagerFactory;
  * certificates (so that an expired certificate really is refused: the JDK does not check the validity of
  * a trust anchor itself); {@link #stranger} is self-signed and trusted by nobody.
  */
-final class TestPki {
+public final class TestPki {
 
-    static final String PASSWORD = "changeit";
+    public static final String PASSWORD = "changeit";
 
     private static TestPki instance;
 
     /** The test CA every peer trusts. */
-    final Identity ca;
+    public final Identity ca;
 
     /** A server certificate for 127.0.0.1 and localhost, valid now. */
-    final Identity server;
+    public final Identity server;
 
     /** A server certificate for 127.0.0.1 and localhost that expired in 2020. */
-    final Identity expiredServer;
+    public final Identity expiredServer;
 
     /** A server certificate valid now, but for other.example.com only. */
-    final Identity wrongHostServer;
+    public final Identity wrongHostServer;
 
     /** A client certificate signed by the CA. */
-    final Identity client;
+    public final Identity client;
 
     /** A self-signed client certificate nobody trusts. */
-    final Identity stranger;
+    public final Identity stranger;
 
     private final Path directory;
 
@@ -62,7 +62,7 @@ final class TestPki {
         this.stranger = selfSigned("stranger", null);
     }
 
-    static synchronized TestPki get() {
+    public static synchronized TestPki get() {
         if (instance == null) {
             try {
                 Path directory = Files.createTempDirectory("asyncore-tls-test");
@@ -81,7 +81,7 @@ final class TestPki {
      * @param trusted the certificates to trust
      * @return a TLS context
      */
-    static SSLContext context(Identity key, Identity... trusted) {
+    public static SSLContext context(Identity key, Identity... trusted) {
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             if (key != null) {
@@ -103,8 +103,53 @@ final class TestPki {
         }
     }
 
+    /**
+     * Writes the identity as a PKCS#12 key store (password {@link #PASSWORD}), for
+     * {@code spring.ssl.bundle.jks.*.keystore}.
+     */
+    public static Path writePkcs12(Identity identity, Path file) throws Exception {
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            identity.keyStore().store(out, PASSWORD.toCharArray());
+        }
+        return file;
+    }
+
+    /** Writes a PKCS#12 trust store with the certificates, for {@code spring.ssl.bundle.jks.*.truststore}. */
+    public static Path writeTrustStore(Path file, Identity... trusted) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        for (Identity identity : trusted) {
+            store.setCertificateEntry(identity.name(), identity.certificate());
+        }
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, PASSWORD.toCharArray());
+        }
+        return file;
+    }
+
+    /** Writes the identity's certificate chain as PEM, for {@code spring.ssl.bundle.pem.*.certificate}. */
+    public static Path writeCertificatesPem(Identity identity, Path file) throws Exception {
+        StringBuilder pem = new StringBuilder();
+        for (X509Certificate certificate : identity.chain()) {
+            pem.append(pem("CERTIFICATE", certificate.getEncoded()));
+        }
+        Files.writeString(file, pem);
+        return file;
+    }
+
+    /** Writes the identity's private key as unencrypted PKCS#8 PEM, for {@code spring.ssl.bundle.pem.*.private-key}. */
+    public static Path writePrivateKeyPem(Identity identity, Path file) throws Exception {
+        Files.writeString(file, pem("PRIVATE KEY", identity.key().getEncoded()));
+        return file;
+    }
+
+    private static String pem(String type, byte[] der) {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+    }
+
     /** @return a PEM file holding the certificate, for tools such as {@code openssl} */
-    Path pem(Identity identity) throws IOException {
+    public Path pem(Identity identity) throws IOException {
         Path file = this.directory.resolve(identity.name() + ".pem");
         if (!Files.exists(file)) {
             try {
@@ -198,13 +243,13 @@ final class TestPki {
      * @param key the private key
      * @param chain the certificate first, then its issuer's
      */
-    record Identity(String name, PrivateKey key, X509Certificate[] chain) {
+    public record Identity(String name, PrivateKey key, X509Certificate[] chain) {
 
-        X509Certificate certificate() {
+        public X509Certificate certificate() {
             return this.chain[0];
         }
 
-        KeyStore keyStore() throws Exception {
+        public KeyStore keyStore() throws Exception {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setKeyEntry(this.name, this.key, PASSWORD.toCharArray(), this.chain);
