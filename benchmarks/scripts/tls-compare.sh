@@ -140,8 +140,8 @@ i = lambda v: f"{v:.0f}"
 u = lambda v: f"{v:.2f}"
 r = lambda v: f"{v:.2f}"
 scens = list(dict.fromkeys(row["scen"] for row in rows))
-first = rows[0] if rows else {}
-print(f"TLS echo, {first.get('protocol', '?')} {first.get('cipher', '?')}; median of "
+suites = sorted(set(f"{row.get('protocol', '?')} {row.get('cipher', '?')}" for row in rows))
+print(f"TLS echo, negotiated {', '.join(suites)}; median of "
       f"{len(set(row['round'] for row in rows))} interleaved rounds (min-max over rounds)\n")
 print("| scen | server | msgs/s | p99 µs | server µs/msg | server cores | errors + mismatches | max foreign cores |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- |")
