@@ -5,6 +5,8 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 
 import io.github.asyncore.core.AsyncChat;
 import io.github.asyncore.core.BufferedDispatcher;
@@ -12,14 +14,19 @@ import io.github.asyncore.core.ChannelMap;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;
 import io.github.asyncore.core.LoopSnapshot;
+import io.github.asyncore.core.TlsSettings;
 
 /**
  * Echo servers on the core module alone (no Spring), for the shared load generator
  * ({@code ../shared/bench}):
- * {@code java -jar benchmarks/target/asyncore-benchmarks.jar PORT [--mode plain|line] [--threads N]}.
+ * {@code java -jar benchmarks/target/asyncore-benchmarks.jar PORT [--mode plain|line] [--threads N]
+ * [--tls --keystore PATH --storepass PASSWORD]}.
  * Plain mode echoes with a {@link BufferedDispatcher}; line mode echoes each {@code \n}-terminated line
  * with an {@link AsyncChat}. One loop thread unless told otherwise, bound to 127.0.0.1, statistics on as
- * always. On SIGTERM it prints what its loop threads allocated in the whole run (start-up and warm-up
+ * always. With {@code --tls} the listener gets {@link TlsSettings#server(javax.net.ssl.SSLContext)} over the
+ * PKCS12 key store's key and certificate (JDK provider, the JDK's default protocols and cipher suites), and
+ * every accepted connection speaks TLS; the echo code does not change (the TLS echo benchmark,
+ * {@code benchmarks/scripts/tls-compare.sh}, with {@link TlsLoadGenerator} and {@link NettyTlsEcho}). On SIGTERM it prints what its loop threads allocated in the whole run (start-up and warm-up
  * included) per 64 bytes echoed, the size of one message in the harness's small-message scenarios.
  */
 public final class EchoServers {
@@ -27,16 +34,25 @@ public final class EchoServers {
     private EchoServers() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, GeneralSecurityException {
         int port = Integer.parseInt(args[0]);
         boolean lines = false;
         int threads = 1;
-        for (int i = 1; i + 1 < args.length; i += 2) {
+        boolean tls = false;
+        String keystore = null;
+        String storepass = "";
+        for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--mode" -> lines = "line".equals(args[i + 1]);
-                case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                case "--mode" -> lines = "line".equals(value(args, ++i));
+                case "--threads" -> threads = Integer.parseInt(value(args, ++i));
+                case "--tls" -> tls = true;
+                case "--keystore" -> keystore = value(args, ++i);
+                case "--storepass" -> storepass = value(args, ++i);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (tls && keystore == null) {
+            throw new IllegalArgumentException("--tls needs --keystore PATH (PKCS12) and --storepass PASSWORD");
         }
         boolean lineMode = lines;
         EventLoopGroup group = new EventLoopGroup("bench", threads);
@@ -56,10 +72,20 @@ public final class EchoServers {
         listener.setReuseAddr();
         listener.bind(new InetSocketAddress("127.0.0.1", port));
         listener.listen(4096);
-        System.out.println("asyncore " + (lines ? "line" : "plain") + " echo listening on 127.0.0.1:" + port + " with "
-                + threads + " loop thread(s)");
+        if (tls) {
+            listener.setTls(TlsSettings.server(TlsMaterial.serverContext(Path.of(keystore), storepass.toCharArray())));
+        }
+        System.out.println("asyncore " + (lines ? "line" : "plain") + (tls ? " TLS" : "") + " echo listening on 127.0.0.1:"
+                + port + " with " + threads + " loop thread(s)");
         group.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> reportAllocation(group), "allocation-report"));
+    }
+
+    private static String value(String[] args, int index) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(args[index - 1] + " needs a value");
+        }
+        return args[index];
     }
 
     /** Prints each loop thread's allocated bytes against the bytes it echoed. */
