@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.asyncore.core.ChannelSettings;
+import io.github.asyncore.core.OutputLimit;
 import io.github.asyncore.core.SocketType;
 import io.github.asyncore.core.TlsSettings;
 import io.github.asyncore.core.WriteBufferWaterMark;
@@ -94,6 +95,10 @@ public class AsyncoreProperties implements Validator {
         }
         positive(errors, "loop.select-timeout", properties.loop.selectTimeout);
         positive(errors, "loop.stall-threshold", properties.loop.stallThreshold);
+        DataSize maxOutputMemory = properties.loop.maxOutputMemory;
+        if (maxOutputMemory != null && maxOutputMemory.toBytes() < 16 * 1024) {
+            errors.rejectValue("loop.max-output-memory", "asyncore.size", "must be at least 16KB (one output chunk)");
+        }
         notNegative(errors, "shutdown.timeout", properties.shutdown.timeout);
         if (properties.events.queueCapacity < 1) {
             errors.rejectValue("events.queue-capacity", "asyncore.capacity", "must be at least 1");
@@ -119,6 +124,12 @@ public class AsyncoreProperties implements Validator {
     private static void atLeastOneByte(Errors errors, String field, @Nullable DataSize value) {
         if (value != null && value.toBytes() < 1) {
             errors.rejectValue(field, "asyncore.size", "must be at least 1 byte");
+        }
+    }
+
+    private static void notNegativeSize(Errors errors, String field, @Nullable DataSize value) {
+        if (value != null && value.isNegative()) {
+            errors.rejectValue(field, "asyncore.size", "must not be negative (0 for no limit)");
         }
     }
 
@@ -149,6 +160,13 @@ public class AsyncoreProperties implements Validator {
          */
         private Duration stallThreshold = Duration.ofMillis(100);
 
+        /**
+         * Most memory each loop lends its channels for queued output (pooled direct buffers). A send that
+         * needs more, or more than the JVM's direct memory allows, closes the channel that sent it and the
+         * loop serves the others. Keep threads x this below the JVM's -XX:MaxDirectMemorySize.
+         */
+        private DataSize maxOutputMemory = DataSize.ofMegabytes(64);
+
         public int getThreads() {
             return this.threads;
         }
@@ -171,6 +189,14 @@ public class AsyncoreProperties implements Validator {
 
         public void setStallThreshold(Duration stallThreshold) {
             this.stallThreshold = stallThreshold;
+        }
+
+        public DataSize getMaxOutputMemory() {
+            return this.maxOutputMemory;
+        }
+
+        public void setMaxOutputMemory(DataSize maxOutputMemory) {
+            this.maxOutputMemory = maxOutputMemory;
         }
 
     }
@@ -262,6 +288,23 @@ public class AsyncoreProperties implements Validator {
          */
         private Integer maxConnections = 0;
 
+        /**
+         * Pending output above which a channel is closed at once, whoever made the output (its own
+         * handlers, a broadcast, a timer, another thread): a peer that does not read cannot make the
+         * service hold more for it. Send larger answers through a producer (pushWithProducer). 0 for no
+         * limit.
+         */
+        private DataSize outputHardLimit = DataSize.ofMegabytes(4);
+
+        /**
+         * Pending output above which a channel may stay only for 'output-soft-limit-duration' before it is
+         * closed, so that a peer that falls behind for good is let go before the hard limit. 0 for no limit.
+         */
+        private DataSize outputSoftLimit = DataSize.ofMegabytes(1);
+
+        /** How long pending output may stay above 'output-soft-limit' before the channel is closed. */
+        private Duration outputSoftLimitDuration = Duration.ofSeconds(10);
+
         private final Ssl ssl;
 
         public Channel() {
@@ -348,12 +391,37 @@ public class AsyncoreProperties implements Validator {
             this.maxConnections = maxConnections;
         }
 
+        public DataSize getOutputHardLimit() {
+            return this.outputHardLimit;
+        }
+
+        public void setOutputHardLimit(DataSize outputHardLimit) {
+            this.outputHardLimit = outputHardLimit;
+        }
+
+        public DataSize getOutputSoftLimit() {
+            return this.outputSoftLimit;
+        }
+
+        public void setOutputSoftLimit(DataSize outputSoftLimit) {
+            this.outputSoftLimit = outputSoftLimit;
+        }
+
+        public Duration getOutputSoftLimitDuration() {
+            return this.outputSoftLimitDuration;
+        }
+
+        public void setOutputSoftLimitDuration(Duration outputSoftLimitDuration) {
+            this.outputSoftLimitDuration = outputSoftLimitDuration;
+        }
+
         ChannelSettings toSettings() {
             return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout,
                     this.writeIdleTimeout, (int) this.receiveBufferSize.toBytes(), (int) this.maxFrameSize.toBytes(),
                     new WriteBufferWaterMark((int) this.writeBufferLowWaterMark.toBytes(),
                             (int) this.writeBufferHighWaterMark.toBytes()),
-                    this.maxConnections);
+                    this.maxConnections, new OutputLimit(this.outputHardLimit.toBytes(),
+                            this.outputSoftLimit.toBytes(), this.outputSoftLimitDuration));
         }
 
         void validate(Errors errors, String prefix, Channel defaults) {
@@ -377,6 +445,17 @@ public class AsyncoreProperties implements Validator {
             else if (low != null && high != null && low.compareTo(high) > 0) {
                 errors.rejectValue(prefix + "write-buffer-low-water-mark", "asyncore.marks",
                         "must not be above the write buffer high water mark (" + high.toBytes() + " bytes)");
+            }
+            notNegativeSize(errors, prefix + "output-hard-limit", this.outputHardLimit);
+            notNegativeSize(errors, prefix + "output-soft-limit", this.outputSoftLimit);
+            notNegative(errors, prefix + "output-soft-limit-duration", this.outputSoftLimitDuration);
+            DataSize hard = (this.outputHardLimit != null) ? this.outputHardLimit : defaults.outputHardLimit;
+            DataSize soft = (this.outputSoftLimit != null) ? this.outputSoftLimit : defaults.outputSoftLimit;
+            if ((this.outputHardLimit != null || this.outputSoftLimit != null) && hard != null && soft != null
+                    && hard.toBytes() > 0 && soft.compareTo(hard) > 0) {
+                errors.rejectValue(prefix + ((this.outputSoftLimit != null) ? "output-soft-limit" : "output-hard-limit"),
+                        "asyncore.limits", "leaves the output soft limit (" + soft.toBytes()
+                                + " bytes) above the output hard limit (" + hard.toBytes() + " bytes)");
             }
         }
 
@@ -413,6 +492,9 @@ public class AsyncoreProperties implements Validator {
             setWriteBufferHighWaterMark(null);
             setWriteBufferLowWaterMark(null);
             setMaxConnections(null);
+            setOutputHardLimit(null);
+            setOutputSoftLimit(null);
+            setOutputSoftLimitDuration(null);
         }
 
         public @Nullable String getAddress() {
@@ -463,7 +545,10 @@ public class AsyncoreProperties implements Validator {
                     bytes(getMaxFrameSize(), defaults.maxFrameSize()),
                     new WriteBufferWaterMark(bytes(getWriteBufferLowWaterMark(), marks.low()),
                             bytes(getWriteBufferHighWaterMark(), marks.high())),
-                    (getMaxConnections() != null) ? getMaxConnections() : defaults.maxConnections());
+                    (getMaxConnections() != null) ? getMaxConnections() : defaults.maxConnections(),
+                    new OutputLimit(bytes(getOutputHardLimit(), defaults.outputLimit().hard()),
+                            bytes(getOutputSoftLimit(), defaults.outputLimit().soft()),
+                            or(getOutputSoftLimitDuration(), defaults.outputLimit().softDuration())));
         }
 
         @Override
@@ -508,6 +593,10 @@ public class AsyncoreProperties implements Validator {
 
         private static int bytes(@Nullable DataSize value, int fallback) {
             return (value != null) ? (int) value.toBytes() : fallback;
+        }
+
+        private static long bytes(@Nullable DataSize value, long fallback) {
+            return (value != null) ? value.toBytes() : fallback;
         }
 
     }

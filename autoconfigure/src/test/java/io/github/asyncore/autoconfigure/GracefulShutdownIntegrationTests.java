@@ -37,7 +37,10 @@ class GracefulShutdownIntegrationTests {
         SpringApplication application = new SpringApplication(BulkApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         ConfigurableApplicationContext context = application.run("--asyncore.dispatchers.bulkServer.address=127.0.0.1:0",
-                "--asyncore.shutdown.timeout=20s");
+                "--asyncore.shutdown.timeout=20s",
+                // the 8 MiB answer is queued in one send, past the default output hard limit
+                "--asyncore.dispatchers.bulkServer.output-hard-limit=0",
+                "--asyncore.dispatchers.bulkServer.output-soft-limit=0");
         Dispatcher listener = context.getBean("bulkServer", Dispatcher.class);
         int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         try (Socket client = new Socket("127.0.0.1", port)) {

@@ -229,19 +229,23 @@ public abstract class AsyncChat extends BufferedDispatcher {
     /**
      * Queues bytes for the peer, as asynchat's {@code push}; see {@link #send(ByteBuffer)}. Any thread.
      * @param data the bytes, copied when they cannot be written at once
+     * @return whether they were accepted; {@code false} when the channel is closed or closing, its output
+     *         was shut down, or they would take it past its output limits (which closes it)
      * @throws IOException on socket errors other than disconnects (on the loop thread)
      */
-    public void push(byte[] data) throws IOException {
-        send(data);
+    public boolean push(byte[] data) throws IOException {
+        return send(data) == data.length;
     }
 
     /**
      * Queues the buffer's remaining bytes for the peer; see {@link #send(ByteBuffer)}. Any thread.
      * @param data the bytes, consumed; copied when they cannot be written at once
+     * @return whether they were accepted, as {@link #push(byte[])}
      * @throws IOException on socket errors other than disconnects (on the loop thread)
      */
-    public void push(ByteBuffer data) throws IOException {
-        send(data);
+    public boolean push(ByteBuffer data) throws IOException {
+        int length = data.remaining();
+        return send(data) == length;
     }
 
     /**

@@ -27,11 +27,16 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * Output is bounded by the {@linkplain ChannelSettings#writeBufferWaterMark() water marks}: above the
- * high mark the loop stops reading from this channel until the output falls to the low mark, so a peer
- * that does not read cannot make a dispatcher whose output answers its input (an echo, a request and
- * response protocol) buffer without bound. The marks do not slow {@code send} itself: code that sends
- * on its own initiative, from a timer or another thread, should watch {@link #pendingOutputBytes()}.
+ * Output is bounded twice. The {@linkplain ChannelSettings#writeBufferWaterMark() water marks}: above
+ * the high mark the loop stops reading from this channel until the output falls to the low mark, so a
+ * peer that does not read cannot make a dispatcher whose output answers its input (an echo, a request
+ * and response protocol) buffer without bound. The {@linkplain ChannelSettings#outputLimit() output
+ * limits}: output that others push at the channel (a broadcast, a timer, another thread) is not slowed by
+ * the marks, so pending output above the hard limit, or above the soft limit for too long, closes the
+ * channel with {@link CloseReason#OUTPUT_LIMIT}, and so does a send for which the loop has no output memory
+ * left ({@link EventLoop#setMaxOutputMemory(long)}). A send is then refused: it returns 0. Code that sends
+ * on its own initiative can ask {@link #isWritable()} first and skip or delay a slow peer; a
+ * {@link ChannelGroup} broadcasts with either policy.
  * <p>
  * Half-close: {@link #shutdownOutput()} sends end-of-stream once everything queued before it has been
  * written, and the channel goes on reading; bytes sent after it are dropped (and logged). When the peer
@@ -39,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Threads: {@link #send}, {@link #closeWhenDone()} and {@link #shutdownOutput()} may be called from any
  * thread; from another thread while the loop runs, the bytes are copied and handed to the loop, so each
- * thread's sends, half-close and close arrive in the order it made them. Everything else is as for
- * {@link Dispatcher}.
+ * thread's sends, half-close and close arrive in the order it made them. Such bytes count toward the
+ * channel's pending output, and its limits, when {@code send} is called, not when the loop gets to them.
+ * Everything else is as for {@link Dispatcher}.
  * <p>
  * Sends made by a handler are gathered and written once the handler returns (one system call for all the
  * lines a read produced, where asyncore makes one per send); a large send (4 KiB or more) with nothing
@@ -93,39 +99,71 @@ public class BufferedDispatcher extends Dispatcher {
 
     /**
      * Queues the buffer's remaining bytes for the peer (consuming them); see the class description for
-     * when they are written. Any thread. Bytes sent after the channel closed are dropped.
+     * when they are written. Any thread.
+     * <p>
+     * A send is refused, cheaply and without an exception, when the channel is closed or closing, its
+     * output was shut down, or the bytes would take its pending output over the hard
+     * {@linkplain OutputLimit output limit} or past the loop's output memory (both close the channel).
      * @param data the bytes; copied unless written at once, so the caller may reuse the buffer when this
      *        returns
-     * @return the number of bytes accepted: all of them
+     * @return the number of bytes accepted: all of them, or 0 when the send was refused (the bytes are then
+     *         consumed on the loop thread and left in place on other threads)
      * @throws IOException on socket errors other than disconnects (on the loop thread)
      */
     @Override
     public int send(ByteBuffer data) throws IOException {
         int length = data.remaining();
         if (!executor().inEventLoop()) {
+            if (!reserveOutput(length)) {
+                return 0;
+            }
             ByteBuffer copy = ByteBuffer.allocate(length).put(data).flip();
-            executor().execute(channelTask(() -> enqueue(copy)));
+            executor().execute(channelTask(() -> {
+                outputArrived(length);
+                enqueue(copy);
+            }));
             return length;
         }
-        enqueue(data);
-        return length;
+        return enqueue(data) ? length : 0;
     }
 
     /**
      * Queues the bytes for the peer, as {@link #send(ByteBuffer)}. Any thread.
      * @param data the bytes; copied unless written at once
-     * @return the number of bytes accepted: all of them
+     * @return the number of bytes accepted: all of them, or 0 when the send was refused (see
+     *         {@link #send(ByteBuffer)})
      * @throws IOException on socket errors other than disconnects (on the loop thread)
      */
     @Override
     public int send(byte[] data) throws IOException {
         if (!executor().inEventLoop()) {
+            if (!reserveOutput(data.length)) {
+                return 0;
+            }
             byte[] copy = data.clone();
-            executor().execute(channelTask(() -> enqueue(copy)));
+            executor().execute(channelTask(() -> {
+                outputArrived(copy.length);
+                enqueue(copy);
+            }));
             return data.length;
         }
-        enqueue(data);
-        return data.length;
+        return enqueue(data) ? data.length : 0;
+    }
+
+    /**
+     * Queues bytes that a {@link ChannelGroup} shares between its members, routing a socket error to this
+     * channel's error handling instead of the caller's. Loop thread.
+     * @param data the bytes, never changed afterwards
+     * @return whether they were accepted
+     */
+    final boolean offerShared(byte[] data) {
+        try {
+            return enqueue(data);
+        }
+        catch (Throwable ex) {
+            handleErrorEvent(rethrowIfFatal(ex));
+            return false;
+        }
     }
 
     /**
@@ -222,6 +260,14 @@ public class BufferedDispatcher extends Dispatcher {
         outputChanged(0);
     }
 
+    /** Returns the queue's chunks to the loop; the pending figure stays as it was, for the closed snapshot. */
+    @Override
+    void releaseOutput() {
+        if (this.output != null) {
+            this.output.clear();
+        }
+    }
+
     @Override
     boolean hasPendingOutput() {
         return this.output != null && !this.output.isEmpty();
@@ -275,41 +321,75 @@ public class BufferedDispatcher extends Dispatcher {
         outputChanged(queue.pendingBytes());
     }
 
-    private void enqueue(ByteBuffer data) throws IOException {
-        if (isClosed() || this.outputEnding || isOutputShutdown()) {
+    /** @return whether the bytes were accepted (written or queued) */
+    private boolean enqueue(ByteBuffer data) throws IOException {
+        if (isClosed() || overflowed() || this.outputEnding || isOutputShutdown()) {
             droppedAfterEnd(data.remaining());
             data.position(data.limit());
-            return;
+            return false;
         }
         OutputQueue queue = output();
         if (queue.isEmpty() && isConnected() && (!inHandler() || data.remaining() >= DIRECT_WRITE_MIN)) {
             write(data);
-            if (isClosed()) {
-                return;
+            if (isClosed() || overflowed()) {
+                data.position(data.limit());
+                return false;
             }
         }
         if (data.hasRemaining()) {
-            queue.append(data);
+            if (!withinLimits(queue, data.remaining())) {
+                data.position(data.limit());
+                return false;
+            }
+            try {
+                queue.append(data);
+            }
+            catch (OutputMemoryExhaustedException ex) {
+                outputLimitExceeded(OutputOverflow.MEMORY, queue.pendingBytes(), ex.getMessage());
+                data.position(data.limit());
+                return false;
+            }
         }
         outputChanged(queue.pendingBytes());
+        return true;
     }
 
-    private void enqueue(byte[] data) throws IOException {
-        if (isClosed() || this.outputEnding || isOutputShutdown()) {
+    /** @return whether the bytes were accepted (written or queued) */
+    private boolean enqueue(byte[] data) throws IOException {
+        if (isClosed() || overflowed() || this.outputEnding || isOutputShutdown()) {
             droppedAfterEnd(data.length);
-            return;
+            return false;
         }
         OutputQueue queue = output();
         if (queue.isEmpty() && isConnected() && (!inHandler() || data.length >= DIRECT_WRITE_MIN)) {
-            enqueue(ByteBuffer.wrap(data)); // written at once: nothing to gain from avoiding the wrapper
-            return;
+            return enqueue(ByteBuffer.wrap(data)); // written at once: nothing to gain from avoiding the wrapper
         }
-        queue.append(data, 0, data.length);
+        if (!withinLimits(queue, data.length)) {
+            return false;
+        }
+        try {
+            queue.append(data, 0, data.length);
+        }
+        catch (OutputMemoryExhaustedException ex) {
+            outputLimitExceeded(OutputOverflow.MEMORY, queue.pendingBytes(), ex.getMessage());
+            return false;
+        }
         outputChanged(queue.pendingBytes());
+        return true;
+    }
+
+    /** @return whether {@code more} bytes may be queued; if not, the channel is being closed for its output */
+    private boolean withinLimits(OutputQueue queue, int more) {
+        long pending = handedInBytes() + queue.pendingBytes() + more;
+        if (getSettings().outputLimit().overHard(pending)) {
+            outputLimitExceeded(OutputOverflow.HARD, pending, null);
+            return false;
+        }
+        return true;
     }
 
     private void droppedAfterEnd(int length) {
-        if (isClosed()) {
+        if (isClosed() || overflowed()) {
             logger.debug("{}: dropped {} bytes sent after close", this, length);
         }
         else {

@@ -227,6 +227,18 @@ public final class ChannelMap implements AutoCloseable {
         this.eventLoop.markForEvaluation(dispatcher);
     }
 
+    /**
+     * Releases closed channels' sockets at once when no thread runs the loop: the JDK closes a registered
+     * socket for real only when its selector next selects, so that a listener closed between two
+     * {@code loop()} calls would otherwise keep its port and accept connections. While the loop runs, its
+     * next select (at most one iteration away) does it. Loop thread.
+     */
+    void releaseClosedChannels() {
+        if (!this.eventLoop.isRunning()) {
+            this.eventLoop.releaseClosedChannels();
+        }
+    }
+
     void remove(Dispatcher dispatcher) {
         this.channels.remove(dispatcher.id(), dispatcher);
     }

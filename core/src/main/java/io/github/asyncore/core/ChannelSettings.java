@@ -27,17 +27,19 @@ import java.util.Objects;
  * @param maxConnections for a listener: the most connections it keeps open at once; past it, a new
  *        connection is accepted and closed at once (the client reads end-of-stream) and counted as
  *        refused; 0 for no limit
+ * @param outputLimit how much output the channel may owe its peer before it is closed, whoever made it
+ *        (see {@link OutputLimit})
  */
 public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Duration readIdleTimeout,
         Duration writeIdleTimeout, int receiveBufferSize, int maxFrameSize,
-        WriteBufferWaterMark writeBufferWaterMark, int maxConnections) {
+        WriteBufferWaterMark writeBufferWaterMark, int maxConnections, OutputLimit outputLimit) {
 
     /**
      * Connect timeout 30 s, no idle timeouts, 64 KiB reads, 64 KiB frames, marks of 32 and 64 KiB, no
-     * connection limit.
+     * connection limit, output limits of 4 MiB at once and 1 MiB for 10 s ({@link OutputLimit#DEFAULT}).
      */
     public static final ChannelSettings DEFAULTS = new ChannelSettings(Duration.ofSeconds(30), Duration.ZERO,
-            Duration.ZERO, Duration.ZERO, 64 * 1024, 64 * 1024, WriteBufferWaterMark.DEFAULT, 0);
+            Duration.ZERO, Duration.ZERO, 64 * 1024, 64 * 1024, WriteBufferWaterMark.DEFAULT, 0, OutputLimit.DEFAULT);
 
     /**
      * Checks every value.
@@ -55,6 +57,7 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
         if (maxConnections < 0) {
             throw new IllegalArgumentException("max-connections must be 0 (no limit) or more, was " + maxConnections);
         }
+        Objects.requireNonNull(outputLimit, "output-limit must not be null");
     }
 
     /** @return whether any of the three idle timeouts is set */
@@ -68,7 +71,8 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withConnectTimeout(Duration connectTimeout) {
         return new ChannelSettings(connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark,
+                this.maxConnections, this.outputLimit);
     }
 
     /**
@@ -77,7 +81,8 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withIdleTimeout(Duration idleTimeout) {
         return new ChannelSettings(this.connectTimeout, idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark,
+                this.maxConnections, this.outputLimit);
     }
 
     /**
@@ -86,7 +91,8 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withReadIdleTimeout(Duration readIdleTimeout) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark,
+                this.maxConnections, this.outputLimit);
     }
 
     /**
@@ -95,7 +101,8 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withWriteIdleTimeout(Duration writeIdleTimeout) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark,
+                this.maxConnections, this.outputLimit);
     }
 
     /**
@@ -104,7 +111,7 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withReceiveBufferSize(int receiveBufferSize) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
+                receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections, this.outputLimit);
     }
 
     /**
@@ -113,7 +120,7 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withMaxFrameSize(int maxFrameSize) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, maxFrameSize, this.writeBufferWaterMark, this.maxConnections);
+                this.receiveBufferSize, maxFrameSize, this.writeBufferWaterMark, this.maxConnections, this.outputLimit);
     }
 
     /**
@@ -122,7 +129,7 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, writeBufferWaterMark, this.maxConnections);
+                this.receiveBufferSize, this.maxFrameSize, writeBufferWaterMark, this.maxConnections, this.outputLimit);
     }
 
     /**
@@ -131,7 +138,16 @@ public record ChannelSettings(Duration connectTimeout, Duration idleTimeout, Dur
      */
     public ChannelSettings withMaxConnections(int maxConnections) {
         return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
-                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, maxConnections);
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, maxConnections, this.outputLimit);
+    }
+
+    /**
+     * @param outputLimit the new value
+     * @return a copy with the output limit replaced
+     */
+    public ChannelSettings withOutputLimit(OutputLimit outputLimit) {
+        return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout, this.writeIdleTimeout,
+                this.receiveBufferSize, this.maxFrameSize, this.writeBufferWaterMark, this.maxConnections, outputLimit);
     }
 
     private static void requireNotNegative(String name, Duration value) {

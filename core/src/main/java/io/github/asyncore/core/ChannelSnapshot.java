@@ -29,11 +29,15 @@ import java.time.Instant;
  * @param outputShutdown whether this side sent end-of-stream ({@link Dispatcher#isOutputShutdown()})
  * @param tls the TLS state (protocol and cipher suite once the handshake has finished), or {@code null}
  *        for a plain channel; a listener with TLS settings has one that never completes
+ * @param outputWritable whether the channel takes more output without falling behind
+ *        ({@link Dispatcher#isWritable()}): false above its high water mark until it drained to the low one
+ * @param outputLimit the output limits that close the channel when its peer does not read
  */
 public record ChannelSnapshot(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
         SocketAddress localAddress, SocketAddress remoteAddress, boolean readable, boolean writable, long bytesRead,
         long bytesWritten, long pendingOutputBytes, Instant createdAt, Instant lastReadAt, Instant lastWriteAt,
-        String loop, boolean inputEnded, boolean outputShutdown, TlsStatus tls) {
+        String loop, boolean inputEnded, boolean outputShutdown, TlsStatus tls, boolean outputWritable,
+        OutputLimit outputLimit) {
 
     /** @return whether the channel speaks TLS (for a listener: whether its connections will) */
     public boolean isTls() {

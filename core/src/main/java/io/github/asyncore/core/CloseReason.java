@@ -34,6 +34,14 @@ public enum CloseReason {
      */
     ERROR,
 
+    /**
+     * The channel owed its peer more output than it may hold: over its hard
+     * {@linkplain OutputLimit output limit}, over the soft limit for too long, or its send needed output
+     * memory that the loop's ceiling ({@link EventLoop#setMaxOutputMemory(long)}) or the JVM's direct
+     * memory could not give. What was still queued for the peer is dropped.
+     */
+    OUTPUT_LIMIT,
+
     /** The loop shut down: a graceful drain or {@link EventLoop#close()} closed it. */
     SHUTDOWN,
 

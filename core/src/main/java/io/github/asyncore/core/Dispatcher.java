@@ -1,6 +1,8 @@
 package io.github.asyncore.core;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -97,6 +99,21 @@ public class Dispatcher {
 
     private static final long REFUSAL_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
+    private static final long OUTPUT_LIMIT_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private static final CloseHook[] NO_HOOKS = {};
+
+    private static final VarHandle HANDED_IN;
+
+    static {
+        try {
+            HANDED_IN = MethodHandles.lookup().findVarHandle(Dispatcher.class, "handedInBytes", long.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final long id = ids.incrementAndGet();
 
     /** Given to the constructor, or resolved from {@link ChannelMap#current()} on first use. */
@@ -165,7 +182,15 @@ public class Dispatcher {
 
     private volatile boolean evaluatedWritable;
 
+    /** Output queued on the loop and not yet written, as the loop last published it. */
     private volatile long pendingOutputBytes;
+
+    /**
+     * Output other threads handed to the loop for this channel that has not reached the loop's queue yet:
+     * counted when {@code send} is called, so that the output limits hold for producers on other threads.
+     */
+    @SuppressWarnings("unused") // through HANDED_IN
+    private volatile long handedInBytes;
 
     /** Set once a read found end-of-stream: the peer will send nothing more. */
     private volatile boolean inputEnded;
@@ -185,8 +210,24 @@ public class Dispatcher {
     /** Set once the map's listeners heard that the channel opened, so that they hear it close. Loop thread. */
     private boolean announced;
 
-    /** Set while output is above the high water mark, cleared at the low mark. */
-    private boolean readPaused;
+    /**
+     * Set while pending output is above the high water mark, cleared at the low mark: the channel does not
+     * read, and {@link #isWritable()} is false. Written by the loop thread.
+     */
+    private volatile boolean unwritable;
+
+    /** Whether pending output is above the soft output limit, and since when. Loop thread. */
+    private boolean overSoftLimit;
+
+    private long overSoftLimitSinceNanos;
+
+    private ScheduledTask softLimitTimer;
+
+    /** Set once the channel went past an output bound and is being closed for it. Loop thread. */
+    private boolean overflowed;
+
+    /** Told when the channel closes (the {@link ChannelGroup}s it is in); any thread adds, the loop calls. */
+    private volatile CloseHook[] closeHooks = NO_HOOKS;
 
     /** Set when input must not be read any more (a subclass stopped it for good). */
     private boolean readSuspended;
@@ -679,6 +720,11 @@ public class Dispatcher {
         map().remove(this);
         cancelTimer(this.connectTimer);
         cancelTimer(this.idleTimer);
+        cancelTimer(this.softLimitTimer);
+        releaseOutput();
+        for (CloseHook hook : this.closeHooks) {
+            hook.closed(this);
+        }
         TlsLayer layer = this.tlsLayer;
         if (layer != null) {
             layer.closeOutbound(); // close_notify, if the socket takes it at once
@@ -697,6 +743,9 @@ public class Dispatcher {
                     logger.debug("{}: could not delete the socket file {}", this, path, ex);
                 }
             }
+        }
+        if (this.key != null) {
+            map().releaseClosedChannels(); // the socket is closed for real only once the selector lets go of it
         }
         if (this.announced) {
             map().listeners().closed(snapshot(), reason);
@@ -950,11 +999,21 @@ public class Dispatcher {
         close();
     }
 
+    /**
+     * Called when {@link #isWritable()} changes: the channel's pending output rose above the high water
+     * mark, or drained to the low mark (Netty's {@code channelWritabilityChanged}). It runs after the handler
+     * or task that made the change returns, so ask {@link #isWritable()} for the state now. Override it to
+     * stop and resume a producer of your own; the default does nothing.
+     * @throws IOException from socket operations
+     */
+    public void handleWritabilityChanged() throws IOException {
+    }
+
     /** @return what the channel waits for, for logs: output owed and whether it reads */
     final String ioState() {
-        String reading = this.readSuspended ? "input ended" : this.readPaused ? "reading paused by the water marks"
+        String reading = this.readSuspended ? "input ended" : this.unwritable ? "reading paused by the water marks"
                 : this.evaluatedReadable ? "reading" : "not readable";
-        return this.pendingOutputBytes + " bytes unsent, " + reading;
+        return pendingOutputBytes() + " bytes unsent, " + reading;
     }
 
     // ---------------------------------------------------------------- state (any thread)
@@ -1183,9 +1242,25 @@ public class Dispatcher {
         return (this.accepting || this.remoteAddress == null) ? this.localAddress : this.remoteAddress;
     }
 
-    /** @return output bytes queued and not yet written; always 0 for a plain dispatcher */
+    /**
+     * @return output bytes queued and not yet written, with those other threads sent that are still on
+     *         their way to the loop; always 0 for a plain dispatcher. Any thread.
+     */
     public final long pendingOutputBytes() {
-        return this.pendingOutputBytes;
+        return this.pendingOutputBytes + this.handedInBytes;
+    }
+
+    /**
+     * Whether the channel takes more output without falling behind (Netty's {@code isWritable()}): false
+     * once its pending output rose above the high water mark, until it drained to the low mark (the same
+     * marks that pause its reading), and false when it is closed or closing. A broadcaster or any
+     * producer on its own initiative asks it to skip or delay a slow peer instead of queuing for it;
+     * {@link #handleWritabilityChanged()} says when it changes. Any thread.
+     * @return whether the channel is open and below its high water mark
+     */
+    public final boolean isWritable() {
+        return !this.unwritable && !this.closed && !this.closing
+                && pendingOutputBytes() <= this.settings.writeBufferWaterMark().high();
     }
 
     /**
@@ -1255,7 +1330,11 @@ public class Dispatcher {
         return read;
     }
 
-    /** The one byte path out: writes (through the TLS layer when there is one); disconnects become handleClose. */
+    /**
+     * The one byte path out: writes (through the TLS layer when there is one); disconnects become
+     * handleClose. When the JVM has no direct memory for the write (the JDK copies heap buffers through a
+     * direct one), the channel is closed for its output and nothing is written.
+     */
     final int write(ByteBuffer data) throws IOException {
         try {
             TlsLayer layer = this.tlsLayer;
@@ -1267,6 +1346,14 @@ public class Dispatcher {
                 return 0;
             }
             throw ex;
+        }
+        catch (OutOfMemoryError ex) {
+            if (!OutputMemoryExhaustedException.isDirectMemoryError(ex)) {
+                throw ex;
+            }
+            outputLimitExceeded(OutputOverflow.MEMORY, pendingOutputBytes(), "the JVM's direct buffer memory is"
+                    + " used up (" + ex.getMessage() + ")");
+            return 0;
         }
     }
 
@@ -1382,7 +1469,7 @@ public class Dispatcher {
                 ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
             }
             else {
-                readable = readable() && !this.readPaused && !this.readSuspended;
+                readable = readable() && !this.unwritable && !this.readSuspended;
                 writable = !this.outputShutdown && writable();
                 ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
             }
@@ -1498,10 +1585,12 @@ public class Dispatcher {
     /**
      * The errors no handler can recover from (out of memory, an internal JVM error) end the loop thread
      * instead of being treated as one channel's fault; a {@link StackOverflowError} is not one of them:
-     * its stack is unwound by the time it is caught.
+     * its stack is unwound by the time it is caught, nor is running out of direct buffer memory: the heap
+     * is intact, and the channel whose work needed the memory is the one to close.
      */
     static Throwable rethrowIfFatal(Throwable error) {
-        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
+        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)
+                && !OutputMemoryExhaustedException.isDirectMemoryError(error)) {
             throw (VirtualMachineError) error;
         }
         return error;
@@ -1703,21 +1792,192 @@ public class Dispatcher {
 
     // ---------------------------------------------------------------- for subclasses in this package
 
-    /** Publishes the pending output and applies the water marks. */
-    final void outputChanged(long pendingBytes) {
-        if (pendingBytes != this.pendingOutputBytes) {
-            this.pendingOutputBytes = pendingBytes;
+    /**
+     * Publishes the output queued on the loop, and applies the water marks and the output limits to it
+     * and what other threads handed in. Loop thread.
+     */
+    final void outputChanged(long queuedBytes) {
+        if (queuedBytes != this.pendingOutputBytes) {
+            this.pendingOutputBytes = queuedBytes;
         }
         if (!this.inHandler && this.socketCreated) {
             map().markForEvaluation(this); // in a handler, the loop re-evaluates the channel afterwards
         }
-        WriteBufferWaterMark marks = this.settings.writeBufferWaterMark();
-        if (!this.readPaused && pendingBytes > marks.high()) {
-            this.readPaused = true;
+        long pending = queuedBytes + this.handedInBytes;
+        ChannelSettings current = this.settings;
+        WriteBufferWaterMark marks = current.writeBufferWaterMark();
+        if (!this.unwritable && pending > marks.high()) {
+            this.unwritable = true;
+            writabilityChanged();
         }
-        else if (this.readPaused && pendingBytes <= marks.low()) {
-            this.readPaused = false;
+        else if (this.unwritable && pending <= marks.low()) {
+            this.unwritable = false;
+            writabilityChanged();
         }
+        OutputLimit limit = current.outputLimit();
+        if (limit.overHard(pending)) {
+            outputLimitExceeded(OutputOverflow.HARD, pending, null);
+        }
+        else if (limit.overSoft(pending)) {
+            if (!this.overSoftLimit) {
+                this.overSoftLimit = true;
+                this.overSoftLimitSinceNanos = System.nanoTime();
+                if (this.softLimitTimer == null) {
+                    this.softLimitTimer = executor().schedule(limit.softDuration(), channelTask(this::checkSoftLimit));
+                }
+            }
+        }
+        else {
+            this.overSoftLimit = false;
+        }
+    }
+
+    /** Tells the channel, after the handler or task running now, that {@link #isWritable()} changed. */
+    private void writabilityChanged() {
+        executor().execute(channelTask(() -> {
+            if (!this.closed && !this.closing) {
+                handleWritabilityChanged();
+            }
+        }));
+    }
+
+    /** The soft limit's timer: closes the channel if its output stayed above the limit all along. */
+    private void checkSoftLimit() {
+        this.softLimitTimer = null;
+        if (this.closed || !this.overSoftLimit) {
+            return;
+        }
+        OutputLimit limit = this.settings.outputLimit();
+        long left = limit.softDuration().toNanos() - (System.nanoTime() - this.overSoftLimitSinceNanos);
+        if (left > 0) { // it dropped below and rose again meanwhile: measure from then
+            this.softLimitTimer = executor().schedule(java.time.Duration.ofNanos(left), channelTask(this::checkSoftLimit));
+            return;
+        }
+        outputLimitExceeded(OutputOverflow.SOFT, pendingOutputBytes(), null);
+    }
+
+    /**
+     * Counts bytes another thread hands to the loop for this channel, so that they count toward its output
+     * limits at once. Any thread.
+     * @param length the bytes handed in
+     * @return {@code false}, counting nothing, when the channel is closed, closing, or would go over its hard
+     *         output limit (which closes it)
+     */
+    final boolean reserveOutput(int length) {
+        if (this.closed || this.closing) {
+            return false;
+        }
+        long handedIn = (long) HANDED_IN.getAndAdd(this, (long) length) + length;
+        long pending = this.pendingOutputBytes + handedIn;
+        if (this.settings.outputLimit().overHard(pending)) {
+            HANDED_IN.getAndAdd(this, (long) -length);
+            this.closing = true; // later sends are refused at once; the loop closes the channel
+            executor().execute(channelTask(() -> outputLimitExceeded(OutputOverflow.HARD, pending, null)));
+            return false;
+        }
+        return true;
+    }
+
+    /** @return output bytes other threads handed in that have not reached the loop's queue yet; any thread */
+    final long handedInBytes() {
+        return this.handedInBytes;
+    }
+
+    /**
+     * The bytes counted by {@link #reserveOutput} reached the loop. Loop thread.
+     * @param length as reserved
+     */
+    final void outputArrived(int length) {
+        HANDED_IN.getAndAdd(this, (long) -length);
+    }
+
+    /**
+     * The channel's output went past a bound: drop what is queued and close the channel, after the handler
+     * or task running now (so that no user handler runs inside another channel's send). Sends are refused
+     * from now on. Loop thread.
+     * @param overflow which bound
+     * @param pending the pending output at that moment
+     * @param memory why no output memory could be had, for {@link OutputOverflow#MEMORY}
+     */
+    final void outputLimitExceeded(OutputOverflow overflow, long pending, String memory) {
+        if (this.closed || this.overflowed) {
+            return;
+        }
+        this.overflowed = true;
+        this.closing = true;
+        statistics().outputLimitClose(overflow);
+        logOutputLimit(overflow, pending, memory);
+        releaseOutput();
+        executor().execute(channelTask(() -> withCloseCause(CloseReason.OUTPUT_LIMIT, () -> {
+            if (!this.closed) {
+                handleClose();
+                close();
+            }
+        })));
+    }
+
+    private void logOutputLimit(OutputOverflow overflow, long pending, String memory) {
+        LoopStatistics counters = statistics();
+        long now = System.nanoTime();
+        if (counters.outputLimitLoggedNanos != 0 && now - counters.outputLimitLoggedNanos < OUTPUT_LIMIT_LOG_INTERVAL_NANOS) {
+            counters.outputLimitUnlogged++;
+            return;
+        }
+        counters.outputLimitLoggedNanos = now;
+        long unlogged = counters.outputLimitUnlogged;
+        counters.outputLimitUnlogged = 0;
+        OutputLimit limit = this.settings.outputLimit();
+        String why = switch (overflow) {
+            case HARD -> pending + " bytes of output pending, over its output-hard-limit of " + limit.hard() + " bytes";
+            case SOFT -> pending + " bytes of output pending, over its output-soft-limit of " + limit.soft()
+                    + " bytes for " + limit.softDuration().toMillis() + " ms";
+            case MEMORY -> "no output memory for its send with " + pending + " bytes pending: " + memory;
+        };
+        logger.warn("{}: {}; closing it and dropping its output (its peer does not read what it is sent). Logged at"
+                + " most every 10 s; {} more such closes since the last log", this, why, unlogged);
+    }
+
+    /** @return whether the channel went past an output bound and is being closed for it; loop thread */
+    final boolean overflowed() {
+        return this.overflowed;
+    }
+
+    /** Drops queued output and returns its memory to the loop; the channel is closing. Loop thread. */
+    void releaseOutput() {
+    }
+
+    /** Adds a hook told on the loop thread when the channel closes. Any thread. */
+    final void addCloseHook(CloseHook hook) {
+        synchronized (this) {
+            CloseHook[] current = this.closeHooks;
+            CloseHook[] more = Arrays.copyOf(current, current.length + 1);
+            more[current.length] = hook;
+            this.closeHooks = more;
+        }
+    }
+
+    /** Removes a hook added with {@link #addCloseHook}. Any thread. */
+    final void removeCloseHook(CloseHook hook) {
+        synchronized (this) {
+            CloseHook[] current = this.closeHooks;
+            for (int i = 0; i < current.length; i++) {
+                if (current[i] == hook) {
+                    CloseHook[] fewer = (current.length == 1) ? NO_HOOKS : new CloseHook[current.length - 1];
+                    System.arraycopy(current, 0, fewer, 0, i);
+                    System.arraycopy(current, i + 1, fewer, i, current.length - i - 1);
+                    this.closeHooks = fewer;
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Told when a dispatcher closes, on its loop thread. */
+    @FunctionalInterface
+    interface CloseHook {
+
+        void closed(Dispatcher dispatcher);
+
     }
 
     /** Stops reading for good (the loop no longer waits for input). */
@@ -1809,9 +2069,10 @@ public class Dispatcher {
     ChannelSnapshot snapshot() {
         return new ChannelSnapshot(this.id, this.name, getClass().getName(), this.kind, state(), this.localAddress,
                 this.remoteAddress, this.evaluatedReadable, this.evaluatedWritable, this.statistics.bytesRead(),
-                this.statistics.bytesWritten(), this.pendingOutputBytes, this.statistics.createdAt(),
+                this.statistics.bytesWritten(), pendingOutputBytes(), this.statistics.createdAt(),
                 this.statistics.lastReadAt(), this.statistics.lastWriteAt(),
-                map().name(), this.inputEnded, this.outputShutdown, this.tlsStatus);
+                map().name(), this.inputEnded, this.outputShutdown, this.tlsStatus, isWritable(),
+                this.settings.outputLimit());
     }
 
     /** An action that may throw an I/O error, run with {@link #invoke(IoAction)}. */

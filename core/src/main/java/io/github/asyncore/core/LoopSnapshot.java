@@ -27,6 +27,14 @@ import java.time.Instant;
  * @param tlsHandshakes TLS handshakes that finished, on connections and clients of the loop
  * @param tlsHandshakeFailures TLS handshakes that failed: refused certificates, timeouts, garbage
  *        instead of a handshake, or a peer that closed the connection after starting one
+ * @param outputHardLimitCloses channels closed because their pending output went over the hard
+ *        {@linkplain OutputLimit output limit}
+ * @param outputSoftLimitCloses channels closed because their pending output stayed over the soft output
+ *        limit for its duration
+ * @param outputMemoryCloses channels closed because their send needed output memory that the loop's
+ *        ceiling or the JVM's direct memory could not give
+ * @param outputMemoryUsed bytes of output memory (pooled direct chunks) lent to the loop's channels now
+ * @param maxOutputMemory the most output memory the loop lends at once ({@link EventLoop#setMaxOutputMemory})
  * @param handlerRuns I/O handler calls (one per ready channel per iteration)
  * @param handlerTime the time those calls took together
  * @param busyFor how long the handler, task or timer running right now has been running;
@@ -39,8 +47,14 @@ public record LoopSnapshot(String name, String thread, boolean running, int chan
         int pendingTasks, int scheduledTimers, long stalls, long handlerErrors, long idleTimeouts,
         long connectTimeouts, long bytesRead, long bytesWritten, long connectionsAccepted,
         long connectionsRejected, long connectionsRefused, long tlsHandshakes, long tlsHandshakeFailures,
-        long handlerRuns, Duration handlerTime, Duration busyFor,
+        long outputHardLimitCloses, long outputSoftLimitCloses, long outputMemoryCloses, long outputMemoryUsed,
+        long maxOutputMemory, long handlerRuns, Duration handlerTime, Duration busyFor,
         Duration stallThreshold, Throwable failure, Instant stoppedAt) {
+
+    /** @return channels closed for their output, whichever bound they went past */
+    public long outputLimitCloses() {
+        return this.outputHardLimitCloses + this.outputSoftLimitCloses + this.outputMemoryCloses;
+    }
 
     /** @return whether the callback running now has run longer than the stall threshold */
     public boolean stalled() {

@@ -35,6 +35,17 @@ final class LoopStatistics {
 
     volatile long handlerRuns;
 
+    volatile long outputHardLimitCloses;
+
+    volatile long outputSoftLimitCloses;
+
+    volatile long outputMemoryCloses;
+
+    /** When an output-limit close was last logged, or 0; and how many were not logged since. Loop thread. */
+    long outputLimitLoggedNanos;
+
+    long outputLimitUnlogged;
+
     volatile long handlerNanos;
 
     void iterationDone() {
@@ -83,6 +94,14 @@ final class LoopStatistics {
 
     void tlsHandshakeFailed() {
         this.tlsHandshakeFailures++;
+    }
+
+    void outputLimitClose(OutputOverflow overflow) {
+        switch (overflow) {
+            case HARD -> this.outputHardLimitCloses++;
+            case SOFT -> this.outputSoftLimitCloses++;
+            case MEMORY -> this.outputMemoryCloses++;
+        }
     }
 
     void handlerRan(long nanos) {

@@ -69,9 +69,10 @@ class EndOfStreamTest {
 
         BigAnswer(SocketChannel channel) throws IOException {
             super(channel);
-            // marks above the answer: reading never pauses, so the end-of-stream arrives while it is queued
+            // marks above the answer: reading never pauses, so the end-of-stream arrives while it is queued;
+            // no output limit: the whole answer is queued in one send, past the default hard limit
             setSettings(getSettings().withWriteBufferWaterMark(new WriteBufferWaterMark(2 * ANSWER_SIZE,
-                    4 * ANSWER_SIZE)));
+                    4 * ANSWER_SIZE)).withOutputLimit(OutputLimit.NONE));
         }
 
         @Override

@@ -39,8 +39,10 @@ class WaterMarkTest {
 
     private static final int TOTAL = 8 * 1024 * 1024;
 
+    /** No output limit: the 8 MiB answer is queued in one send, past the default hard limit. */
     private static final ChannelSettings SETTINGS = ChannelSettings.DEFAULTS
-        .withWriteBufferWaterMark(new WriteBufferWaterMark(LOW, HIGH));
+        .withWriteBufferWaterMark(new WriteBufferWaterMark(LOW, HIGH))
+        .withOutputLimit(OutputLimit.NONE);
 
     private final LoopFixture fixture = LoopFixture.started("water-mark");
 

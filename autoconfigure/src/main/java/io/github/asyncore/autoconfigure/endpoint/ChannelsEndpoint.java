@@ -165,13 +165,23 @@ public class ChannelsEndpoint {
      * @param connectTimeouts connect timeouts that fired
      * @param bytesRead bytes read by the loop's channels
      * @param bytesWritten bytes written by the loop's channels
+     * @param outputHardLimitCloses channels closed because their pending output went over the output hard
+     *        limit
+     * @param outputSoftLimitCloses channels closed because their pending output stayed over the output soft
+     *        limit for its duration
+     * @param outputMemoryCloses channels closed because their send needed output memory the loop could not
+     *        lend (its max-output-memory, or the JVM's direct memory, was used up)
+     * @param outputMemoryUsed bytes of output memory lent to the loop's channels now
+     * @param maxOutputMemory the most output memory the loop lends at once
      * @param failure the error that ended the loop thread, or {@code null} if it did not fail
      */
     public record LoopDescriptor(String name, @Nullable String thread, boolean running, int channels,
             long iterations, int pendingTasks, int scheduledTimers, long stalls, boolean stalled, Duration busyFor,
             Duration stallThreshold, long handlerErrors, long connectionsAccepted, long connectionsRejected,
             long connectionsRefused, long tlsHandshakes, long tlsHandshakeFailures, long idleTimeouts,
-            long connectTimeouts, long bytesRead, long bytesWritten, @Nullable String failure) {
+            long connectTimeouts, long bytesRead, long bytesWritten, long outputHardLimitCloses,
+            long outputSoftLimitCloses, long outputMemoryCloses, long outputMemoryUsed, long maxOutputMemory,
+            @Nullable String failure) {
 
         static LoopDescriptor of(LoopSnapshot loop) {
             Throwable failure = loop.failure();
@@ -180,7 +190,9 @@ public class ChannelsEndpoint {
                     loop.stallThreshold(), loop.handlerErrors(), loop.connectionsAccepted(),
                     loop.connectionsRejected(), loop.connectionsRefused(), loop.tlsHandshakes(),
                     loop.tlsHandshakeFailures(), loop.idleTimeouts(), loop.connectTimeouts(),
-                    loop.bytesRead(), loop.bytesWritten(), (failure != null) ? failure.toString() : null);
+                    loop.bytesRead(), loop.bytesWritten(), loop.outputHardLimitCloses(), loop.outputSoftLimitCloses(),
+                    loop.outputMemoryCloses(), loop.outputMemoryUsed(), loop.maxOutputMemory(),
+                    (failure != null) ? failure.toString() : null);
         }
 
     }
@@ -202,7 +214,13 @@ public class ChannelsEndpoint {
      * @param writable whether the loop last waited for the channel to become writable
      * @param bytesRead bytes read from the socket
      * @param bytesWritten bytes written to the socket
-     * @param pendingOutputBytes bytes queued and not yet written
+     * @param pendingOutputBytes bytes queued and not yet written, with those other threads sent that are on
+     *        their way to the loop
+     * @param outputWritable whether the channel takes more output without falling behind: false above its
+     *        high water mark until it drained to the low one
+     * @param outputHardLimit pending output above which the channel is closed at once (0: no limit)
+     * @param outputSoftLimit pending output above which the channel is closed after the soft limit's
+     *        duration (0: no limit)
      * @param createdAt when the socket was created or adopted
      * @param lastReadAt when bytes were last read, or {@code null} if never
      * @param lastWriteAt when bytes were last written, or {@code null} if never
@@ -217,7 +235,8 @@ public class ChannelsEndpoint {
      */
     public record ChannelDescriptor(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
             @Nullable String localAddress, @Nullable String remoteAddress, boolean readable, boolean writable,
-            long bytesRead, long bytesWritten, long pendingOutputBytes, Instant createdAt,
+            long bytesRead, long bytesWritten, long pendingOutputBytes, boolean outputWritable, long outputHardLimit,
+            long outputSoftLimit, Instant createdAt,
             @Nullable Instant lastReadAt, @Nullable Instant lastWriteAt, String loop, boolean inputEnded,
             boolean outputShutdown, boolean tls, @Nullable String protocol, @Nullable String cipherSuite)
             implements OperationResponseBody {
@@ -227,7 +246,8 @@ public class ChannelsEndpoint {
             return new ChannelDescriptor(channel.id(), channel.name(), channel.dispatcher(), channel.kind(),
                     channel.state(), format(channel.localAddress()), format(channel.remoteAddress()),
                     channel.readable(), channel.writable(), channel.bytesRead(), channel.bytesWritten(),
-                    channel.pendingOutputBytes(), channel.createdAt(), channel.lastReadAt(), channel.lastWriteAt(),
+                    channel.pendingOutputBytes(), channel.outputWritable(), channel.outputLimit().hard(),
+                    channel.outputLimit().soft(), channel.createdAt(), channel.lastReadAt(), channel.lastWriteAt(),
                     channel.loop(), channel.inputEnded(), channel.outputShutdown(), tls != null,
                     (tls != null) ? tls.protocol() : null, (tls != null) ? tls.cipherSuite() : null);
         }

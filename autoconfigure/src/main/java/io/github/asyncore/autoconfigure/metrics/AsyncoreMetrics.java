@@ -35,6 +35,11 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code asyncore.tls.handshakes}, {@code asyncore.tls.handshake.failures} (function counters: TLS
  * handshakes that finished, and those that failed: refused certificates, timeouts, garbage instead of a
  * handshake, a peer that closed the connection after starting one);</li>
+ * <li>{@code asyncore.output.limit.closes} (function counter, tag {@code limit}: {@code hard},
+ * {@code soft}, {@code memory}): channels closed because their pending output went over the hard output
+ * limit, stayed over the soft one too long, or needed output memory the loop could not lend;</li>
+ * <li>{@code asyncore.output.memory.used}, {@code asyncore.output.memory.max} (gauges, bytes): output
+ * memory lent to the loop's channels now, and the most it lends;</li>
  * <li>{@code asyncore.handler.duration} (function timer: the count and total time of I/O handler
  * calls).</li>
  * </ul>
@@ -124,6 +129,24 @@ public class AsyncoreMetrics implements MeterBinder {
         counter(registry, loop, "asyncore.tls.handshake.failures",
                 "TLS handshakes that failed: refused certificates, timeouts, or no TLS from the peer", null,
                 loopTags, LoopSnapshot::tlsHandshakeFailures);
+        String outputCloses = "Channels closed because their output went past a bound: the hard output limit,"
+                + " the soft one for too long, or the output memory";
+        counter(registry, loop, "asyncore.output.limit.closes", outputCloses, null, loopTags.and("limit", "hard"),
+                LoopSnapshot::outputHardLimitCloses);
+        counter(registry, loop, "asyncore.output.limit.closes", outputCloses, null, loopTags.and("limit", "soft"),
+                LoopSnapshot::outputSoftLimitCloses);
+        counter(registry, loop, "asyncore.output.limit.closes", outputCloses, null,
+                loopTags.and("limit", "memory"), LoopSnapshot::outputMemoryCloses);
+        Gauge.builder("asyncore.output.memory.used", loop, (l) -> l.snapshot().outputMemoryUsed())
+            .description("Output memory (pooled direct buffers) lent to the loop's channels now")
+            .baseUnit(BaseUnits.BYTES)
+            .tags(loopTags)
+            .register(registry);
+        Gauge.builder("asyncore.output.memory.max", loop, (l) -> l.snapshot().maxOutputMemory())
+            .description("The most output memory the loop lends its channels at once")
+            .baseUnit(BaseUnits.BYTES)
+            .tags(loopTags)
+            .register(registry);
         FunctionTimer.builder("asyncore.handler.duration", loop, (l) -> l.snapshot().handlerRuns(),
                 (l) -> l.snapshot().handlerTime().toNanos(), TimeUnit.NANOSECONDS)
             .description("Run time of I/O handler calls (one call per ready channel per loop iteration)")

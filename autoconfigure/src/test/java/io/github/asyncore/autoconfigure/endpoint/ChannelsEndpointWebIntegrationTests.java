@@ -43,7 +43,7 @@ class ChannelsEndpointWebIntegrationTests {
 
     private static final List<String> CHANNEL_FIELDS = List.of("id", "name", "dispatcher", "kind", "state",
             "localAddress", "remoteAddress", "readable", "writable", "bytesRead", "bytesWritten",
-            "pendingOutputBytes", "createdAt", "lastReadAt", "lastWriteAt", "loop", "inputEnded", "outputShutdown",
+            "pendingOutputBytes", "outputWritable", "outputHardLimit", "outputSoftLimit", "createdAt", "lastReadAt", "lastWriteAt", "loop", "inputEnded", "outputShutdown",
             "tls");
 
     /**
@@ -123,7 +123,9 @@ class ChannelsEndpointWebIntegrationTests {
             assertThat(fieldNames(loop)).containsExactly("name", "thread", "running", "channels", "iterations",
                     "pendingTasks", "scheduledTimers", "stalls", "stalled", "busyFor", "stallThreshold",
                     "handlerErrors", "connectionsAccepted", "connectionsRejected", "connectionsRefused", "tlsHandshakes",
-                    "tlsHandshakeFailures", "idleTimeouts", "connectTimeouts", "bytesRead", "bytesWritten");
+                    "tlsHandshakeFailures", "idleTimeouts", "connectTimeouts", "bytesRead", "bytesWritten",
+                    "outputHardLimitCloses", "outputSoftLimitCloses", "outputMemoryCloses", "outputMemoryUsed",
+                    "maxOutputMemory");
             assertThat(loop.get("name").asString()).isEqualTo(LOOP);
             assertThat(loop.get("thread").asString()).isEqualTo(LOOP);
             assertThat(loop.get("running").asBoolean()).isTrue();

@@ -62,11 +62,18 @@ class AsyncoreMetricsTests {
             assertThat(this.registry.get("asyncore.timeouts").tags("loop", loop, "type", "connect").functionCounter())
                 .isNotNull();
             assertThat(this.registry.get("asyncore.handler.duration").tag("loop", loop).functionTimer()).isNotNull();
+            for (String limit : List.of("hard", "soft", "memory")) {
+                assertThat(this.registry.get("asyncore.output.limit.closes").tags("loop", loop, "limit", limit)
+                    .functionCounter().count()).as(limit).isZero();
+            }
+            assertThat(this.registry.get("asyncore.output.memory.used").tag("loop", loop).gauge().value()).isZero();
+            assertThat(this.registry.get("asyncore.output.memory.max").tag("loop", loop).gauge().value())
+                .isEqualTo(64 * 1024 * 1024);
         }
         for (String kind : List.of("listener", "connection", "client", "datagram")) {
             assertThat(this.registry.get("asyncore.channels").tag("kind", kind).gauge().value()).isZero();
         }
-        assertThat(this.registry.getMeters()).hasSize(4 + 2 * 12)
+        assertThat(this.registry.getMeters()).hasSize(4 + 2 * 17)
             .allSatisfy((meter) -> assertThat(meter.getId().getDescription()).as(meter.getId().getName()).isNotBlank())
             .allSatisfy((meter) -> assertThat(meter.getId().getTag("app")).isEqualTo("test"));
         assertThat(this.registry.get("asyncore.bytes.read").meter().getId().getBaseUnit()).isEqualTo("bytes");

@@ -1,0 +1,9 @@
+package io.github.asyncore.core;
+
+/**
+ * Work handed to the loop that changes only channels it marks for evaluation itself (a broadcast queues
+ * output, which marks each member), so that the loop need not ask every channel {@code readable()} and
+ * {@code writable()} again after it.
+ */
+interface ChannelsTask extends Runnable {
+}
