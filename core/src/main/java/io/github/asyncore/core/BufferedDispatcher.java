@@ -341,11 +341,7 @@ public class BufferedDispatcher extends Dispatcher {
                 data.position(data.limit());
                 return false;
             }
-            try {
-                queue.append(data);
-            }
-            catch (OutputMemoryExhaustedException ex) {
-                outputLimitExceeded(OutputOverflow.MEMORY, queue.pendingBytes(), ex.getMessage());
+            if (!append(queue, null, data)) {
                 data.position(data.limit());
                 return false;
             }
@@ -367,15 +363,42 @@ public class BufferedDispatcher extends Dispatcher {
         if (!withinLimits(queue, data.length)) {
             return false;
         }
-        try {
-            queue.append(data, 0, data.length);
-        }
-        catch (OutputMemoryExhaustedException ex) {
-            outputLimitExceeded(OutputOverflow.MEMORY, queue.pendingBytes(), ex.getMessage());
+        if (!append(queue, data, null)) {
             return false;
         }
         outputChanged(queue.pendingBytes());
         return true;
+    }
+
+    /**
+     * Queues the array or the buffer. When the loop has no output memory left, the channel that holds the
+     * most of it is closed: usually this one (a peer that does not read keeps asking for more); if another
+     * holds more, that one is closed, its memory comes back, and this send goes through.
+     * @return whether the bytes were queued; if not, this channel is being closed for its output
+     */
+    private boolean append(OutputQueue queue, byte[] array, ByteBuffer buffer) {
+        boolean retried = false;
+        while (true) {
+            try {
+                if (array != null) {
+                    queue.append(array, 0, array.length);
+                }
+                else {
+                    queue.append(buffer);
+                }
+                return true;
+            }
+            catch (OutputMemoryExhaustedException ex) {
+                Dispatcher holder = retried ? null : map().largerOutputHolder(this);
+                if (holder == null) {
+                    outputLimitExceeded(OutputOverflow.MEMORY, pendingOutputBytes(), ex.getMessage());
+                    return false;
+                }
+                holder.outputLimitExceeded(OutputOverflow.MEMORY, holder.pendingOutputBytes(),
+                        "it holds the most output memory, which " + this + " needed: " + ex.getMessage());
+                retried = true;
+            }
+        }
     }
 
     /** @return whether {@code more} bytes may be queued; if not, the channel is being closed for its output */

@@ -239,6 +239,26 @@ public final class ChannelMap implements AutoCloseable {
         }
     }
 
+    /**
+     * Finds whom to close when the loop has no output memory left for {@code requester}'s send: the open
+     * channel that holds the most queued output, when that is another channel holding more than the
+     * requester and at least one chunk (closing it gives the memory back). Loop thread.
+     * @param requester the channel whose send needs memory
+     * @return that channel, or {@code null} when the requester itself is the one to close
+     */
+    Dispatcher largerOutputHolder(Dispatcher requester) {
+        Dispatcher largest = null;
+        long most = Math.max(requester.queuedOutputBytes(), LoopBuffers.CHUNK_SIZE - 1);
+        for (Dispatcher dispatcher : this.channels.values()) {
+            long queued = dispatcher.queuedOutputBytes();
+            if (queued > most && dispatcher != requester && !dispatcher.overflowed()) {
+                largest = dispatcher;
+                most = queued;
+            }
+        }
+        return largest;
+    }
+
     void remove(Dispatcher dispatcher) {
         this.channels.remove(dispatcher.id(), dispatcher);
     }

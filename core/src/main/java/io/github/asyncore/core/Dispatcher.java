@@ -1878,6 +1878,11 @@ public class Dispatcher {
         return true;
     }
 
+    /** @return output bytes queued on the loop, as last published; any thread */
+    final long queuedOutputBytes() {
+        return this.pendingOutputBytes;
+    }
+
     /** @return output bytes other threads handed in that have not reached the loop's queue yet; any thread */
     final long handedInBytes() {
         return this.handedInBytes;
@@ -1931,7 +1936,7 @@ public class Dispatcher {
             case HARD -> pending + " bytes of output pending, over its output-hard-limit of " + limit.hard() + " bytes";
             case SOFT -> pending + " bytes of output pending, over its output-soft-limit of " + limit.soft()
                     + " bytes for " + limit.softDuration().toMillis() + " ms";
-            case MEMORY -> "no output memory for its send with " + pending + " bytes pending: " + memory;
+            case MEMORY -> pending + " bytes of output pending when the loop ran out of output memory (" + memory + ")";
         };
         logger.warn("{}: {}; closing it and dropping its output (its peer does not read what it is sent). Logged at"
                 + " most every 10 s; {} more such closes since the last log", this, why, unlogged);

@@ -21,6 +21,9 @@ final class OutputQueue {
     /** The last entry when it is a pooled chunk that may take more bytes (read mode: data from position to limit). */
     private ByteBuffer tail;
 
+    /** Chunks lent to this queue ahead of the bytes that will fill them (see {@link #reserveRoom}). */
+    private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>(2);
+
     private long pendingBytes;
 
     OutputQueue(LoopBuffers buffers) {
@@ -35,8 +38,14 @@ final class OutputQueue {
         return this.pendingBytes;
     }
 
-    /** Copies {@code length} bytes of the array into the queue. */
+    /**
+     * Copies {@code length} bytes of the array into the queue: all of them, or none when the loop has no
+     * output memory for them.
+     * @throws OutputMemoryExhaustedException when the chunks they need cannot be had; the queue is unchanged
+     *         but for the chunks it could borrow, which the next append uses
+     */
     void append(byte[] source, int offset, int length) {
+        reserveRoom(length);
         this.pendingBytes += length;
         while (length > 0) {
             ByteBuffer chunk = tailWithRoom();
@@ -49,9 +58,13 @@ final class OutputQueue {
         }
     }
 
-    /** Copies the buffer's remaining bytes into the queue, consuming them. */
+    /**
+     * Copies the buffer's remaining bytes into the queue, consuming them: all, or none as
+     * {@link #append(byte[], int, int)}.
+     */
     void append(ByteBuffer source) {
         int length = source.remaining();
+        reserveRoom(length);
         this.pendingBytes += length;
         int offset = source.position();
         while (length > 0) {
@@ -151,15 +164,31 @@ final class OutputQueue {
                 this.buffers.releaseChunk(chunk);
             }
         }
+        ByteBuffer chunk;
+        while ((chunk = this.spare.pollFirst()) != null) {
+            this.buffers.releaseChunk(chunk);
+        }
         this.entries.clear();
         this.tail = null;
         this.pendingBytes = 0;
     }
 
+    /** Borrows, before any byte is copied, every chunk that {@code length} more bytes need. */
+    private void reserveRoom(int length) {
+        ByteBuffer last = this.tail;
+        long missing = length - ((last != null) ? last.capacity() - last.limit() : 0)
+                - (long) this.spare.size() * LoopBuffers.CHUNK_SIZE;
+        while (missing > 0) {
+            this.spare.addLast(this.buffers.acquireChunk());
+            missing -= LoopBuffers.CHUNK_SIZE;
+        }
+    }
+
     private ByteBuffer tailWithRoom() {
         ByteBuffer chunk = this.tail;
         if (chunk == null || chunk.limit() == chunk.capacity()) {
-            chunk = this.buffers.acquireChunk().limit(0);
+            ByteBuffer spareChunk = this.spare.pollFirst();
+            chunk = ((spareChunk != null) ? spareChunk : this.buffers.acquireChunk()).limit(0);
             this.entries.addLast(chunk);
             this.tail = chunk;
         }
