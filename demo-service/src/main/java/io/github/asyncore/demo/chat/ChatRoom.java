@@ -1,33 +1,44 @@
 package io.github.asyncore.demo.chat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+
+import io.github.asyncore.core.ChannelGroup;
 
 /**
  * Who is in the chat and under which nick. Sessions may live on different event loops, so the room is
- * safe from any thread; it sends with {@link ChatSession#say(String)}, which hands the line to the
- * session's own loop.
+ * safe from any thread. Lines go to everyone through a {@link ChannelGroup}, which copies each line once and
+ * hands it to each loop once; a chatter that reads none of it is closed by its output limits, not buffered
+ * for without bound.
  */
 class ChatRoom {
 
     private static final Pattern NICK = Pattern.compile("[A-Za-z0-9_-]{1,20}");
 
+    private final ChannelGroup<ChatSession> sessions = new ChannelGroup<>("chat");
+
     private final Map<ChatSession, String> nicks = new ConcurrentHashMap<>();
 
-    private final AtomicInteger guests = new AtomicInteger();
+    private int guests;
 
-    /** @return the guest nick the new session gets */
-    String join(ChatSession session) {
-        String nick = "guest-" + this.guests.incrementAndGet();
+    /** @return the guest nick the new session gets: {@code guest-N}, never one somebody has already */
+    synchronized String join(ChatSession session) {
+        String nick;
+        do {
+            nick = "guest-" + (++this.guests);
+        }
+        while (this.nicks.containsValue(nick));
         this.nicks.put(session, nick);
+        this.sessions.add(session);
         return nick;
     }
 
-    void leave(ChatSession session) {
+    synchronized void leave(ChatSession session) {
         this.nicks.remove(session);
+        this.sessions.remove(session);
     }
 
     /**
@@ -51,11 +62,7 @@ class ChatRoom {
 
     /** Sends the line to every session but {@code from}. */
     void broadcast(ChatSession from, String line) {
-        for (ChatSession session : this.nicks.keySet()) {
-            if (session != from) {
-                session.say(line);
-            }
-        }
+        this.sessions.broadcast((line + "\r\n").getBytes(StandardCharsets.UTF_8), (session) -> session != from);
     }
 
 }

@@ -8,17 +8,27 @@ import io.github.asyncore.core.AsyncChat;
 
 /**
  * One chatter. Lines end with {@code \n} or {@code \r\n}; a line starting with {@code /} is a command:
- * {@code /nick NAME}, {@code /who}, {@code /quit}.
+ * {@code /nick NAME}, {@code /who}, {@code /quit}. Control characters are removed from what is relayed
+ * ({@link ChatText}), and lines past the chatter's rate are dropped with one notice.
  */
 class ChatSession extends AsyncChat {
 
     private final ChatRoom room;
 
+    private final LineRate rate;
+
+    private final double linesPerSecond;
+
+    /** Whether the chatter was told that lines are being dropped, since its last line that went through. */
+    private boolean toldTooFast;
+
     private volatile String nick;
 
-    ChatSession(SocketChannel channel, ChatRoom room) throws IOException {
+    ChatSession(SocketChannel channel, ChatRoom room, ChatProperties properties) throws IOException {
         super(channel);
         this.room = room;
+        this.linesPerSecond = properties.maxLinesPerSecond();
+        this.rate = new LineRate(properties.maxLinesPerSecond(), properties.burst(), System.nanoTime());
         setTerminator("\n");
         this.nick = room.join(this);
         say("* welcome to the asyncore chat, " + this.nick + "; commands: /nick NAME, /who, /quit");
@@ -27,7 +37,15 @@ class ChatSession extends AsyncChat {
 
     @Override
     public void foundTerminator() throws IOException {
-        String line = new String(takeData(), StandardCharsets.UTF_8).stripTrailing();
+        String line = ChatText.printable(new String(takeData(), StandardCharsets.UTF_8)).stripTrailing();
+        if (!this.rate.tryAcquire(System.nanoTime())) {
+            if (!this.toldTooFast) {
+                this.toldTooFast = true;
+                say("! more than " + formatRate() + " lines a second; lines are dropped until you slow down");
+            }
+            return;
+        }
+        this.toldTooFast = false;
         if (line.equals("/quit")) {
             say("* bye");
             closeWhenDone();
@@ -57,6 +75,11 @@ class ChatSession extends AsyncChat {
         this.room.leave(this);
         this.room.broadcast(this, "* " + this.nick + " left");
         close();
+    }
+
+    private String formatRate() {
+        return (this.linesPerSecond == Math.rint(this.linesPerSecond)) ? Long.toString((long) this.linesPerSecond)
+                : Double.toString(this.linesPerSecond);
     }
 
     /** Sends one line to this chatter; any thread. */
