@@ -238,7 +238,8 @@ class HelmChartTests {
         assertThat(volumes.get(config.getName()).getConfigMap().getName()).isEqualTo(configMap.getMetadata().getName());
         assertThat(env(container)).containsEntry("SPRING_CONFIG_ADDITIONAL_LOCATION", "file:/config/application.yml");
         assertThat(configMap.getData()).containsKey("application.yml");
-        assertThat(env(container).get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=");
+        assertThat(env(container).get("JAVA_TOOL_OPTIONS")).as("sized by the chart (HelmChartMemoryTests)")
+                .contains("-Xmx", "-XX:MaxDirectMemorySize=").doesNotContain("RAMPercentage");
 
         assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
