@@ -114,7 +114,8 @@ A Spring Boot data size (64MB) in bytes. Spring's units are binary: 1KB is 1024 
 {{/*
 JAVA_TOOL_OPTIONS: a flag for every JVM memory area from the jvm values, the fixed flags, then
 jvm.extraOptions. Fails the render when the areas with the native headroom do not fit the container's
-memory limit, or when extraOptions would override a size (the JVM takes the last of repeated flags, so the check would lie).
+memory limit, when the loops' output buffers leave less than 16 MiB of direct memory, or when
+extraOptions would override a size (the JVM takes the last of repeated flags, so the check would lie).
 */}}
 {{- define "asyncore-demo.javaToolOptions" -}}
 {{- $jvm := .Values.jvm }}
@@ -130,6 +131,11 @@ memory limit, or when extraOptions would override a size (the JVM takes the last
 {{- end }}
 {{- if gt $initialHeap $heap }}
 {{- fail (printf "jvm.initialHeapMiB (%d) must not exceed jvm.heapMiB (%d)" $initialHeap $heap) }}
+{{- end }}
+{{- $loop := .Values.asyncore.loop }}
+{{- $output := mul $loop.threads (include "asyncore-demo.bytes" $loop.maxOutputMemory) }}
+{{- if lt (sub (mul $direct 1048576) $output) (mul 16 1048576) }}
+{{- fail (printf "asyncore.loop.threads (%d) x asyncore.loop.maxOutputMemory (%s) leaves less than 16 MiB of jvm.directMemoryMiB (%d) for Tomcat, TLS and the loops' read buffers; raise jvm.directMemoryMiB to at least %d or lower maxOutputMemory" (int $loop.threads) $loop.maxOutputMemory $direct (add (div (add $output 1048575) 1048576) 16)) }}
 {{- end }}
 {{- if regexMatch "(^|\\s)(-Xm[sx]|-Xss|-XX:(MaxHeapSize|InitialHeapSize|MaxDirectMemorySize|MaxMetaspaceSize|ReservedCodeCacheSize|ThreadStackSize|MaxRAM|(Max|Min|Initial)RAMPercentage)=)" $jvm.extraOptions }}
 {{- fail "jvm.extraOptions must not size the heap, direct memory, metaspace, code cache or stacks: set jvm.heapMiB, directMemoryMiB, metaspaceMiB, codeCacheMiB or threadStackKiB instead, which the chart checks against the memory limit" }}

@@ -37,6 +37,8 @@ class HelmChartMemoryTests {
 
     private static final String OVER_THE_LIMIT = "JVM memory does not fit resources.limits.memory";
 
+    private static final String NO_DIRECT_MEMORY_LEFT = "leaves less than 16 MiB of jvm.directMemoryMiB";
+
     static List<Path> variants() {
         return HelmChart.ciValuesFiles();
     }
@@ -111,6 +113,22 @@ class HelmChartMemoryTests {
         assertThatIllegalStateException().isThrownBy(() -> HelmChart.template(null, inOneGibibyte))
                 .withMessageContaining(OVER_THE_LIMIT + " (1Gi = 1024 MiB)")
                 .withMessageContaining("native headroom 103");
+    }
+
+    @Test
+    void loopOutputBuffersMustLeaveSixteenMiBOfDirectMemory() {
+        assertThatIllegalStateException()
+                .isThrownBy(() -> HelmChart.template(null, Map.of("asyncore.loop.threads", 2)))
+                .withMessageContaining("asyncore.loop.threads (2) x asyncore.loop.maxOutputMemory (64MB) "
+                        + NO_DIRECT_MEMORY_LEFT + " (96)")
+                .withMessageContaining("raise jvm.directMemoryMiB to at least 144");
+        // 96 MiB of direct memory: 80 MiB of output buffers leave exactly 16, one kilobyte more does not.
+        assertThat(HelmChart.template(null, Map.of("asyncore.loop.maxOutputMemory", "80MB")).objects()).isNotEmpty();
+        assertThatIllegalStateException()
+                .isThrownBy(() -> HelmChart.template(null, Map.of("asyncore.loop.maxOutputMemory", "81921KB")))
+                .withMessageContaining(NO_DIRECT_MEMORY_LEFT);
+        assertThat(HelmChart.template(null, Map.of("asyncore.loop.threads", 2, "jvm.directMemoryMiB", 144,
+                "jvm.heapMiB", 144)).objects()).as("more direct memory, taken from the heap").isNotEmpty();
     }
 
     @Test

@@ -37,6 +37,10 @@ class HelmChartSchemaTests {
             autoscaling.enabled                          | yes      | at '/autoscaling/enabled': got string, want boolean
             podDisruptionBudget.maxUnavailable           | 0        | at '/podDisruptionBudget/maxUnavailable'
             replicaCont                                  | 2        | additional properties 'replicaCont' not allowed
+            asyncore.loop.maxOutputMemory                | 64MiB    | at '/asyncore/loop/maxOutputMemory'
+            asyncore.channel.outputHardLimit             | 0MB      | at '/asyncore/channel/outputHardLimit'
+            asyncore.dispatchers.echoServer.outputSoftLimit | 1 MB  | at '/asyncore/dispatchers/echoServer/outputSoftLimit'
+            asyncore.channel.outputSoftLimitDuration     | 0s       | at '/asyncore/channel/outputSoftLimitDuration'
             jvm.heapMiB                                  | 8        | at '/jvm/heapMiB': minimum
             jvm.heapMiB                                  | 192m     | at '/jvm/heapMiB': got string, want integer
             jvm.initialHeapMiB                           | -1       | at '/jvm/initialHeapMiB': minimum
