@@ -119,15 +119,21 @@ extraOptions would override a size (the JVM takes the last of repeated flags, so
 */}}
 {{- define "asyncore-demo.javaToolOptions" -}}
 {{- $jvm := .Values.jvm }}
+{{- $memory := toString .Values.resources.limits.memory }}
 {{- $limit := include "asyncore-demo.memoryLimitMiB" . | atoi }}
 {{- $heap := int $jvm.heapMiB }}
 {{- $initialHeap := default $heap (int $jvm.initialHeapMiB) }}
 {{- $direct := int $jvm.directMemoryMiB }}
-{{- $stacks := div (add (mul $jvm.threads $jvm.threadStackKiB) 1023) 1024 }}
+{{- $metaspace := int $jvm.metaspaceMiB }}
+{{- $codeCache := int $jvm.codeCacheMiB }}
+{{- $stack := int $jvm.threadStackKiB }}
+{{- $threads := int $jvm.threads }}
+{{- $stacks := div (add (mul $threads $stack) 1023) 1024 }}
 {{- $headroom := max 32 (div (add $limit 9) 10) }}
-{{- $total := add $heap $direct $jvm.metaspaceMiB $jvm.codeCacheMiB $stacks $headroom }}
+{{- $total := add $heap $direct $metaspace $codeCache $stacks $headroom }}
 {{- if gt $total $limit }}
-{{- fail (printf "JVM memory does not fit resources.limits.memory (%s = %d MiB): jvm.heapMiB %d + directMemoryMiB %d + metaspaceMiB %d + codeCacheMiB %d + thread stacks %d (threads %d x threadStackKiB %d) + native headroom %d (the larger of 32 MiB and a tenth of the limit) = %d MiB; lower the jvm sizes or raise the limit" (toString .Values.resources.limits.memory) $limit $heap $direct (int $jvm.metaspaceMiB) (int $jvm.codeCacheMiB) $stacks (int $jvm.threads) (int $jvm.threadStackKiB) $headroom $total) }}
+{{- fail (printf "JVM memory does not fit resources.limits.memory (%s = %d MiB): jvm.heapMiB %d + directMemoryMiB %d + metaspaceMiB %d + codeCacheMiB %d + thread stacks %d (threads %d x threadStackKiB %d) + native headroom %d (the larger of 32 MiB and a tenth of the limit) = %d MiB; lower the jvm sizes or raise the limit"
+    $memory $limit $heap $direct $metaspace $codeCache $stacks $threads $stack $headroom $total) }}
 {{- end }}
 {{- if gt $initialHeap $heap }}
 {{- fail (printf "jvm.initialHeapMiB (%d) must not exceed jvm.heapMiB (%d)" $initialHeap $heap) }}
@@ -135,12 +141,22 @@ extraOptions would override a size (the JVM takes the last of repeated flags, so
 {{- $loop := .Values.asyncore.loop }}
 {{- $output := mul $loop.threads (include "asyncore-demo.bytes" $loop.maxOutputMemory) }}
 {{- if lt (sub (mul $direct 1048576) $output) (mul 16 1048576) }}
-{{- fail (printf "asyncore.loop.threads (%d) x asyncore.loop.maxOutputMemory (%s) leaves less than 16 MiB of jvm.directMemoryMiB (%d) for Tomcat, TLS and the loops' read buffers; raise jvm.directMemoryMiB to at least %d or lower maxOutputMemory" (int $loop.threads) $loop.maxOutputMemory $direct (add (div (add $output 1048575) 1048576) 16)) }}
+{{- fail (printf "asyncore.loop.threads (%d) x asyncore.loop.maxOutputMemory (%s) leaves less than 16 MiB of jvm.directMemoryMiB (%d) for Tomcat, TLS and the loops' read buffers; raise jvm.directMemoryMiB to at least %d or lower maxOutputMemory"
+    (int $loop.threads) $loop.maxOutputMemory $direct (add (div (add $output 1048575) 1048576) 16)) }}
 {{- end }}
 {{- if regexMatch "(^|\\s)(-Xm[sx]|-Xss|-XX:(MaxHeapSize|InitialHeapSize|MaxDirectMemorySize|MaxMetaspaceSize|ReservedCodeCacheSize|ThreadStackSize|MaxRAM|(Max|Min|Initial)RAMPercentage)=)" $jvm.extraOptions }}
 {{- fail "jvm.extraOptions must not size the heap, direct memory, metaspace, code cache or stacks: set jvm.heapMiB, directMemoryMiB, metaspaceMiB, codeCacheMiB or threadStackKiB instead, which the chart checks against the memory limit" }}
 {{- end }}
-{{- $options := list (printf "-Xms%dm" $initialHeap) (printf "-Xmx%dm" $heap) (printf "-XX:MaxDirectMemorySize=%dm" $direct) (printf "-XX:MaxMetaspaceSize=%dm" (int $jvm.metaspaceMiB)) (printf "-XX:ReservedCodeCacheSize=%dm" (int $jvm.codeCacheMiB)) (printf "-Xss%dk" (int $jvm.threadStackKiB)) "-XX:+ExitOnOutOfMemoryError" "-Djava.io.tmpdir=/tmp" "-Duser.home=/tmp" }}
+{{- $options := list
+    (printf "-Xms%dm" $initialHeap)
+    (printf "-Xmx%dm" $heap)
+    (printf "-XX:MaxDirectMemorySize=%dm" $direct)
+    (printf "-XX:MaxMetaspaceSize=%dm" $metaspace)
+    (printf "-XX:ReservedCodeCacheSize=%dm" $codeCache)
+    (printf "-Xss%dk" $stack)
+    "-XX:+ExitOnOutOfMemoryError"
+    "-Djava.io.tmpdir=/tmp"
+    "-Duser.home=/tmp" }}
 {{- with $jvm.extraOptions }}
 {{- $options = append $options . }}
 {{- end }}
