@@ -89,3 +89,76 @@ Call with (dict "settings" <map> "indent" <spaces>).
 {{ printf "%s: %s" (kebabcase $key) (quote $value) | indent $.indent }}
 {{- end }}
 {{- end }}
+
+{{/*
+resources.limits.memory in MiB. The schema lets only the Mi and Gi forms through, so that the JVM budget
+below compares whole MiB with whole MiB.
+*/}}
+{{- define "asyncore-demo.memoryLimitMiB" -}}
+{{- $limit := toString .Values.resources.limits.memory }}
+{{- if hasSuffix "Gi" $limit }}
+{{- mul (trimSuffix "Gi" $limit | atoi) 1024 }}
+{{- else }}
+{{- trimSuffix "Mi" $limit | atoi }}
+{{- end }}
+{{- end }}
+
+{{/*
+A Spring Boot data size (64MB) in bytes. Spring's units are binary: 1KB is 1024 bytes.
+*/}}
+{{- define "asyncore-demo.bytes" -}}
+{{- $units := dict "B" 1 "KB" 1024 "MB" 1048576 "GB" 1073741824 }}
+{{- mul (regexFind "^[0-9]+" . | atoi) (get $units (regexFind "[A-Z]+$" .)) }}
+{{- end }}
+
+{{/*
+JAVA_TOOL_OPTIONS: a flag for every JVM memory area from the jvm values, the fixed flags, then
+jvm.extraOptions. Fails the render when the areas with the native headroom do not fit the container's
+memory limit, when the loops' output buffers leave less than 16 MiB of direct memory, or when
+extraOptions would override a size (the JVM takes the last of repeated flags, so the check would lie).
+*/}}
+{{- define "asyncore-demo.javaToolOptions" -}}
+{{- $jvm := .Values.jvm }}
+{{- $memory := toString .Values.resources.limits.memory }}
+{{- $limit := include "asyncore-demo.memoryLimitMiB" . | atoi }}
+{{- $heap := int $jvm.heapMiB }}
+{{- $initialHeap := default $heap (int $jvm.initialHeapMiB) }}
+{{- $direct := int $jvm.directMemoryMiB }}
+{{- $metaspace := int $jvm.metaspaceMiB }}
+{{- $codeCache := int $jvm.codeCacheMiB }}
+{{- $stack := int $jvm.threadStackKiB }}
+{{- $threads := int $jvm.threads }}
+{{- $stacks := div (add (mul $threads $stack) 1023) 1024 }}
+{{- $headroom := max 32 (div (add $limit 9) 10) }}
+{{- $total := add $heap $direct $metaspace $codeCache $stacks $headroom }}
+{{- if gt $total $limit }}
+{{- fail (printf "JVM memory does not fit resources.limits.memory (%s = %d MiB): jvm.heapMiB %d + directMemoryMiB %d + metaspaceMiB %d + codeCacheMiB %d + thread stacks %d (threads %d x threadStackKiB %d) + native headroom %d (the larger of 32 MiB and a tenth of the limit) = %d MiB; lower the jvm sizes or raise the limit"
+    $memory $limit $heap $direct $metaspace $codeCache $stacks $threads $stack $headroom $total) }}
+{{- end }}
+{{- if gt $initialHeap $heap }}
+{{- fail (printf "jvm.initialHeapMiB (%d) must not exceed jvm.heapMiB (%d)" $initialHeap $heap) }}
+{{- end }}
+{{- $loop := .Values.asyncore.loop }}
+{{- $output := mul $loop.threads (include "asyncore-demo.bytes" $loop.maxOutputMemory) }}
+{{- if lt (sub (mul $direct 1048576) $output) (mul 16 1048576) }}
+{{- fail (printf "asyncore.loop.threads (%d) x asyncore.loop.maxOutputMemory (%s) leaves less than 16 MiB of jvm.directMemoryMiB (%d) for Tomcat, TLS and the loops' read buffers; raise jvm.directMemoryMiB to at least %d or lower maxOutputMemory"
+    (int $loop.threads) $loop.maxOutputMemory $direct (add (div (add $output 1048575) 1048576) 16)) }}
+{{- end }}
+{{- if regexMatch "(^|\\s)(-Xm[sx]|-Xss|-XX:(MaxHeapSize|InitialHeapSize|MaxDirectMemorySize|MaxMetaspaceSize|ReservedCodeCacheSize|ThreadStackSize|MaxRAM|(Max|Min|Initial)RAMPercentage)=)" $jvm.extraOptions }}
+{{- fail "jvm.extraOptions must not size the heap, direct memory, metaspace, code cache or stacks: set jvm.heapMiB, directMemoryMiB, metaspaceMiB, codeCacheMiB or threadStackKiB instead, which the chart checks against the memory limit" }}
+{{- end }}
+{{- $options := list
+    (printf "-Xms%dm" $initialHeap)
+    (printf "-Xmx%dm" $heap)
+    (printf "-XX:MaxDirectMemorySize=%dm" $direct)
+    (printf "-XX:MaxMetaspaceSize=%dm" $metaspace)
+    (printf "-XX:ReservedCodeCacheSize=%dm" $codeCache)
+    (printf "-Xss%dk" $stack)
+    "-XX:+ExitOnOutOfMemoryError"
+    "-Djava.io.tmpdir=/tmp"
+    "-Duser.home=/tmp" }}
+{{- with $jvm.extraOptions }}
+{{- $options = append $options . }}
+{{- end }}
+{{- join " " $options }}
+{{- end }}

@@ -37,6 +37,20 @@ class HelmChartSchemaTests {
             autoscaling.enabled                          | yes      | at '/autoscaling/enabled': got string, want boolean
             podDisruptionBudget.maxUnavailable           | 0        | at '/podDisruptionBudget/maxUnavailable'
             replicaCont                                  | 2        | additional properties 'replicaCont' not allowed
+            asyncore.loop.maxOutputMemory                | 64MiB    | at '/asyncore/loop/maxOutputMemory'
+            asyncore.channel.outputHardLimit             | 0MB      | at '/asyncore/channel/outputHardLimit'
+            asyncore.dispatchers.echoServer.outputSoftLimit | 1 MB  | at '/asyncore/dispatchers/echoServer/outputSoftLimit'
+            asyncore.channel.outputSoftLimitDuration     | 0s       | at '/asyncore/channel/outputSoftLimitDuration'
+            jvm.heapMiB                                  | 8        | at '/jvm/heapMiB': minimum
+            jvm.heapMiB                                  | 192m     | at '/jvm/heapMiB': got string, want integer
+            jvm.initialHeapMiB                           | -1       | at '/jvm/initialHeapMiB': minimum
+            jvm.threadStackKiB                           | 128      | at '/jvm/threadStackKiB': minimum
+            jvm.threads                                  | 0        | at '/jvm/threads': minimum
+            jvm.maxHeapMiB                               | 256      | additional properties 'maxHeapMiB' not allowed
+            javaToolOptions                              | -Xmx1g   | additional properties 'javaToolOptions' not allowed
+            resources.limits.memory                      | 512M     | at '/resources/limits/memory': '512M' does not match pattern
+            resources.limits.memory                      | 0.5Gi    | at '/resources/limits/memory'
+            resources.limits.memory                      | null     | at '/resources/limits': missing property 'memory'
             """)
     void rejectsABadValue(String key, String value, String message) {
         assertThatIllegalStateException().isThrownBy(() -> HelmChart.template(null, Map.of(key, value)))

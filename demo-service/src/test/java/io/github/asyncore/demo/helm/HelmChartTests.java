@@ -191,6 +191,30 @@ class HelmChartTests {
     }
 
     @Test
+    void outputLimitsRenderAsChannelDefaultsAndOnlyWhereADispatcherOverridesThem() {
+        Map<String, Object> defaults = applicationYml(HelmChart.template(null)).get(0);
+        assertThat(at(defaults, "asyncore", "loop", "max-output-memory")).isEqualTo("64MB");
+        assertThat(at(defaults, "asyncore", "channel", "output-hard-limit")).isEqualTo("4MB");
+        assertThat(at(defaults, "asyncore", "channel", "output-soft-limit")).isEqualTo("1MB");
+        assertThat(at(defaults, "asyncore", "channel", "output-soft-limit-duration")).isEqualTo("10s");
+
+        Map<String, Object> overridden = applicationYml(HelmChart.template(null, Map.of(
+                "asyncore.dispatchers.chatServer.outputHardLimit", "256KB",
+                "asyncore.dispatchers.tlsEchoServer.outputSoftLimit", "128KB",
+                "asyncore.dispatchers.tlsEchoServer.outputSoftLimitDuration", "2s"))).get(0);
+        assertThat(at(overridden, "asyncore", "dispatchers", "chatServer", "output-hard-limit")).isEqualTo("256KB");
+        assertThat(at(overridden, "asyncore", "dispatchers", "tlsEchoServer", "output-soft-limit")).isEqualTo("128KB");
+        assertThat(at(overridden, "asyncore", "dispatchers", "tlsEchoServer", "output-soft-limit-duration"))
+                .isEqualTo("2s");
+        assertThat(settings(overridden, "chatServer"))
+                .as("a dispatcher inherits what it does not override").doesNotContainKeys("output-soft-limit",
+                        "output-soft-limit-duration");
+        assertThat(settings(overridden, "echoServer"))
+                .doesNotContainKeys("output-hard-limit", "output-soft-limit", "output-soft-limit-duration");
+        assertThat(at(overridden, "asyncore", "channel")).as("the defaults stay").isEqualTo(at(defaults, "asyncore", "channel"));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void customValuesReachTheApplicationYml() throws IOException {
         List<Map<String, Object>> config = applicationYml(HelmChart.template(CUSTOM));
@@ -238,7 +262,8 @@ class HelmChartTests {
         assertThat(volumes.get(config.getName()).getConfigMap().getName()).isEqualTo(configMap.getMetadata().getName());
         assertThat(env(container)).containsEntry("SPRING_CONFIG_ADDITIONAL_LOCATION", "file:/config/application.yml");
         assertThat(configMap.getData()).containsKey("application.yml");
-        assertThat(env(container).get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=");
+        assertThat(env(container).get("JAVA_TOOL_OPTIONS")).as("sized by the chart (HelmChartMemoryTests)")
+                .contains("-Xmx", "-XX:MaxDirectMemorySize=").doesNotContain("RAMPercentage");
 
         assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
@@ -360,6 +385,12 @@ class HelmChartTests {
         List<Map<String, Object>> documents = new ArrayList<>();
         new Yaml().loadAll(text).forEach((document) -> documents.add((Map<String, Object>) document));
         return documents;
+    }
+
+    /** @return what the application.yml sets for one dispatcher */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> settings(Map<String, Object> config, String dispatcher) {
+        return (Map<String, Object>) at(config, "asyncore", "dispatchers", dispatcher);
     }
 
     /** @return the value at the path of keys, or {@code null} */
