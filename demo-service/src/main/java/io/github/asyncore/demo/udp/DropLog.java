@@ -67,7 +67,7 @@ final class DropLog {
     }
 
     /**
-     * For the timer at the end of the interval.
+     * For the timer at the end of the interval, and for a last line when the server closes.
      * @param nowNanos the time
      * @return how many drops were held since the last line, to log now; 0 when there are none
      */

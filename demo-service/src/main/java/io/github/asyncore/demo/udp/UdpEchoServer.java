@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * <li>longer than the bean's {@code receive-buffer-size}, rather than echo them cut short.</li>
  * </ul>
  * Each reason is logged at once, then at most every 10 s with how many more were dropped and the latest
- * source ({@link DropLog}).
+ * source ({@link DropLog}); drops not logged yet are logged when the server closes.
  */
 @Component
 public class UdpEchoServer extends Dispatcher {
@@ -90,6 +90,21 @@ public class UdpEchoServer extends Dispatcher {
             return;
         }
         sendTo(this.datagram.flip(), sender);
+    }
+
+    /** Logs the drops still held for a line at the end of their interval, then closes. */
+    @Override
+    public void close() {
+        if (!isClosed() && executor().inEventLoop()) {
+            long now = System.nanoTime();
+            this.dropLogs.forEach((reason, log) -> {
+                long held = log.report(now);
+                if (held > 0) {
+                    logHeld(reason, held, log.latest());
+                }
+            });
+        }
+        super.close(); // from another thread, it hands the close, and this method, to the loop
     }
 
     /** Logs the drop now, or holds it for one line at the end of the interval. Loop thread. */
