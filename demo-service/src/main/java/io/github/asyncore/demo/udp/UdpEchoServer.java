@@ -96,13 +96,7 @@ public class UdpEchoServer extends Dispatcher {
     @Override
     public void close() {
         if (!isClosed() && executor().inEventLoop()) {
-            long now = System.nanoTime();
-            this.dropLogs.forEach((reason, log) -> {
-                long held = log.report(now);
-                if (held > 0) {
-                    logHeld(reason, held, log.latest());
-                }
-            });
+            this.dropLogs.forEach(this::reportHeld);
         }
         super.close(); // from another thread, it hands the close, and this method, to the loop
     }
@@ -119,12 +113,15 @@ public class UdpEchoServer extends Dispatcher {
             logHeld(reason, count, source);
         }
         else if (log.needsReport()) {
-            executor().schedule(Duration.ofNanos(log.nanosUntilReport(now)), () -> {
-                long held = log.report(System.nanoTime());
-                if (held > 0) {
-                    logHeld(reason, held, log.latest());
-                }
-            });
+            executor().schedule(Duration.ofNanos(log.nanosUntilReport(now)), () -> reportHeld(reason, log));
+        }
+    }
+
+    /** Logs the drops held since the last line, if any. Loop thread. */
+    private void reportHeld(DropReason reason, DropLog log) {
+        long held = log.report(System.nanoTime());
+        if (held > 0) {
+            logHeld(reason, held, log.latest());
         }
     }
 
