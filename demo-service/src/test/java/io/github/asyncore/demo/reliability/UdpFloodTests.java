@@ -1,0 +1,106 @@
+package io.github.asyncore.demo.reliability;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.github.asyncore.demo.udp.UdpEchoServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
+
+import static io.github.asyncore.demo.reliability.Datagrams.receive;
+import static io.github.asyncore.demo.reliability.Datagrams.send;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A flood from one source address is cut to that source's rate, and other sources are served meanwhile.
+ * The limit is low here (50 a second, burst 50) so that 1,000 datagrams sent at once overrun it by far.
+ */
+@ReliabilityTest
+@TestPropertySource(properties = { "demo.udp.max-datagrams-per-second=50", "demo.udp.burst=50" })
+@ExtendWith(OutputCaptureExtension.class)
+@DirtiesContext // the test closes the UDP echo
+class UdpFloodTests {
+
+    private static final int RATE = 50;
+
+    private static final int BURST = 50;
+
+    private static final int FLOOD = 1_000;
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Autowired
+    private UdpEchoServer udpEchoServer;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aFloodFromOneSourceIsCutToItsRateWhileAnotherSourceIsStillEchoed(CapturedOutput output) throws Exception {
+        InetSocketAddress server = Datagrams.addressOf(this.udpEchoServer);
+        try (DatagramSocket flooder = new DatagramSocket(null);
+                DatagramSocket bystander = Datagrams.bindSecondLoopback(0)) {
+            flooder.setReceiveBufferSize(1 << 20); // room for every answer a broken limit would send
+            flooder.bind(new InetSocketAddress("127.0.0.1", 0));
+            long start = System.nanoTime();
+            for (int i = 0; i < FLOOD / 2; i++) {
+                send(flooder, "flood " + i, server);
+            }
+            // Another source, in the middle of the flood; UDP may lose a datagram in a full queue, so it
+            // tries again until answered.
+            await().atMost(WAIT).ignoreException(SocketTimeoutException.class).untilAsserted(() -> {
+                send(bystander, "still served", server);
+                assertThat(receive(bystander, 200)).isEqualTo("still served");
+            });
+            for (int i = FLOOD / 2; i < FLOOD; i++) {
+                send(flooder, "flood " + i, server);
+            }
+            int answers = countAnswers(flooder, start + WAIT.toNanos());
+            double elapsedSeconds = (System.nanoTime() - start) / 1e9;
+            int mostAllowed = BURST + (int) Math.ceil(RATE * elapsedSeconds) + 5;
+            assertThat(answers).as("answers to %d datagrams in %.2f s", FLOOD, elapsedSeconds)
+                .isBetween(1, mostAllowed);
+
+            await().atMost(WAIT).ignoreException(SocketTimeoutException.class).untilAsserted(() -> {
+                send(flooder, "served again", server);
+                assertThat(receive(flooder, 200)).as("the flooder, once its tokens come back")
+                    .isEqualTo("served again");
+            });
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(output)
+            .contains("dropped a datagram from 127.0.0.1:")
+            .contains(" over its source's rate limit (50 per second, burst 50) (logged at most every 10 s)"));
+        // The rest of the flood's drops are held for the line at the end of the 10 s; closing writes it now.
+        this.udpEchoServer.close();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(output.toString())
+            .containsPattern("dropped [0-9]+ more datagrams over its source's rate limit \\(50 per second, burst 50\\),"
+                    + " the latest from 127\\.0\\.0\\.1:"));
+    }
+
+    /** @return the answers that arrive before none came for half a second, or the deadline passed */
+    private static int countAnswers(DatagramSocket client, long deadlineNanos) throws IOException {
+        int answers = 0;
+        while (System.nanoTime() < deadlineNanos) {
+            try {
+                String answer = receive(client, Datagrams.NO_ANSWER_WAIT_MILLIS);
+                assertThat(answer).startsWith("flood ");
+                answers++;
+            }
+            catch (SocketTimeoutException ex) {
+                break;
+            }
+        }
+        return answers;
+    }
+
+}
