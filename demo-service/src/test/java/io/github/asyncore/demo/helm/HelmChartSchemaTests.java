@@ -32,6 +32,8 @@ class HelmChartSchemaTests {
             asyncore.dispatchers.chatServer.maxFrameSize | 1KiB     | at '/asyncore/dispatchers/chatServer/maxFrameSize'
             asyncore.dispatchers.echoserver.idleTimeout  | 1m       | additional properties 'echoserver' not allowed
             fetch.readTimeout                            | 10       | at '/fetch/readTimeout'
+            chat.maxLinesPerSecond                       | 0        | at '/chat/maxLinesPerSecond'
+            chat.burst                                   | 0        | at '/chat/burst': minimum
             udp.burst                                    | 0        | at '/udp/burst': minimum
             udp.minSourcePort                            | 65536    | at '/udp/minSourcePort': maximum
             service.type                                 | External | at '/service/type': value must be one of

@@ -232,6 +232,8 @@ class HelmChartTests {
                         "dispatchers", asyncore.get("dispatchers")))));
         assertThat(flatten((Map<String, Object>) at(rendered, "demo", "fetch")))
                 .isEqualTo(kebabCase(flatten((Map<String, Object>) values.get("fetch"))));
+        assertThat(flatten((Map<String, Object>) at(rendered, "demo", "chat")))
+                .isEqualTo(kebabCase(flatten((Map<String, Object>) values.get("chat"))));
         assertThat(flatten((Map<String, Object>) at(rendered, "demo", "udp")))
                 .isEqualTo(kebabCase(flatten((Map<String, Object>) values.get("udp"))));
         assertThat(config).hasSize(2); // extraConfig comes as a later document, which wins
