@@ -2,7 +2,6 @@ package io.github.asyncore.demo.reliability;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import io.github.asyncore.core.Dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** Blocking UDP clients on loopback for the UDP echo's tests; every receive bounded by a timeout. */
 final class Datagrams {
@@ -33,23 +31,6 @@ final class Datagrams {
     static DatagramSocket bind(String host, int port) {
         try {
             return new DatagramSocket(new InetSocketAddress(host, port));
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
-    }
-
-    /**
-     * @return a socket on a second loopback address (127.0.0.2, a source of its own for the server); the
-     *         test is skipped where the system has only 127.0.0.1 (Linux answers on all of 127.0.0.0/8)
-     */
-    static DatagramSocket bindSecondLoopback(int port) {
-        try {
-            return new DatagramSocket(new InetSocketAddress("127.0.0.2", port));
-        }
-        catch (BindException ex) {
-            assumeThat(ex).as("127.0.0.2 can be bound here").isNull();
-            throw new IllegalStateException(ex);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

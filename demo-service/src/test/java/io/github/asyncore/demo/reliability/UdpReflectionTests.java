@@ -86,20 +86,6 @@ class UdpReflectionTests {
                 + "]"));
     }
 
-    @Test
-    void aDatagramFromAnotherAddressesEchoPortGetsNoAnswer(CapturedOutput output) throws IOException {
-        InetSocketAddress server = Datagrams.addressOf(this.udpEchoServer);
-        // another echo on the same port on another host: the two must not answer each other
-        try (DatagramSocket otherEcho = Datagrams.bindSecondLoopback(server.getPort())) {
-            send(otherEcho, "from an echo's port", server);
-            send(ANSWERED, "from an ordinary port", server);
-            assertThat(receive(ANSWERED, (int) WAIT.toMillis())).isEqualTo("from an ordinary port");
-            assertNoAnswer(otherEcho);
-        }
-        await().atMost(WAIT).untilAsserted(() -> assertThat(output).contains("dropped a datagram from 127.0.0.2:"
-                + server.getPort() + " whose source port is this server's own"));
-    }
-
     /** @return sockets on free ports of 127.0.0.1, lowest port first */
     private static DatagramSocket[] boundInPortOrder(int count) {
         DatagramSocket[] sockets = new DatagramSocket[count];
