@@ -32,12 +32,24 @@ import com.jayway.jsonpath.JsonPath;
  * The demo service in a process of its own, so that its heap and descriptors are measured apart from the
  * load: every port a free one on 127.0.0.1, passed as arguments; its console goes to {@code server.log};
  * its metrics are read from actuator on its management port; a full GC is asked for with
- * {@code jcmd <pid> GC.run}.
+ * {@code jcmd <pid> GC.run}. The soak starts it, and so do the reliability tests that need the demo's own
+ * JVM limits ({@code -Xmx256m}, as a pod gets).
  */
-final class DemoServer implements AutoCloseable {
+public final class DemoServer implements AutoCloseable {
 
-    /** Ports of the running demo. */
-    record Ports(int web, int management, int echo, int chat, int udp) {
+    /** The main class, for a demo started from the test class path. */
+    public static final String MAIN_CLASS = SoakConfig.MAIN_CLASS;
+
+    /**
+     * Ports of the running demo.
+     *
+     * @param web the web port ({@code GET /fetch})
+     * @param management the actuator's port
+     * @param echo the TCP echo
+     * @param chat the line chat
+     * @param udp the UDP echo
+     */
+    public record Ports(int web, int management, int echo, int chat, int udp) {
     }
 
     private static final Pattern HISTOGRAM_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(.+)$");
@@ -97,24 +109,43 @@ final class DemoServer implements AutoCloseable {
     }
 
     static DemoServer start(SoakConfig config) throws IOException, InterruptedException {
-        Files.createDirectories(config.directory());
+        return start(config.directory(), config.serverJvmArgs(), config.serverLaunch(),
+                List.of("--asyncore.dispatchers.echoServer.idle-timeout=" + ECHO_IDLE_TIMEOUT.toSeconds() + "s",
+                        "--demo.fetch.connect-timeout=" + FETCH_CONNECT_TIMEOUT.toMillis() + "ms",
+                        "--demo.fetch.read-timeout=" + FETCH_READ_TIMEOUT.toMillis() + "ms",
+                        "--demo.fetch.total-timeout=5s", "--demo.fetch.max-response-size=" + FETCH_MAX_RESPONSE + "B"));
+    }
+
+    /**
+     * Starts the demo from the test class path on free ports of 127.0.0.1 and waits (up to two minutes)
+     * until it has started.
+     * @param directory where {@code server.log} and {@code server-gc.log} go
+     * @param jvmArgs the JVM's options, such as {@code -Xmx256m}
+     * @param arguments more application arguments ({@code --key=value}), after the ports
+     * @return the running demo; close it
+     */
+    public static DemoServer start(Path directory, List<String> jvmArgs, List<String> arguments)
+            throws IOException, InterruptedException {
+        return start(directory, jvmArgs, List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS), arguments);
+    }
+
+    private static DemoServer start(Path directory, List<String> jvmArgs, List<String> launch, List<String> arguments)
+            throws IOException, InterruptedException {
+        Files.createDirectories(directory);
         Ports ports = freePorts();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(config.serverJvmArgs());
-        command.add("-Xlog:gc:file=" + config.directory().resolve("server-gc.log"));
-        command.addAll(config.serverLaunch());
+        command.addAll(jvmArgs);
+        command.add("-Xlog:gc:file=" + directory.resolve("server-gc.log"));
+        command.addAll(launch);
         command.addAll(List.of("--server.address=127.0.0.1", "--server.port=" + ports.web(),
                 "--management.server.address=127.0.0.1", "--management.server.port=" + ports.management(),
                 "--asyncore.dispatchers.echoServer.address=127.0.0.1:" + ports.echo(),
                 "--asyncore.dispatchers.chatServer.address=127.0.0.1:" + ports.chat(),
                 "--asyncore.dispatchers.udpEchoServer.address=127.0.0.1:" + ports.udp(),
-                "--asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0",
-                "--asyncore.dispatchers.echoServer.idle-timeout=" + ECHO_IDLE_TIMEOUT.toSeconds() + "s",
-                "--demo.fetch.connect-timeout=" + FETCH_CONNECT_TIMEOUT.toMillis() + "ms",
-                "--demo.fetch.read-timeout=" + FETCH_READ_TIMEOUT.toMillis() + "ms", "--demo.fetch.total-timeout=5s",
-                "--demo.fetch.max-response-size=" + FETCH_MAX_RESPONSE + "B", "--spring.main.banner-mode=off"));
-        Path log = config.directory().resolve("server.log");
+                "--asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0", "--spring.main.banner-mode=off"));
+        command.addAll(arguments);
+        Path log = directory.resolve("server.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         DemoServer server = new DemoServer(process, ports, log, command);
         try {
@@ -226,39 +257,39 @@ final class DemoServer implements AutoCloseable {
         return this.drainReport;
     }
 
-    String lastLines() {
+    public String lastLines() {
         synchronized (this.lastLines) {
             return String.join("\n", this.lastLines);
         }
     }
 
-    long errorLines() {
+    public long errorLines() {
         return this.errorLines.get();
     }
 
-    long warnLines() {
+    public long warnLines() {
         return this.warnLines.get();
     }
 
-    List<String> errorSamples() {
+    public List<String> errorSamples() {
         synchronized (this.errorSamples) {
             return List.copyOf(this.errorSamples);
         }
     }
 
-    Ports ports() {
+    public Ports ports() {
         return this.ports;
     }
 
-    long pid() {
+    public long pid() {
         return this.process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return this.log;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return this.process.isAlive();
     }
 
@@ -273,7 +304,7 @@ final class DemoServer implements AutoCloseable {
      * @param tags {@code name:value} pairs
      * @return the meter's first measurement (the value of a gauge, the sum over its series)
      */
-    double metric(String name, String... tags) throws IOException {
+    public double metric(String name, String... tags) throws IOException {
         StringBuilder target = new StringBuilder("/actuator/metrics/").append(name);
         for (int i = 0; i < tags.length; i++) {
             target.append((i == 0) ? '?' : '&').append("tag=").append(URLEncoder.encode(tags[i], StandardCharsets.UTF_8));
@@ -284,7 +315,7 @@ final class DemoServer implements AutoCloseable {
     }
 
     /** @return live channels by kind ({@code LISTENER}, {@code CONNECTION}, ...), from /actuator/channels */
-    Map<String, Integer> channelsByKind() throws IOException {
+    public Map<String, Integer> channelsByKind() throws IOException {
         List<String> kinds = JsonPath.read(management("/actuator/channels").body(), "$.channels[*].kind");
         Map<String, Integer> counts = new TreeMap<>();
         for (String kind : kinds) {
@@ -298,7 +329,7 @@ final class DemoServer implements AutoCloseable {
         return JsonPath.read(management("/actuator/channels").body(), "$.channels[*].name");
     }
 
-    String health() throws IOException {
+    public String health() throws IOException {
         RawHttp.Response response = RawHttp.get(this.ports.management(), "/actuator/health", HTTP_TIMEOUT);
         return JsonPath.read(response.body(), "$.status");
     }
@@ -312,7 +343,7 @@ final class DemoServer implements AutoCloseable {
     }
 
     /** Runs a full GC in the server ({@code jcmd <pid> GC.run}) and waits for it. */
-    void gc() throws IOException, InterruptedException {
+    public void gc() throws IOException, InterruptedException {
         jcmd("GC.run");
     }
 
@@ -351,7 +382,7 @@ final class DemoServer implements AutoCloseable {
      * than the timeout.
      * @return the exit code, or -1 when it had to be killed
      */
-    int stop(Duration timeout) throws InterruptedException {
+    public int stop(Duration timeout) throws InterruptedException {
         // SIGTERM through the handle: Process.destroy() would also close our end of its output, and the
         // shutdown's own log (the drain report) would be lost
         this.process.toHandle().destroy();
