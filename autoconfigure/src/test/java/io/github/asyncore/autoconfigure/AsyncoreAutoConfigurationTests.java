@@ -9,6 +9,7 @@ import io.github.asyncore.core.ChannelSettings;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoop;
 import io.github.asyncore.core.EventLoopGroup;
+import io.github.asyncore.core.OutputLimit;
 import io.github.asyncore.core.WriteBufferWaterMark;
 import org.junit.jupiter.api.Test;
 
@@ -197,6 +198,48 @@ class AsyncoreAutoConfigurationTests {
                 assertThat(properties.settingsFor("chat").maxConnections()).isEqualTo(5);
                 assertThat(properties.settingsFor("echo").maxConnections()).isEqualTo(100);
             });
+    }
+
+    @Test
+    void resolvesTheOutputLimitsGloballyAndPerBean() {
+        this.contextRunner
+            .withPropertyValues("asyncore.channel.output-hard-limit=8MB", "asyncore.channel.output-soft-limit-duration=30s",
+                    "asyncore.dispatchers.chat.output-soft-limit=256KB", "asyncore.dispatchers.bulk.output-hard-limit=0",
+                    "asyncore.dispatchers.bulk.output-soft-limit=0")
+            .run((context) -> {
+                AsyncoreProperties properties = context.getBean(AsyncoreProperties.class);
+                assertThat(properties.settingsFor("echo").outputLimit())
+                    .isEqualTo(new OutputLimit(8 * 1024 * 1024, 1024 * 1024, Duration.ofSeconds(30)));
+                assertThat(properties.settingsFor("chat").outputLimit())
+                    .isEqualTo(new OutputLimit(8 * 1024 * 1024, 256 * 1024, Duration.ofSeconds(30)));
+                assertThat(properties.settingsFor("bulk").outputLimit()).isEqualTo(new OutputLimit(0, 0, Duration.ofSeconds(30)));
+            });
+    }
+
+    @Test
+    void theOutputLimitsDefaultToFourAndOneMegabytesForTenSeconds() {
+        this.contextRunner.run((context) -> assertThat(
+                context.getBean(AsyncoreProperties.class).settingsFor("any").outputLimit())
+            .isEqualTo(OutputLimit.DEFAULT));
+    }
+
+    @Test
+    void appliesTheOutputMemoryCeilingToEveryLoop() {
+        this.contextRunner.withPropertyValues("asyncore.loop.threads=2", "asyncore.loop.max-output-memory=16MB")
+            .run((context) -> assertThat(context.getBean(EventLoopGroup.class).maps())
+                .allSatisfy((map) -> assertThat(map.eventLoop().getMaxOutputMemory()).isEqualTo(16 * 1024 * 1024)));
+    }
+
+    @Test
+    void outputLimitsThatContradictFailNamingTheProperty() {
+        assertInvalid("asyncore.channel.output-soft-limit=8MB", "asyncore.channel.output-soft-limit",
+                "above the output hard limit");
+        assertInvalid("asyncore.dispatchers.chat.output-hard-limit=512KB", "asyncore.dispatchers.chat.output-hard-limit",
+                "leaves the output soft limit (1048576 bytes) above the output hard limit (524288 bytes)");
+        assertInvalid("asyncore.channel.output-hard-limit=-1MB", "asyncore.channel.output-hard-limit",
+                "must not be negative");
+        assertInvalid("asyncore.loop.max-output-memory=1KB", "asyncore.loop.max-output-memory",
+                "must be at least 16KB");
     }
 
     @Test

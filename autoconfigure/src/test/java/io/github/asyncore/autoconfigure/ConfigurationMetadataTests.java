@@ -21,7 +21,9 @@ class ConfigurationMetadataTests {
             "asyncore.channel.write-idle-timeout", "asyncore.channel.receive-buffer-size",
             "asyncore.channel.max-frame-size", "asyncore.channel.write-buffer-high-water-mark",
             "asyncore.channel.write-buffer-low-water-mark", "asyncore.channel.max-connections",
-            "asyncore.events.enabled", "asyncore.events.queue-capacity", "asyncore.channel.ssl.handshake-timeout");
+            "asyncore.events.enabled", "asyncore.events.queue-capacity", "asyncore.channel.ssl.handshake-timeout",
+            "asyncore.loop.max-output-memory", "asyncore.channel.output-hard-limit", "asyncore.channel.output-soft-limit",
+            "asyncore.channel.output-soft-limit-duration");
 
     @Test
     void everyPropertyHasADescriptionAndItsDefault() throws IOException {
@@ -38,6 +40,8 @@ class ConfigurationMetadataTests {
             .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo("100ms");
         assertThat(properties).filteredOn((property) -> "asyncore.events.queue-capacity".equals(property.get("name")))
             .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo(10000);
+        assertThat(properties).filteredOn((property) -> "asyncore.channel.output-hard-limit".equals(property.get("name")))
+            .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo("4MB");
         assertThat(properties).filteredOn((property) -> "asyncore.channel.ssl.handshake-timeout".equals(property.get("name")))
             .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo("10s");
     }

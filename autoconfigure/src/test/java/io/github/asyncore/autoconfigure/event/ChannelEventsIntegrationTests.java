@@ -149,6 +149,44 @@ class ChannelEventsIntegrationTests {
     }
 
     @Test
+    void aClientThatNeverReadsIsClosedForItsOutputAsThePropertiesSay() {
+        // water marks above the hard limit, so that the echo's own output reaches it: the limit holds
+        // whoever makes the output
+        this.contextRunner.withPropertyValues("asyncore.dispatchers.echoServer.output-hard-limit=256KB",
+                "asyncore.dispatchers.echoServer.output-soft-limit=0",
+                "asyncore.dispatchers.echoServer.write-buffer-high-water-mark=1MB",
+                "asyncore.dispatchers.echoServer.write-buffer-low-water-mark=512KB").run((context) -> {
+                    EventRecorder recorder = context.getBean(EventRecorder.class);
+                    ChannelsEndpoint endpoint = new ChannelsEndpoint(context.getBean(EventLoopGroup.class));
+                    try (Socket client = LoopbackClients.connect(context.getBean("echoServer", Dispatcher.class))) {
+                        long connection = recorder.connectionOf(client);
+                        client.setReceiveBufferSize(16 * 1024);
+                        byte[] chunk = new byte[64 * 1024];
+                        try {
+                            for (int i = 0; i < 512; i++) { // 32 MiB, read by nobody
+                                client.getOutputStream().write(chunk);
+                            }
+                        }
+                        catch (IOException ex) {
+                            // the server closed the connection while we were still writing
+                        }
+                        ChannelClosedEvent closed = recorder.awaitClosed(connection);
+                        assertThat(closed.getReason()).isEqualTo(CloseReason.OUTPUT_LIMIT);
+                        assertThat(closed.getChannel().outputLimit().hard()).isEqualTo(256 * 1024);
+                        assertThat(closed.getChannel().pendingOutputBytes())
+                            .as("what it owed when closed: the send that would have gone over was refused")
+                            .isPositive()
+                            .isLessThanOrEqualTo(256 * 1024);
+                        assertThat(endpoint.channels(null, null).loops()).singleElement()
+                            .satisfies((loop) -> {
+                                assertThat(loop.outputHardLimitCloses()).isOne();
+                                assertThat(loop.outputMemoryUsed()).isZero();
+                            });
+                    }
+                });
+    }
+
+    @Test
     void aConnectionRefusedAtTheLimitIsPublishedWithTheListener() {
         this.contextRunner.withPropertyValues("asyncore.dispatchers.echoServer.max-connections=1").run((context) -> {
             EventRecorder recorder = context.getBean(EventRecorder.class);
