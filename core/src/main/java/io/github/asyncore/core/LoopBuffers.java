@@ -1,5 +1,7 @@
 package io.github.asyncore.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +37,22 @@ final class LoopBuffers {
 
     private ByteBuffer readBuffer;
 
-    /** Bytes in chunks lent to output queues now. */
-    private volatile long lentBytes;
+    /**
+     * Bytes in chunks lent to output queues now. Written by the loop thread only, with opaque writes: an
+     * observer on another thread sees a recent value, and the loop pays no fence per chunk.
+     */
+    private long lentBytes;
+
+    private static final VarHandle LENT;
+
+    static {
+        try {
+            LENT = MethodHandles.lookup().findVarHandle(LoopBuffers.class, "lentBytes", long.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private volatile long maxLentBytes = EventLoop.DEFAULT_MAX_OUTPUT_MEMORY;
 
@@ -70,14 +86,14 @@ final class LoopBuffers {
         if (chunk == null) {
             chunk = allocateChunk(lent);
         }
-        this.lentBytes = lent + CHUNK_SIZE;
+        LENT.setOpaque(this, lent + CHUNK_SIZE);
         return chunk;
     }
 
     /** Takes a chunk back from an output queue. */
     void releaseChunk(ByteBuffer chunk) {
         long lent = this.lentBytes - CHUNK_SIZE;
-        this.lentBytes = lent;
+        LENT.setOpaque(this, lent);
         if (this.refusedAtBytes >= 0 && lent <= this.refusedAtBytes / 2) {
             this.refusedAtBytes = -1;
         }
@@ -88,7 +104,7 @@ final class LoopBuffers {
 
     /** @return bytes in chunks lent to channels now; any thread */
     long lentBytes() {
-        return this.lentBytes;
+        return (long) LENT.getOpaque(this);
     }
 
     /** @return the most bytes that may be lent at once; any thread */

@@ -92,15 +92,15 @@ class BroadcastFloodTest {
             }
         });
         this.loops.start();
-        ChannelGroup<Member> room = new ChannelGroup<>("room");
+        ChannelGroup<DiscardingConnection> room = new ChannelGroup<>("room");
         Dispatcher roomListener = listen((channel) -> {
             // a fixed socket buffer: the kernel would otherwise take megabytes a silent peer never reads
             channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 16 * 1024);
-            Member member = new Member(channel); // inherits the listener's settings
+            DiscardingConnection member = new DiscardingConnection(channel); // inherits the listener's settings
             room.add(member);
             return member;
         });
-        Dispatcher echoListener = listen(Echo::new);
+        Dispatcher echoListener = listen(AllocationTest.Echo::new);
 
         List<Socket> silent = new ArrayList<>();
         for (int i = 0; i < SILENT; i++) {
@@ -112,7 +112,7 @@ class BroadcastFloodTest {
         }
         await().atMost(LoopFixture.WAIT).until(() -> room.size() == SILENT + READERS);
         assertThat(room).extracting(Dispatcher::map).containsAll(this.loops.maps());
-        List<Member> silentMembers = room.stream().filter((member) -> isPeerOf(member, silent)).toList();
+        List<DiscardingConnection> silentMembers = room.stream().filter((member) -> isPeerOf(member, silent)).toList();
         assertThat(silentMembers).hasSize(SILENT);
 
         // the flood: one array, reused for every line, from a thread that is no loop's
@@ -154,7 +154,7 @@ class BroadcastFloodTest {
             assertThat(reader.get(30, TimeUnit.SECONDS)).as("lines each reader got, in order").isEqualTo(lines);
         }
 
-        for (Member member : silentMembers) {
+        for (DiscardingConnection member : silentMembers) {
             assertThat(member.isClosed()).isTrue();
             assertThat(closed.get(member.id())).as("%s", member).isEqualTo(CloseReason.OUTPUT_LIMIT);
         }
@@ -246,37 +246,9 @@ class BroadcastFloodTest {
         return peer;
     }
 
-    private static boolean isPeerOf(Member member, List<Socket> peers) {
+    private static boolean isPeerOf(Dispatcher member, List<Socket> peers) {
         int port = ((InetSocketAddress) member.getRemoteAddress()).getPort();
         return peers.stream().anyMatch((peer) -> peer.getLocalPort() == port);
-    }
-
-    /** A room member: what its peer sends is ignored. */
-    static final class Member extends BufferedDispatcher {
-
-        Member(SocketChannel channel) throws IOException {
-            super(channel);
-        }
-
-        @Override
-        public void handleRead() throws IOException {
-            recv();
-        }
-
-    }
-
-    /** Echoes what it reads. */
-    static final class Echo extends BufferedDispatcher {
-
-        Echo(SocketChannel channel) throws IOException {
-            super(channel);
-        }
-
-        @Override
-        public void handleRead() throws IOException {
-            send(recv());
-        }
-
     }
 
 }

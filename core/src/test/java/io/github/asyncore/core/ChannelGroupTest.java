@@ -40,9 +40,9 @@ class ChannelGroupTest {
 
     @Test
     void membersJoinOnceAndLeaveWhenTheyClose() throws Exception {
-        ChannelGroup<Member> group = new ChannelGroup<>("room");
-        List<Member> members = connect(3, (member) -> { });
-        for (Member member : members) {
+        ChannelGroup<DiscardingConnection> group = new ChannelGroup<>("room");
+        List<DiscardingConnection> members = connect(3, (member) -> { });
+        for (DiscardingConnection member : members) {
             assertThat(group.add(member)).isTrue();
             assertThat(group.add(member)).as("a member joins once").isFalse();
         }
@@ -50,7 +50,7 @@ class ChannelGroupTest {
         assertThat(members).extracting(Dispatcher::map).as("members on both loops").hasSize(3)
             .containsAll(this.loops.maps());
 
-        Iterator<Member> snapshot = group.iterator();
+        Iterator<DiscardingConnection> snapshot = group.iterator();
         members.get(0).close();
         await().atMost(LoopFixture.WAIT).until(() -> group.size() == 2);
         assertThat(group.contains(members.get(0))).isFalse();
@@ -71,9 +71,9 @@ class ChannelGroupTest {
 
     @Test
     void aBroadcastFromAnotherThreadReachesEveryChosenMemberOfEveryLoopInOrder() throws Exception {
-        ChannelGroup<Member> group = new ChannelGroup<>("room");
-        List<Member> members = connect(4, group::add);
-        Member left = members.get(3);
+        ChannelGroup<DiscardingConnection> group = new ChannelGroup<>("room");
+        List<DiscardingConnection> members = connect(4, group::add);
+        DiscardingConnection left = members.get(3);
         byte[] line = new byte[8];
         for (int i = 0; i < 100; i++) {
             byte[] text = String.format("line%03d\n", i).getBytes(StandardCharsets.US_ASCII);
@@ -97,11 +97,11 @@ class ChannelGroupTest {
 
     @Test
     void aBroadcastOnAMembersLoopQueuesForItAtOnce() throws Exception {
-        ChannelGroup<Member> group = new ChannelGroup<>("room");
-        Member member = connect(1, group::add).get(0);
+        ChannelGroup<DiscardingConnection> group = new ChannelGroup<>("room");
+        DiscardingConnection member = connect(1, group::add).get(0);
         int handed = LoopFixture.onLoop(member.map().eventLoop(), () -> {
             int count = group.broadcast("now\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(member.bytesWrittenOrQueued()).isEqualTo(4);
+            assertThat(member.snapshot().bytesWritten() + member.pendingOutputBytes()).isEqualTo(4);
             return count;
         });
         assertThat(handed).isOne();
@@ -110,9 +110,9 @@ class ChannelGroupTest {
 
     @Test
     void withTheSkipPolicyAMemberAboveItsHighWaterMarkMissesBroadcasts() throws Exception {
-        ChannelGroup<Member> group = new ChannelGroup<>("feed", ChannelGroup.SlowMemberPolicy.SKIP);
-        List<Member> members = connect(2, group::add);
-        Member slow = members.get(0);
+        ChannelGroup<DiscardingConnection> group = new ChannelGroup<>("feed", ChannelGroup.SlowMemberPolicy.SKIP);
+        List<DiscardingConnection> members = connect(2, group::add);
+        DiscardingConnection slow = members.get(0);
         LoopFixture.onLoop(slow.map().eventLoop(), () -> slow.send(new byte[1024 * 1024])); // its peer reads nothing
         await().atMost(LoopFixture.WAIT).until(() -> !slow.isWritable());
 
@@ -122,7 +122,7 @@ class ChannelGroupTest {
             .isEqualTo("tick\n");
         assertThat(slow.pendingOutputBytes()).as("nothing queued for the slow member").isLessThanOrEqualTo(1024 * 1024);
 
-        ChannelGroup<Member> queueing = new ChannelGroup<>("log", ChannelGroup.SlowMemberPolicy.QUEUE);
+        ChannelGroup<DiscardingConnection> queueing = new ChannelGroup<>("log", ChannelGroup.SlowMemberPolicy.QUEUE);
         queueing.addAll(members);
         long before = slow.pendingOutputBytes();
         assertThat(queueing.broadcast("tock\n".getBytes(StandardCharsets.US_ASCII))).isEqualTo(2);
@@ -130,15 +130,15 @@ class ChannelGroupTest {
     }
 
     /** Connects {@code count} peers with small receive buffers; returns their members, in order. */
-    private List<Member> connect(int count, Consumer<Member> joined) throws Exception {
+    private List<DiscardingConnection> connect(int count, Consumer<DiscardingConnection> joined) throws Exception {
         this.loops.start();
-        List<Member> members = new CopyOnWriteArrayList<>();
+        List<DiscardingConnection> members = new CopyOnWriteArrayList<>();
         Dispatcher listener = LoopFixture.onLoop(this.loops.acceptor().eventLoop(), () -> {
             Dispatcher created = new Dispatcher(this.loops.acceptor()) {
                 @Override
                 public void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
                     channel.setOption(StandardSocketOptions.SO_SNDBUF, 8 * 1024);
-                    Member member = new Member(channel);
+                    DiscardingConnection member = new DiscardingConnection(channel);
                     joined.accept(member);
                     members.add(member);
                 }
@@ -160,24 +160,6 @@ class ChannelGroupTest {
         }
         listener.close();
         return new ArrayList<>(members);
-    }
-
-    /** A member that ignores what its peer sends. */
-    static final class Member extends BufferedDispatcher {
-
-        Member(SocketChannel channel) throws IOException {
-            super(channel);
-        }
-
-        @Override
-        public void handleRead() throws IOException {
-            recv();
-        }
-
-        long bytesWrittenOrQueued() {
-            return snapshot().bytesWritten() + pendingOutputBytes();
-        }
-
     }
 
 }

@@ -42,13 +42,13 @@ public final class DirectMemoryFloodServer {
                 }
             }
         });
-        ChannelGroup<Subscriber> subscribers = new ChannelGroup<>("subscribers");
+        ChannelGroup<DiscardingConnection> subscribers = new ChannelGroup<>("subscribers");
         ChannelSettings unlimited = ChannelSettings.DEFAULTS.withOutputLimit(OutputLimit.NONE);
         Dispatcher subscriberListener = listen(map, unlimited, (channel) -> {
             channel.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
-            subscribers.add(new Subscriber(channel));
+            subscribers.add(new DiscardingConnection(channel));
         });
-        Dispatcher echoListener = listen(map, unlimited, Echo::new);
+        Dispatcher echoListener = listen(map, unlimited, AllocationTest.Echo::new);
         loop.start();
         print("ports " + port(subscriberListener) + " " + port(echoListener));
 
@@ -66,7 +66,7 @@ public final class DirectMemoryFloodServer {
         map.close();
     }
 
-    private static void broadcast(EventLoop loop, ChannelGroup<Subscriber> subscribers) {
+    private static void broadcast(EventLoop loop, ChannelGroup<DiscardingConnection> subscribers) {
         byte[] line = new byte[1024];
         java.util.Arrays.fill(line, (byte) 'x');
         line[line.length - 1] = '\n';
@@ -122,34 +122,6 @@ public final class DirectMemoryFloodServer {
     private interface Adopter {
 
         void adopt(SocketChannel channel) throws IOException;
-
-    }
-
-    /** Gets the broadcast; what its peer sends is ignored. */
-    private static final class Subscriber extends BufferedDispatcher {
-
-        Subscriber(SocketChannel channel) throws IOException {
-            super(channel);
-        }
-
-        @Override
-        public void handleRead() throws IOException {
-            recv();
-        }
-
-    }
-
-    /** Echoes what it reads. */
-    private static final class Echo extends BufferedDispatcher {
-
-        Echo(SocketChannel channel) throws IOException {
-            super(channel);
-        }
-
-        @Override
-        public void handleRead() throws IOException {
-            send(recv());
-        }
 
     }
 
