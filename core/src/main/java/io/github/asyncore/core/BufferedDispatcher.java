@@ -346,7 +346,7 @@ public class BufferedDispatcher extends Dispatcher {
                 return false;
             }
         }
-        outputChanged(queue.pendingBytes());
+        queued(queue);
         return true;
     }
 
@@ -366,8 +366,22 @@ public class BufferedDispatcher extends Dispatcher {
         if (!append(queue, data, null)) {
             return false;
         }
-        outputChanged(queue.pendingBytes());
+        queued(queue);
         return true;
+    }
+
+    /**
+     * Publishes what was just queued. For a handler's own sends only the figure: the water marks and the
+     * soft limit are applied once, when the loop writes them after the handler returns
+     * ({@link #afterHandlers()}), and the hard limit was checked before each was queued.
+     */
+    private void queued(OutputQueue queue) {
+        if (inHandler() && isConnected()) {
+            publishQueued(queue.pendingBytes());
+        }
+        else {
+            outputChanged(queue.pendingBytes());
+        }
     }
 
     /**

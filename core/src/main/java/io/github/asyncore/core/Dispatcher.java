@@ -1832,6 +1832,13 @@ public class Dispatcher {
         }
     }
 
+    /** Publishes the output queued on the loop, without applying marks or limits. Loop thread. */
+    final void publishQueued(long queuedBytes) {
+        if (queuedBytes != this.pendingOutputBytes) {
+            this.pendingOutputBytes = queuedBytes;
+        }
+    }
+
     /** Tells the channel, after the handler or task running now, that {@link #isWritable()} changed. */
     private void writabilityChanged() {
         executor().execute(channelTask(() -> {

@@ -176,8 +176,11 @@ final class OutputQueue {
     /** Borrows, before any byte is copied, every chunk that {@code length} more bytes need. */
     private void reserveRoom(int length) {
         ByteBuffer last = this.tail;
-        long missing = length - ((last != null) ? last.capacity() - last.limit() : 0)
-                - (long) this.spare.size() * LoopBuffers.CHUNK_SIZE;
+        int room = (last != null) ? last.capacity() - last.limit() : 0;
+        if (length <= room) {
+            return; // the common case: a small send that fits the last chunk
+        }
+        long missing = length - room - (long) this.spare.size() * LoopBuffers.CHUNK_SIZE;
         while (missing > 0) {
             this.spare.addLast(this.buffers.acquireChunk());
             missing -= LoopBuffers.CHUNK_SIZE;
