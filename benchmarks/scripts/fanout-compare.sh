@@ -20,6 +20,8 @@
 # (target/benchmarks/fanout-<timestamp>), BUILD (1: build the jar first; 0: use it as it is), MAX_FOREIGN
 # (0.10: a run during which other work used more than this many cores is repeated), TRIES (3 per run),
 # QUIET_MAX (60 s to wait for a quiet machine before each run).
+# Two experiments can join SERVERS: group-batch (the lines of one read broadcast together) and netty-batch
+# (group.write per frame, group.flush per read burst): each member then gets one write per read of the sender.
 # Each server is restarted every round and the order rotates. Only 127.0.0.1; every wait is bounded; every
 # process started here is stopped by its PID.
 set -euo pipefail
@@ -65,7 +67,10 @@ scen() {  # NAME -> MEMBERS
 }
 for s in $SCENARIOS; do scen "$s"; done
 for server in $SERVERS; do
-    case $server in group|loop|netty) ;; *) echo "unknown server $server (group loop netty)" >&2; exit 2 ;; esac
+    case $server in
+    group|loop|netty|group-batch|netty-batch) ;;
+    *) echo "unknown server $server (group loop netty group-batch netty-batch)" >&2; exit 2 ;;
+    esac
 done
 
 start_server() {  # NAME PORT LOG -> SRV_PID, once the server says it listens (60 s at most)
@@ -167,7 +172,8 @@ def rng(values, fmt):
 k = lambda v: f"{v / 1000:.0f}k"
 u = lambda v: f"{v:.3f}"
 r = lambda v: f"{v:.2f}"
-names = {"group": "**asyncore ChannelGroup**", "loop": "asyncore hand-written loop", "netty": "Netty DefaultChannelGroup"}
+names = {"group": "**asyncore ChannelGroup**", "loop": "asyncore hand-written loop", "netty": "Netty DefaultChannelGroup",
+         "group-batch": "asyncore ChannelGroup, one broadcast per read", "netty-batch": "Netty, flush per read burst"}
 scens = list(dict.fromkeys(row["scen"] for row in kept))
 servers = list(dict.fromkeys(row["server"] for row in kept))
 rounds = sorted(set(row["round"] for row in kept), key=int)
@@ -205,7 +211,7 @@ def ratios(s, a, b, key):
         if x and n and num(n[0], key) > 0 and num(x[0], key) == num(x[0], key):
             out.append(num(x[0], key) / num(n[0], key))
     return out
-pairs = [(a, "netty") for a in ("group", "loop") if a in servers and "netty" in servers]
+pairs = [(a, "netty") for a in servers if a != "netty" and "netty" in servers]
 if "group" in servers and "loop" in servers:
     pairs.append(("group", "loop"))
 print("| scen | ratio | msgs/s ratio [per round] | µs/msg ratio [per round] |")

@@ -44,12 +44,16 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * its {@code \n}), members in a {@link DefaultChannelGroup}, each frame sent with
  * {@code group.writeAndFlush(frame, ChannelMatchers.isNot(ctx.channel()))}.</li>
  * </ul>
+ * Two more, as experiments outside the comparison: {@code --impl group-batch} broadcasts the lines of one
+ * read together, {@code --impl netty-batch} writes each frame and flushes once per read burst; both give
+ * each member one write per read of the sender instead of one per line.
+ * <p>
  * Both asyncore servers copy each line once (with its {@code \n}) into an array that the session reuses,
  * since a broadcast and a push copy what they cannot write at once; Netty writes a retained duplicate of
  * the decoder's frame to every member (no copy).
  * <p>
  * {@code java -cp asyncore-benchmarks.jar -Dloader.main=io.github.asyncore.benchmarks.FanoutServers
- * org.springframework.boot.loader.launch.PropertiesLauncher PORT --impl group|loop|netty}
+ * org.springframework.boot.loader.launch.PropertiesLauncher PORT --impl group|loop|netty|group-batch|netty-batch}
  */
 public final class FanoutServers {
 
@@ -66,18 +70,19 @@ public final class FanoutServers {
             }
         }
         if (impl == null) {
-            throw new IllegalArgumentException("usage: PORT --impl group|loop|netty");
+            throw new IllegalArgumentException("usage: PORT --impl group|loop|netty|group-batch|netty-batch");
         }
         switch (impl) {
-            case "group", "loop" -> asyncore(port, "group".equals(impl));
-            case "netty" -> netty(port);
-            default -> throw new IllegalArgumentException("unknown --impl " + impl + " (group, loop, netty)");
+            case "group", "loop", "group-batch" -> asyncore(port, impl);
+            case "netty", "netty-batch" -> netty(port, "netty-batch".equals(impl));
+            default -> throw new IllegalArgumentException("unknown --impl " + impl
+                    + " (group, loop, netty, group-batch, netty-batch)");
         }
     }
 
     // ---------------------------------------------------------------- asyncore
 
-    private static void asyncore(int port, boolean useGroup) throws IOException {
+    private static void asyncore(int port, String impl) throws IOException {
         EventLoopGroup loops = new EventLoopGroup("fanout", 1);
         ChannelMap map = loops.acceptor();
         ChannelGroup<Session> group = new ChannelGroup<>("room");
@@ -85,11 +90,10 @@ public final class FanoutServers {
         Dispatcher listener = new Dispatcher(map) {
             @Override
             public void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
-                if (useGroup) {
-                    group.add(new GroupSession(channel, group));
-                }
-                else {
-                    room.join(new LoopSession(channel, room));
+                switch (impl) {
+                    case "group" -> group.add(new GroupSession(channel, group));
+                    case "group-batch" -> group.add(new BatchSession(channel, group));
+                    default -> room.join(new LoopSession(channel, room));
                 }
             }
         };
@@ -97,7 +101,11 @@ public final class FanoutServers {
         listener.setReuseAddr();
         listener.bind(new InetSocketAddress("127.0.0.1", port));
         listener.listen(4096);
-        System.out.println("asyncore fan-out (" + (useGroup ? "ChannelGroup" : "hand-written loop")
+        System.out.println("asyncore fan-out (" + switch (impl) {
+            case "group" -> "ChannelGroup";
+            case "group-batch" -> "ChannelGroup, one broadcast per read";
+            default -> "hand-written loop";
+        }
                 + ", 1 loop thread) listening on 127.0.0.1:" + port);
         loops.start();
     }
@@ -143,6 +151,45 @@ public final class FanoutServers {
         @Override
         void say(byte[] line) {
             this.group.broadcast(line, (member) -> member != this);
+        }
+
+    }
+
+    /**
+     * {@code --impl group-batch} (not one of the three compared servers; an experiment): the lines of one
+     * read are gathered and broadcast together once the read has been framed, so that each member gets one
+     * write per read of the sender instead of one per line. The same bytes reach every member.
+     */
+    static final class BatchSession extends Session {
+
+        private final ChannelGroup<Session> group;
+
+        private byte[] batch = new byte[4096];
+
+        private int batchLength;
+
+        BatchSession(SocketChannel channel, ChannelGroup<Session> group) throws IOException {
+            super(channel);
+            this.group = group;
+        }
+
+        @Override
+        void say(byte[] line) {
+            if (this.batchLength + line.length > this.batch.length) {
+                this.batch = Arrays.copyOf(this.batch, Math.max(this.batch.length * 2, this.batchLength + line.length));
+            }
+            System.arraycopy(line, 0, this.batch, this.batchLength, line.length);
+            this.batchLength += line.length;
+        }
+
+        @Override
+        public void handleRead() throws IOException {
+            super.handleRead(); // one read, framed: say() for each complete line
+            if (this.batchLength > 0) {
+                byte[] lines = Arrays.copyOf(this.batch, this.batchLength);
+                this.batchLength = 0;
+                this.group.broadcast(lines, (member) -> member != this);
+            }
         }
 
     }
@@ -204,10 +251,10 @@ public final class FanoutServers {
 
     // ---------------------------------------------------------------- Netty
 
-    private static void netty(int port) throws InterruptedException {
+    private static void netty(int port, boolean batch) throws InterruptedException {
         MultiThreadIoEventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         DefaultChannelGroup members = new DefaultChannelGroup("room", GlobalEventExecutor.INSTANCE);
-        NettyBroadcast broadcast = new NettyBroadcast(members);
+        ChannelInboundHandlerAdapter broadcast = batch ? new NettyBatchBroadcast(members) : new NettyBroadcast(members);
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(loop)
                 .channel(NioServerSocketChannel.class)
@@ -221,7 +268,8 @@ public final class FanoutServers {
                     }
                 });
             Channel channel = bootstrap.bind("127.0.0.1", port).sync().channel();
-            System.out.println("netty fan-out (DefaultChannelGroup, nio, 1 thread) listening on 127.0.0.1:" + port);
+            System.out.println("netty fan-out (DefaultChannelGroup" + (batch ? ", write per frame, flush per read burst" : "")
+                    + ", nio, 1 thread) listening on 127.0.0.1:" + port);
             channel.closeFuture().sync();
         }
         finally {
@@ -260,6 +308,43 @@ public final class FanoutServers {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close(); // peer reset, a line over 64 KiB
+        }
+
+    }
+
+    /**
+     * {@code --impl netty-batch} (an experiment, not one of the three compared servers): Netty's own way to
+     * batch, {@code group.write} for each frame and {@code group.flush} once the read burst is over
+     * ({@code channelReadComplete}), so each member gets one write per read burst of the sender.
+     */
+    @ChannelHandler.Sharable
+    static final class NettyBatchBroadcast extends ChannelInboundHandlerAdapter {
+
+        private final DefaultChannelGroup members;
+
+        NettyBatchBroadcast(DefaultChannelGroup members) {
+            this.members = members;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            this.members.add(ctx.channel());
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            this.members.write(msg, ChannelMatchers.isNot(ctx.channel())); // releases msg once, as writeAndFlush
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            this.members.flush(ChannelMatchers.isNot(ctx.channel()));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
         }
 
     }
