@@ -391,36 +391,51 @@ public class BufferedDispatcher extends Dispatcher {
      * @return whether the bytes were queued; if not, this channel is being closed for its output
      */
     private boolean append(OutputQueue queue, byte[] array, ByteBuffer buffer) {
-        boolean retried = false;
-        while (true) {
+        try {
+            appendTo(queue, array, buffer);
+            return true;
+        }
+        catch (OutputMemoryExhaustedException ex) {
+            return makeRoomAndAppend(queue, array, buffer, ex);
+        }
+    }
+
+    private static void appendTo(OutputQueue queue, byte[] array, ByteBuffer buffer) {
+        if (array != null) {
+            queue.append(array, 0, array.length);
+        }
+        else {
+            queue.append(buffer);
+        }
+    }
+
+    private boolean makeRoomAndAppend(OutputQueue queue, byte[] array, ByteBuffer buffer,
+            OutputMemoryExhaustedException exhausted) {
+        Dispatcher holder = map().largerOutputHolder(this);
+        if (holder != null) {
+            holder.outputLimitExceeded(OutputOverflow.MEMORY, holder.pendingOutputBytes(),
+                    "it holds the most output memory, which " + this + " needed: " + exhausted.getMessage());
             try {
-                if (array != null) {
-                    queue.append(array, 0, array.length);
-                }
-                else {
-                    queue.append(buffer);
-                }
+                appendTo(queue, array, buffer);
                 return true;
             }
             catch (OutputMemoryExhaustedException ex) {
-                Dispatcher holder = retried ? null : map().largerOutputHolder(this);
-                if (holder == null) {
-                    outputLimitExceeded(OutputOverflow.MEMORY, pendingOutputBytes(), ex.getMessage());
-                    return false;
-                }
-                holder.outputLimitExceeded(OutputOverflow.MEMORY, holder.pendingOutputBytes(),
-                        "it holds the most output memory, which " + this + " needed: " + ex.getMessage());
-                retried = true;
+                exhausted = ex;
             }
         }
+        outputLimitExceeded(OutputOverflow.MEMORY, pendingOutputBytes(), exhausted.getMessage());
+        return false;
     }
 
     /** @return whether {@code more} bytes may be queued; if not, the channel is being closed for its output */
     private boolean withinLimits(OutputQueue queue, int more) {
-        long pending = handedInBytes() + queue.pendingBytes() + more;
-        if (getSettings().outputLimit().overHard(pending)) {
-            outputLimitExceeded(OutputOverflow.HARD, pending, null);
-            return false;
+        long hard = outputHardLimit();
+        if (hard > 0) {
+            long pending = queue.pendingBytes() + more + handedInBytes();
+            if (pending > hard) {
+                outputLimitExceeded(OutputOverflow.HARD, pending, null);
+                return false;
+            }
         }
         return true;
     }

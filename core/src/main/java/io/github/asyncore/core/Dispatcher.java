@@ -129,6 +129,9 @@ public class Dispatcher {
 
     private volatile ChannelSettings settings = ChannelSettings.DEFAULTS;
 
+    /** The hard output limit of {@link #settings}, read on every send; written with them on the loop thread. */
+    private long outputHardLimit = ChannelSettings.DEFAULTS.outputLimit().hard();
+
     /** How the channel speaks TLS, or {@code null} for plain bytes; a listener hands it to its connections. */
     private volatile TlsSettings tlsSettings;
 
@@ -1068,6 +1071,7 @@ public class Dispatcher {
     public void setSettings(ChannelSettings settings) {
         checkInEventLoop("setSettings");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.outputHardLimit = settings.outputLimit().hard();
         if (this.idleTimer != null || (this.connected && !this.closed)) {
             armIdleTimer();
         }
@@ -1885,6 +1889,11 @@ public class Dispatcher {
         return true;
     }
 
+    /** @return the hard output limit in force, 0 for none; loop thread */
+    final long outputHardLimit() {
+        return this.outputHardLimit;
+    }
+
     /** @return output bytes queued on the loop, as last published; any thread */
     final long queuedOutputBytes() {
         return this.pendingOutputBytes;
@@ -2103,6 +2112,7 @@ public class Dispatcher {
             acceptedSocket.remove(); // adopted: this dispatcher now holds the listener's count
             this.acceptedBy = listener;
             this.settings = listener.settings;
+            this.outputHardLimit = listener.outputHardLimit;
             TlsSettings tls = listener.tlsSettings;
             if (tls != null) {
                 this.tlsSettings = tls;
