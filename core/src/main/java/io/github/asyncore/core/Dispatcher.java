@@ -129,8 +129,15 @@ public class Dispatcher {
 
     private volatile ChannelSettings settings = ChannelSettings.DEFAULTS;
 
-    /** The hard output limit of {@link #settings}, read on every send; written with them on the loop thread. */
+    /**
+     * The hard output limit and the water marks of {@link #settings}, read on every send: plain copies, so
+     * that the send path reads no volatile field for them. Written with the settings on the loop thread.
+     */
     private long outputHardLimit = ChannelSettings.DEFAULTS.outputLimit().hard();
+
+    private int highWaterMark = ChannelSettings.DEFAULTS.writeBufferWaterMark().high();
+
+    private int lowWaterMark = ChannelSettings.DEFAULTS.writeBufferWaterMark().low();
 
     /** How the channel speaks TLS, or {@code null} for plain bytes; a listener hands it to its connections. */
     private volatile TlsSettings tlsSettings;
@@ -1072,6 +1079,8 @@ public class Dispatcher {
         checkInEventLoop("setSettings");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.outputHardLimit = settings.outputLimit().hard();
+        this.highWaterMark = settings.writeBufferWaterMark().high();
+        this.lowWaterMark = settings.writeBufferWaterMark().low();
         if (this.idleTimer != null || (this.connected && !this.closed)) {
             armIdleTimer();
         }
@@ -1808,17 +1817,8 @@ public class Dispatcher {
             map().markForEvaluation(this); // in a handler, the loop re-evaluates the channel afterwards
         }
         long pending = queuedBytes + this.handedInBytes;
-        ChannelSettings current = this.settings;
-        WriteBufferWaterMark marks = current.writeBufferWaterMark();
-        if (!this.unwritable && pending > marks.high()) {
-            this.unwritable = true;
-            writabilityChanged();
-        }
-        else if (this.unwritable && pending <= marks.low()) {
-            this.unwritable = false;
-            writabilityChanged();
-        }
-        OutputLimit limit = current.outputLimit();
+        applyWaterMarks(pending);
+        OutputLimit limit = this.settings.outputLimit();
         if (limit.overHard(pending)) {
             outputLimitExceeded(OutputOverflow.HARD, pending, null);
         }
@@ -1836,10 +1836,26 @@ public class Dispatcher {
         }
     }
 
-    /** Publishes the output queued on the loop, without applying marks or limits. Loop thread. */
-    final void publishQueued(long queuedBytes) {
+    /**
+     * Publishes the output a handler queued for its own channel and applies the water marks to it, as a
+     * send does; the soft limit is applied when the loop writes it after the handler. Loop thread.
+     */
+    final void queuedInHandler(long queuedBytes) {
         if (queuedBytes != this.pendingOutputBytes) {
             this.pendingOutputBytes = queuedBytes;
+        }
+        applyWaterMarks(queuedBytes);
+    }
+
+    /** Pauses reading (and makes the channel unwritable) above the high mark, resumes at the low one. */
+    private void applyWaterMarks(long pending) {
+        if (!this.unwritable && pending > this.highWaterMark) {
+            this.unwritable = true;
+            writabilityChanged();
+        }
+        else if (this.unwritable && pending <= this.lowWaterMark) {
+            this.unwritable = false;
+            writabilityChanged();
         }
     }
 
@@ -2113,6 +2129,8 @@ public class Dispatcher {
             this.acceptedBy = listener;
             this.settings = listener.settings;
             this.outputHardLimit = listener.outputHardLimit;
+            this.highWaterMark = listener.highWaterMark;
+            this.lowWaterMark = listener.lowWaterMark;
             TlsSettings tls = listener.tlsSettings;
             if (tls != null) {
                 this.tlsSettings = tls;
