@@ -371,9 +371,9 @@ public class BufferedDispatcher extends Dispatcher {
     }
 
     /**
-     * Publishes what was just queued. For a handler's own sends the figure and the water marks: the soft
-     * limit is applied once, when the loop writes them after the handler returns ({@link #afterHandlers()}),
-     * and the hard limit was checked before each was queued.
+     * Publishes what was just queued. For a handler's own sends only the figure: the water marks and the
+     * soft limit are applied once the loop has written them after the handler returns
+     * ({@link #afterHandlers()}); the hard limit was checked before each was queued.
      */
     private void queued(OutputQueue queue) {
         if (inHandler() && isConnected()) {

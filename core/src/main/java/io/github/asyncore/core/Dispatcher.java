@@ -226,6 +226,9 @@ public class Dispatcher {
      */
     private volatile boolean unwritable;
 
+    /** {@link #unwritable} as the loop thread keeps it, read on every send without a volatile read. */
+    private boolean readPaused;
+
     /** Whether pending output is above the soft output limit, and since when. Loop thread. */
     private boolean overSoftLimit;
 
@@ -1021,7 +1024,7 @@ public class Dispatcher {
 
     /** @return what the channel waits for, for logs: output owed and whether it reads */
     final String ioState() {
-        String reading = this.readSuspended ? "input ended" : this.unwritable ? "reading paused by the water marks"
+        String reading = this.readSuspended ? "input ended" : this.readPaused ? "reading paused by the water marks"
                 : this.evaluatedReadable ? "reading" : "not readable";
         return pendingOutputBytes() + " bytes unsent, " + reading;
     }
@@ -1482,7 +1485,7 @@ public class Dispatcher {
                 ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
             }
             else {
-                readable = readable() && !this.unwritable && !this.readSuspended;
+                readable = readable() && !this.readPaused && !this.readSuspended;
                 writable = !this.outputShutdown && writable();
                 ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
             }
@@ -1837,23 +1840,25 @@ public class Dispatcher {
     }
 
     /**
-     * Publishes the output a handler queued for its own channel and applies the water marks to it, as a
-     * send does; the soft limit is applied when the loop writes it after the handler. Loop thread.
+     * Publishes the output a handler queued for its own channel, without applying the water marks or the
+     * soft limit: the loop applies them once it has written what the socket takes of it, after the handler
+     * returns, so that reading pauses only if the output is still there then. Loop thread.
      */
     final void queuedInHandler(long queuedBytes) {
         if (queuedBytes != this.pendingOutputBytes) {
             this.pendingOutputBytes = queuedBytes;
         }
-        applyWaterMarks(queuedBytes);
     }
 
     /** Pauses reading (and makes the channel unwritable) above the high mark, resumes at the low one. */
     private void applyWaterMarks(long pending) {
-        if (!this.unwritable && pending > this.highWaterMark) {
+        if (!this.readPaused && pending > this.highWaterMark) {
+            this.readPaused = true;
             this.unwritable = true;
             writabilityChanged();
         }
-        else if (this.unwritable && pending <= this.lowWaterMark) {
+        else if (this.readPaused && pending <= this.lowWaterMark) {
+            this.readPaused = false;
             this.unwritable = false;
             writabilityChanged();
         }

@@ -217,12 +217,15 @@ class WaterMarkTest {
             byte[] data = recv(READ_SIZE);
             if (data.length > 0) {
                 send(data);
-                long pending = pendingOutputBytes();
-                this.maxPending = Math.max(this.maxPending, pending);
-                if (pending > HIGH) {
-                    this.paused = true; // the dispatcher pauses reading at the same condition
-                    this.pauses.incrementAndGet();
-                }
+                this.maxPending = Math.max(this.maxPending, pendingOutputBytes());
+            }
+        }
+
+        @Override
+        public void handleWritabilityChanged() {
+            if (!isWritable()) { // above the high mark: reading stops, the next read comes after the drain
+                this.paused = true;
+                this.pauses.incrementAndGet();
             }
         }
 
