@@ -78,8 +78,8 @@ import org.slf4j.LoggerFactory;
  * {@code bind}, {@code listen}, {@code connect}, {@code accept}, {@code send}, {@code recv} and the
  * datagram ones) must run there too, or before the loop runs, and fail with an
  * {@link IllegalStateException} elsewhere. {@link #close()}, {@link #close(CloseReason)} and
- * {@link #shutdownOutput()} are safe from any thread: they are handed to the loop. The getters and
- * {@link #toString()} may be called from any thread. Registered {@link ChannelListener}s are told on the
+ * {@link #shutdownOutput()} are safe from any thread: they are handed to the loop. The getters,
+ * {@link #isWritable()} and {@link #toString()} may be called from any thread. Registered {@link ChannelListener}s are told on the
  * loop thread when the channel opens, idles and closes. To do anything else from another thread, hand it
  * over with {@code executor().execute(...)}.
  */
