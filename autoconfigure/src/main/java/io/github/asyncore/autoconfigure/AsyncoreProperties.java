@@ -453,8 +453,8 @@ public class AsyncoreProperties implements Validator {
             DataSize soft = (this.outputSoftLimit != null) ? this.outputSoftLimit : defaults.outputSoftLimit;
             if ((this.outputHardLimit != null || this.outputSoftLimit != null) && hard != null && soft != null
                     && hard.toBytes() > 0 && soft.compareTo(hard) > 0) {
-                errors.rejectValue(prefix + ((this.outputSoftLimit != null) ? "output-soft-limit" : "output-hard-limit"),
-                        "asyncore.limits", "leaves the output soft limit (" + soft.toBytes()
+                String field = (this.outputSoftLimit != null) ? "output-soft-limit" : "output-hard-limit";
+                errors.rejectValue(prefix + field, "asyncore.limits", "leaves the output soft limit (" + soft.toBytes()
                                 + " bytes) above the output hard limit (" + hard.toBytes() + " bytes)");
             }
         }

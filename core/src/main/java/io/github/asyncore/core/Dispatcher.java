@@ -79,8 +79,8 @@ import org.slf4j.LoggerFactory;
  * datagram ones) must run there too, or before the loop runs, and fail with an
  * {@link IllegalStateException} elsewhere. {@link #close()}, {@link #close(CloseReason)} and
  * {@link #shutdownOutput()} are safe from any thread: they are handed to the loop. The getters,
- * {@link #isWritable()} and {@link #toString()} may be called from any thread. Registered {@link ChannelListener}s are told on the
- * loop thread when the channel opens, idles and closes. To do anything else from another thread, hand it
+ * {@link #isWritable()} and {@link #toString()} may be called from any thread. Registered
+ * {@link ChannelListener}s are told on the loop thread when the channel opens, idles and closes. To do anything else from another thread, hand it
  * over with {@code executor().execute(...)}.
  */
 public class Dispatcher {
@@ -1882,7 +1882,7 @@ public class Dispatcher {
         OutputLimit limit = this.settings.outputLimit();
         long left = limit.softDuration().toNanos() - (System.nanoTime() - this.overSoftLimitSinceNanos);
         if (left > 0) { // it dropped below and rose again meanwhile: measure from then
-            this.softLimitTimer = executor().schedule(java.time.Duration.ofNanos(left), channelTask(this::checkSoftLimit));
+            this.softLimitTimer = executor().schedule(Duration.ofNanos(left), channelTask(this::checkSoftLimit));
             return;
         }
         outputLimitExceeded(OutputOverflow.SOFT, pendingOutputBytes(), null);
@@ -1961,7 +1961,8 @@ public class Dispatcher {
     private void logOutputLimit(OutputOverflow overflow, long pending, String memory) {
         LoopStatistics counters = statistics();
         long now = System.nanoTime();
-        if (counters.outputLimitLoggedNanos != 0 && now - counters.outputLimitLoggedNanos < OUTPUT_LIMIT_LOG_INTERVAL_NANOS) {
+        long sinceLogged = now - counters.outputLimitLoggedNanos;
+        if (counters.outputLimitLoggedNanos != 0 && sinceLogged < OUTPUT_LIMIT_LOG_INTERVAL_NANOS) {
             counters.outputLimitUnlogged++;
             return;
         }

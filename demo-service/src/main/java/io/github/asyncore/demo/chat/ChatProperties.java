@@ -19,7 +19,8 @@ public record ChatProperties(@DefaultValue("10") double maxLinesPerSecond, @Defa
      */
     public ChatProperties {
         if (!(maxLinesPerSecond > 0)) {
-            throw new IllegalArgumentException("demo.chat.max-lines-per-second must be positive, was " + maxLinesPerSecond);
+            throw new IllegalArgumentException(
+                    "demo.chat.max-lines-per-second must be positive, was " + maxLinesPerSecond);
         }
         if (burst < 1) {
             throw new IllegalArgumentException("demo.chat.burst must be at least 1, was " + burst);
