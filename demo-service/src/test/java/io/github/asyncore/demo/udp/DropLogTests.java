@@ -15,7 +15,7 @@ class DropLogTests {
 
     private static final InetSocketAddress FIRST = new InetSocketAddress("127.0.0.1", 5000);
 
-    private static final InetSocketAddress SECOND_SOURCE = new InetSocketAddress("127.0.0.2", 6000);
+    private static final InetSocketAddress SECOND_SOURCE = new InetSocketAddress("::1", 6000);
 
     private final DropLog log = new DropLog(10 * SECOND);
 
