@@ -22,7 +22,9 @@ import org.springframework.boot.test.context.SpringBootTest;
                 "asyncore.dispatchers.echoServer.address=127.0.0.1:0",
                 "asyncore.dispatchers.chatServer.address=127.0.0.1:0",
                 "asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0",
-                "asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0", "demo.fetch.connect-timeout=500ms",
+                "asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0",
+                // the tests' upstreams live on loopback, which the destination policy denies unless allowed
+                "demo.fetch.allowed-networks=127.0.0.0/8,::1/128", "demo.fetch.allowed-ports=", "demo.fetch.connect-timeout=500ms",
                 "demo.fetch.read-timeout=500ms", "demo.fetch.total-timeout=5s", "demo.fetch.max-response-size=64KB" })
 public @interface DemoTest {
 

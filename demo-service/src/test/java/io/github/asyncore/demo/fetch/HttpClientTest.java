@@ -48,9 +48,19 @@ class HttpClientTest {
         });
         String text = response.toString(StandardCharsets.ISO_8859_1);
         assertThat(text).startsWith("HTTP/1.1 200 OK\r\n");
-        assertThat(text).endsWith("\r\n\r\nhello GET HTTP/1.0 127.0.0.1");
+        assertThat(text).as("the Host header names the port, which is not 80")
+            .endsWith("\r\n\r\nhello GET HTTP/1.0 127.0.0.1:" + this.server.getAddress().getPort());
         assertThat(map.isEmpty()).isTrue();
         map.close();
+    }
+
+    @Test
+    void theHostHeaderNamesThePortUnlessItIsTheSchemesAndBracketsIpv6() {
+        assertThat(HttpClient.hostHeader("example.com", 80, 80)).isEqualTo("example.com");
+        assertThat(HttpClient.hostHeader("example.com", 8080, 80)).isEqualTo("example.com:8080");
+        assertThat(HttpClient.hostHeader("::1", 443, 443)).isEqualTo("[::1]");
+        assertThat(HttpClient.hostHeader("[::1]", 8443, 443)).isEqualTo("[::1]:8443");
+        assertThat(HttpClient.hostHeader("127.0.0.1", 443, 80)).isEqualTo("127.0.0.1:443");
     }
 
 }

@@ -23,7 +23,9 @@ import org.springframework.boot.test.context.SpringBootTest;
                 "asyncore.dispatchers.echoServer.address=127.0.0.1:0",
                 "asyncore.dispatchers.chatServer.address=127.0.0.1:0",
                 "asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0",
-                "asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0" })
+                "asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0",
+                // the tests' upstreams live on loopback, which the destination policy denies unless allowed
+                "demo.fetch.allowed-networks=127.0.0.0/8,::1/128", "demo.fetch.allowed-ports=" })
 @interface ReliabilityTest {
 
 }

@@ -113,7 +113,9 @@ public final class DemoServer implements AutoCloseable {
                 List.of("--asyncore.dispatchers.echoServer.idle-timeout=" + ECHO_IDLE_TIMEOUT.toSeconds() + "s",
                         "--demo.fetch.connect-timeout=" + FETCH_CONNECT_TIMEOUT.toMillis() + "ms",
                         "--demo.fetch.read-timeout=" + FETCH_READ_TIMEOUT.toMillis() + "ms",
-                        "--demo.fetch.total-timeout=5s", "--demo.fetch.max-response-size=" + FETCH_MAX_RESPONSE + "B"));
+                        "--demo.fetch.total-timeout=5s", "--demo.fetch.max-response-size=" + FETCH_MAX_RESPONSE + "B",
+                        // the upstreams live on loopback, which the destination policy denies unless allowed
+                        "--demo.fetch.allowed-networks=127.0.0.0/8", "--demo.fetch.allowed-ports="));
     }
 
     /**
