@@ -27,6 +27,7 @@ import io.github.asyncore.core.TlsSettings;
 import io.github.asyncore.demo.fetch.FetchClient.FetchRequest;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.HttpStatus;
@@ -52,27 +53,36 @@ public class FetchService implements DisposableBean {
 
     private final Semaphore permits;
 
-    private final ExecutorService resolver;
+    private final ExecutorService resolverThreads;
+
+    private final HostResolver resolver;
 
     /** The trust for {@code https://}; replaced when the bundle is reloaded. */
     private volatile SSLContext tlsContext;
 
+    @Autowired
     public FetchService(EventLoopGroup loops, FetchProperties properties, SslBundles sslBundles)
             throws NoSuchAlgorithmException {
+        this(loops, properties, sslBundles, InetAddress::getAllByName);
+    }
+
+    FetchService(EventLoopGroup loops, FetchProperties properties, SslBundles sslBundles, HostResolver resolver)
+            throws NoSuchAlgorithmException {
         this.loops = loops;
+        this.resolver = resolver;
         this.properties = properties;
         this.policy = new DestinationPolicy(
                 properties.allowedNetworks().stream().map((network) -> IpRange.parse("allowed", network)).toList(),
                 new HashSet<>(properties.allowedPorts()));
         this.permits = new Semaphore(properties.maxConcurrent());
         AtomicInteger threads = new AtomicInteger();
-        this.resolver = new ThreadPoolExecutor(properties.maxConcurrent(), properties.maxConcurrent(), 30,
+        this.resolverThreads = new ThreadPoolExecutor(properties.maxConcurrent(), properties.maxConcurrent(), 30,
                 TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (task) -> {
                     Thread thread = new Thread(task, "fetch-resolver-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
-        ((ThreadPoolExecutor) this.resolver).allowCoreThreadTimeOut(true);
+        ((ThreadPoolExecutor) this.resolverThreads).allowCoreThreadTimeOut(true);
         String bundle = properties.trustBundle();
         if (bundle != null && !bundle.isBlank()) {
             this.tlsContext = sslBundles.getBundle(bundle).createSslContext();
@@ -124,7 +134,7 @@ public class FetchService implements DisposableBean {
 
     @Override
     public void destroy() {
-        this.resolver.shutdownNow();
+        this.resolverThreads.shutdownNow();
     }
 
     private CompletableFuture<FetchResponse> start(FetchRequest request) {
@@ -137,7 +147,7 @@ public class FetchService implements DisposableBean {
     /** Resolves the name once, off the request thread and within the connect timeout, and judges every address. */
     private CompletableFuture<InetAddress> resolve(String host, int port) {
         long timeout = this.properties.connectTimeout().toMillis();
-        return CompletableFuture.supplyAsync(() -> lookUp(host), this.resolver)
+        return CompletableFuture.supplyAsync(() -> lookUp(host), this.resolverThreads)
             .orTimeout(timeout, TimeUnit.MILLISECONDS)
             .handle((addresses, failure) -> {
                 Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
@@ -158,9 +168,9 @@ public class FetchService implements DisposableBean {
             });
     }
 
-    private static List<InetAddress> lookUp(String host) {
+    private List<InetAddress> lookUp(String host) {
         try {
-            return List.of(InetAddress.getAllByName(host));
+            return List.of(this.resolver.resolve(host));
         }
         catch (UnknownHostException ex) {
             throw new ResponseStatusException(HttpStatus.BAD_GATEWAY, "unknown host '" + host + "'");
@@ -220,6 +230,14 @@ public class FetchService implements DisposableBean {
 
     private static String withoutBrackets(String host) {
         return (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** Looks a host name up: the JDK's resolver, or a stand-in where a test may not ask DNS. */
+    @FunctionalInterface
+    interface HostResolver {
+
+        InetAddress[] resolve(String host) throws UnknownHostException;
+
     }
 
     private static ResponseStatusException badRequest(String reason) {
