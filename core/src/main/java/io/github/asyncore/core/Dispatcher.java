@@ -97,10 +97,6 @@ public class Dispatcher {
 
     private static final byte[] EMPTY = new byte[0];
 
-    private static final long REFUSAL_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-
-    private static final long OUTPUT_LIMIT_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-
     private static final CloseHook[] NO_HOOKS = {};
 
     private static final VarHandle HANDED_IN;
@@ -260,7 +256,8 @@ public class Dispatcher {
     /** For an accepted connection: the listener whose count it is in, until it closes. */
     private volatile Dispatcher acceptedBy;
 
-    private long lastRefusalLogNanos;
+    /** For a listener that refused a connection at its limit: limits the log lines of refusals. */
+    private LogThrottle refusalLog;
 
     /**
      * Creates a dispatcher without a socket for the {@linkplain ChannelMap#current() current} map, which
@@ -1959,16 +1956,10 @@ public class Dispatcher {
     }
 
     private void logOutputLimit(OutputOverflow overflow, long pending, String memory) {
-        LoopStatistics counters = statistics();
-        long now = System.nanoTime();
-        long sinceLogged = now - counters.outputLimitLoggedNanos;
-        if (counters.outputLimitLoggedNanos != 0 && sinceLogged < OUTPUT_LIMIT_LOG_INTERVAL_NANOS) {
-            counters.outputLimitUnlogged++;
+        long unlogged = statistics().outputLimitLog.admit(System.nanoTime());
+        if (unlogged < 0) {
             return;
         }
-        counters.outputLimitLoggedNanos = now;
-        long unlogged = counters.outputLimitUnlogged;
-        counters.outputLimitUnlogged = 0;
         OutputLimit limit = this.settings.outputLimit();
         String why = switch (overflow) {
             case HARD -> pending + " bytes of output pending, over its output-hard-limit of " + limit.hard() + " bytes";
@@ -2169,11 +2160,13 @@ public class Dispatcher {
         if (!listeners.isEmpty()) {
             listeners.refused(snapshot(), remoteAddressOf(socket));
         }
-        long now = System.nanoTime();
-        if (this.lastRefusalLogNanos == 0 || now - this.lastRefusalLogNanos >= REFUSAL_LOG_INTERVAL_NANOS) {
-            this.lastRefusalLogNanos = now;
+        if (this.refusalLog == null) {
+            this.refusalLog = new LogThrottle();
+        }
+        long unlogged = this.refusalLog.admit(System.nanoTime());
+        if (unlogged >= 0) {
             logger.warn("{}: {} connections open, the max-connections limit; refusing new ones (logged at most"
-                    + " every 10 s, counted in connectionsRefused)", this, limit);
+                    + " every 10 s, counted in connectionsRefused; {} more since the last log)", this, limit, unlogged);
         }
         closeQuietly(socket);
     }

@@ -41,10 +41,8 @@ final class LoopStatistics {
 
     volatile long outputMemoryCloses;
 
-    /** When an output-limit close was last logged, or 0; and how many were not logged since. Loop thread. */
-    long outputLimitLoggedNanos;
-
-    long outputLimitUnlogged;
+    /** Limits the log lines of output-limit closes on this loop. Loop thread. */
+    final LogThrottle outputLimitLog = new LogThrottle();
 
     volatile long handlerNanos;
 
