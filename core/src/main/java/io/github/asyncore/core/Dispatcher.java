@@ -72,6 +72,7 @@ import org.slf4j.LoggerFactory;
  * the connections it accepts) speaks TLS through the JDK's {@link javax.net.ssl.SSLEngine}; the handlers
  * above do not change: they read and send plaintext, and {@link #readable()} and {@link #writable()}
  * mean what they meant. {@link #getTlsStatus()} tells observers the negotiated protocol and cipher suite.
+ * Unless the settings name their own, both sides offer the protocols and suites of {@link TlsProfile}.
  *
  * <h2>Threads</h2>
  * Every handler runs on the loop thread of the dispatcher's map. Socket operations ({@code createSocket},
