@@ -976,12 +976,17 @@ public class Dispatcher {
     /**
      * Called with an exception a handler threw (other than a disconnect) or a failed or timed-out
      * connect. The default logs the channel and the exception (without a stack trace for I/O errors),
-     * calls {@link #handleClose()} as asyncore does, and closes the channel if that did not.
+     * calls {@link #handleClose()} as asyncore does, and closes the channel if that did not. Failed TLS
+     * handshakes, which any peer can cause at will, are logged at most once every 10 s per loop with the
+     * number of those not logged since (the first one at once); the loop counts each one.
      * @param error what went wrong
      */
     public void handleError(Throwable error) {
         if (error instanceof IOException) {
-            logger.warn("{}: {}; closing", this, error.toString());
+            TlsLayer layer = this.tlsLayer;
+            if (layer == null || !layer.logHandshakeFailure(logger, error)) {
+                logger.warn("{}: {}; closing", this, error.toString());
+            }
         }
         else {
             logger.error("{}: uncaught exception in a handler; closing", this, error);

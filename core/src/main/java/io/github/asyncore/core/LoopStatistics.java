@@ -44,6 +44,9 @@ final class LoopStatistics {
     /** Limits the log lines of output-limit closes on this loop. Loop thread. */
     final LogThrottle outputLimitLog = new LogThrottle();
 
+    /** Limits the log lines of failed TLS handshakes on this loop. Loop thread. */
+    final LogThrottle tlsHandshakeFailureLog = new LogThrottle();
+
     volatile long handlerNanos;
 
     void iterationDone() {
