@@ -1,11 +1,7 @@
 package io.github.asyncore.core;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,17 +124,9 @@ class TlsProfileTest {
     @Test
     void aTls11ClientHelloIsAnsweredWithAProtocolVersionAlertAndClosed() throws Exception {
         TlsPeers.Listener listener = listen(TlsSettings.server(this.serverContext));
-        try (Socket client = new Socket("127.0.0.1", listener.port())) {
-            client.setSoTimeout(TlsPeers.READ_TIMEOUT_MILLIS);
-            OutputStream out = client.getOutputStream();
-            out.write(tls11ClientHello());
-            out.flush();
-            byte[] answer = readUntilClosed(client.getInputStream());
-            assertThat(answer).hasSizeGreaterThanOrEqualTo(7);
-            assertThat(answer[0]).as("record type: alert").isEqualTo((byte) 21);
-            assertThat(answer[5]).as("alert level: fatal").isEqualTo((byte) 2);
-            assertThat(answer[6]).as("alert: protocol_version").isEqualTo((byte) 70);
-        }
+        byte[] answer = Tls11ClientHello.sendTo(listener.port());
+        assertThat(Tls11ClientHello.isProtocolVersionAlert(answer)).as("a protocol_version alert: %s",
+                Arrays.toString(answer)).isTrue();
         await().atMost(LoopFixture.WAIT).until(() -> this.fixture.loop.snapshot().tlsHandshakeFailures() == 1);
     }
 
@@ -192,48 +180,6 @@ class TlsProfileTest {
         client.getOutputStream().write("profile".getBytes(StandardCharsets.UTF_8));
         client.getOutputStream().flush();
         assertThat(new String(client.getInputStream().readNBytes(7), StandardCharsets.UTF_8)).isEqualTo("profile");
-    }
-
-    /** @return what the server sent until it closed the connection (or reset it) */
-    private static byte[] readUntilClosed(InputStream in) throws IOException {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        byte[] chunk = new byte[512];
-        try {
-            for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
-                received.write(chunk, 0, read);
-            }
-        }
-        catch (java.net.SocketException reset) {
-            // what arrived before the reset stays
-        }
-        return received.toByteArray();
-    }
-
-    /**
-     * A ClientHello as a TLS 1.1 client sends it (RFC 4346): client_version 3.2, no supported_versions
-     * extension, two ECDHE CBC suites, the P-256 group. A JDK client cannot send one while its
-     * {@code jdk.tls.disabledAlgorithms} names TLSv1.1, so the test writes the bytes itself.
-     */
-    private static byte[] tls11ClientHello() {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(new byte[] { 3, 2 }); // client_version TLS 1.1
-        byte[] random = new byte[32];
-        new java.util.Random(11).nextBytes(random);
-        body.writeBytes(random);
-        body.write(0); // no session id
-        // two suites: TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA
-        body.writeBytes(new byte[] { 0, 4, (byte) 0xC0, 0x09, (byte) 0xC0, 0x13 });
-        body.writeBytes(new byte[] { 1, 0 }); // compression: null
-        byte[] extensions = { 0x00, 0x0a, 0, 4, 0, 2, 0, 0x17, // supported_groups: secp256r1
-                0x00, 0x0b, 0, 2, 1, 0 }; // ec_point_formats: uncompressed
-        body.writeBytes(new byte[] { 0, (byte) extensions.length });
-        body.writeBytes(extensions);
-        int length = body.size();
-        ByteArrayOutputStream record = new ByteArrayOutputStream();
-        record.writeBytes(new byte[] { 22, 3, 1, 0, (byte) (length + 4) }); // handshake record, TLS 1.0 framing
-        record.writeBytes(new byte[] { 1, 0, 0, (byte) length }); // client_hello
-        record.writeBytes(body.toByteArray());
-        return record.toByteArray();
     }
 
 }
