@@ -25,6 +25,15 @@ class DispatcherStartFailureAnalyzer extends AbstractFailureAnalyzer<DispatcherS
                             + " bundle in '" + property + "'.",
                     cause);
         }
+        if (cause.getProperty() != null) {
+            return new FailureAnalysis("Dispatcher bean '" + bean + "' could not use the SSL bundle named in '"
+                    + cause.getProperty() + "': " + cause.getCause().getMessage(),
+                    "Check that bundle under 'spring.ssl.bundle.jks.*' or 'spring.ssl.bundle.pem.*': its key and"
+                            + " trust material, and its options (ciphers and enabled-protocols in the JDK's names,"
+                            + " such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and TLSv1.3, which this JDK must"
+                            + " support).",
+                    cause);
+        }
         String address = cause.getAddress();
         String property = "asyncore.dispatchers." + bean + ".address";
         Throwable reason = cause.getCause();

@@ -1,6 +1,7 @@
 package io.github.asyncore.autoconfigure;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.TlsSettings;
@@ -18,9 +19,13 @@ import org.springframework.boot.ssl.SslOptions;
  * {@code asyncore.dispatchers.<bean-name>.ssl.bundle}: a listener (a bean with an address, or one that
  * listens on a socket of its own) serves TLS with the bundle's key (and, for client authentication,
  * trust) material; any other dispatcher bean is a client that trusts the bundle's trust material and
- * verifies host names unless told otherwise. The bundle's enabled
- * protocols and ciphers apply. When Spring Boot reloads a bundle, the dispatcher gets new settings, which
- * apply to the connections it makes or accepts from then on.
+ * verifies host names unless told otherwise. Both offer the protocols and cipher suites of core's
+ * {@link io.github.asyncore.core.TlsProfile} (TLS 1.3 and 1.2 with AEAD suites only), unless the bundle's
+ * own {@code options} name them ({@code spring.ssl.bundle.*.<name>.options.enabled-protocols} and
+ * {@code .ciphers}, in the JDK's names): what a bundle names is used as given, so an operator can loosen
+ * the profile for a legacy peer or tighten it. A name the JDK does not support fails start-up. When
+ * Spring Boot reloads a bundle, the dispatcher gets new settings, which apply to the connections it makes
+ * or accepts from then on.
  */
 class DispatcherTls {
 
@@ -52,7 +57,7 @@ class DispatcherTls {
         if (overrides == null || bundleName == null) {
             return null;
         }
-        return toSettings(bundle(beanName, bundleName), overrides, server);
+        return toSettings(bundleName, bundle(beanName, bundleName), overrides, server);
     }
 
     /**
@@ -69,7 +74,7 @@ class DispatcherTls {
         }
         String bundleName = overrides.getSsl().getBundle();
         this.bundles.addBundleUpdateHandler(bundleName, (bundle) -> {
-            TlsSettings settings = toSettings(bundle, overrides, server);
+            TlsSettings settings = toSettings(bundleName, bundle, overrides, server);
             dispatcher.executor().execute(() -> {
                 if (dispatcher.isClosed() || dispatcher.isConnected() || dispatcher.isConnecting()) {
                     logger.info("SSL bundle '" + bundleName + "' was reloaded; " + dispatcher
@@ -97,21 +102,34 @@ class DispatcherTls {
         }
     }
 
-    private TlsSettings toSettings(SslBundle bundle, AsyncoreProperties.Dispatcher overrides, boolean server) {
+    private TlsSettings toSettings(String bundleName, SslBundle bundle, AsyncoreProperties.Dispatcher overrides,
+            boolean server) {
         AsyncoreProperties.DispatcherSsl ssl = overrides.getSsl();
         TlsSettings settings = server ? TlsSettings.server(bundle.createSslContext()).withClientAuth(ssl.getClientAuth())
                 : TlsSettings.client(bundle.createSslContext()).withHostnameVerification(ssl.isVerifyHostname());
         SslOptions options = bundle.getOptions();
         String[] protocols = options.getEnabledProtocols();
         if (protocols != null) {
-            settings = settings.withProtocols(protocols);
+            settings = withOption(bundleName, "enabled-protocols", protocols, settings::withProtocols);
         }
         String[] ciphers = options.getCiphers();
         if (ciphers != null) {
-            settings = settings.withCipherSuites(ciphers);
+            settings = withOption(bundleName, "ciphers", ciphers, settings::withCipherSuites);
         }
         Duration timeout = overrides.handshakeTimeout(this.properties.getChannel().getSsl());
         return settings.withHandshakeTimeout(timeout);
+    }
+
+    /** Applies one of the bundle's options; a value the JDK does not know fails naming the option. */
+    private static TlsSettings withOption(String bundleName, String option, String[] values,
+            Function<String[], TlsSettings> apply) {
+        try {
+            return apply.apply(values);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("options." + option + " of SSL bundle '" + bundleName
+                    + "' cannot be used: " + ex.getMessage(), ex);
+        }
     }
 
 }

@@ -2,9 +2,13 @@ package io.github.asyncore.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+
+import io.github.asyncore.core.TestPki;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -59,6 +63,24 @@ class AsyncoreStartupFailureTests {
                     + " 'asyncore.dispatchers.echoServer.ssl.bundle', but it does not exist")
             .contains("Configure the bundle under 'spring.ssl.bundle.jks.no-such-bundle' or"
                     + " 'spring.ssl.bundle.pem.no-such-bundle'");
+    }
+
+    @Test
+    void aBundleCipherTheJdkDoesNotKnowFailsWithAnAnalysisNamingTheOption(@TempDir Path files, CapturedOutput output)
+            throws Exception {
+        TestPki pki = TestPki.get();
+        Path certificate = TestPki.writeCertificatesPem(pki.server, files.resolve("server.crt"));
+        Path key = TestPki.writePrivateKeyPem(pki.server, files.resolve("server.key"));
+        assertThatException().isThrownBy(() -> run("--asyncore.dispatchers.echoServer.address=127.0.0.1:0",
+                "--asyncore.dispatchers.echoServer.ssl.bundle=server",
+                "--spring.ssl.bundle.pem.server.keystore.certificate=file:" + certificate,
+                "--spring.ssl.bundle.pem.server.keystore.private-key=file:" + key,
+                "--spring.ssl.bundle.pem.server.options.ciphers=AES128-SHA"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Dispatcher bean 'echoServer' could not use the SSL bundle named in"
+                    + " 'asyncore.dispatchers.echoServer.ssl.bundle': options.ciphers of SSL bundle 'server' cannot"
+                    + " be used: TLS cipher suite 'AES128-SHA' is not supported by the SSL context")
+            .contains("its options (ciphers and enabled-protocols in the JDK's names");
     }
 
     private static void run(String... args) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -22,7 +23,9 @@ import io.github.asyncore.core.ChannelKind;
 import io.github.asyncore.core.EventLoopGroup;
 import io.github.asyncore.core.TlsSettings;
 import io.github.asyncore.core.TestPki;
+import io.github.asyncore.core.Tls11ClientHello;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,15 +40,21 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
  * TLS configured the Spring Boot way: {@code asyncore.dispatchers.<bean>.ssl.bundle} names a
  * {@code spring.ssl.bundle.jks.*} or {@code pem.*} bundle, made of certificates generated for the test;
  * the listener serves TLS over loopback, the endpoint shows the negotiated protocol and cipher suite, and
- * the meters count handshakes.
+ * the meters count handshakes. Without bundle options the listener offers core's default profile (TLS 1.3
+ * and 1.2 with AEAD suites only); a bundle's {@code options.ciphers} and {@code options.enabled-protocols}
+ * replace it as given.
  */
 class DispatcherTlsIntegrationTests {
+
+    /** A TLS 1.2 suite for the test's EC key that the JDK enables by default and the profile leaves out. */
+    private static final String CBC_SUITE = "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA";
 
     private static final TestPki pki = TestPki.get();
 
@@ -229,6 +238,79 @@ class DispatcherTlsIntegrationTests {
     }
 
     @Test
+    void aBundleWithoutOptionsServesTheDefaultProfile() {
+        this.contextRunner.withPropertyValues(pemServerBundle()).run((context) -> {
+            EchoApplication.EchoServer server = context.getBean(EchoApplication.EchoServer.class);
+            assertThat(server.getTls().protocols()).isNull();
+            assertThat(server.getTls().cipherSuites()).isNull();
+            int port = LoopbackClients.port(server);
+            try (SSLSocket tls13 = jdkClient(port, "TLSv1.3", null)) {
+                assertEchoes(tls13);
+                assertThat(tls13.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            }
+            try (SSLSocket aead = jdkClient(port, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")) {
+                assertEchoes(aead);
+                assertThat(aead.getSession().getCipherSuite()).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+            }
+            try (SSLSocket cbc = jdkClient(port, "TLSv1.2", CBC_SUITE)) {
+                assertThatExceptionOfType(SSLException.class).isThrownBy(cbc::startHandshake)
+                    .withMessageContaining("handshake_failure");
+            }
+            assertThat(Tls11ClientHello.isProtocolVersionAlert(Tls11ClientHello.sendTo(port))).isTrue();
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(registry.get("asyncore.tls.handshake.failures")
+                    .tag("loop", "asyncore-0")
+                    .functionCounter()
+                    .count()).isEqualTo(2));
+        });
+    }
+
+    @Test
+    void bundleOptionsThatNameACbcSuiteLetSuchAClientIn() {
+        this.contextRunner.withPropertyValues(pemServerBundle())
+            .withPropertyValues("spring.ssl.bundle.pem.server.options.ciphers="
+                    + "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256," + CBC_SUITE)
+            .run((context) -> {
+                EchoApplication.EchoServer server = context.getBean(EchoApplication.EchoServer.class);
+                assertThat(server.getTls().cipherSuites()).containsExactlyInAnyOrder(
+                        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", CBC_SUITE);
+                assertThat(server.getTls().protocols()).isNull();
+                try (SSLSocket cbc = jdkClient(LoopbackClients.port(server), "TLSv1.2", CBC_SUITE)) {
+                    assertEchoes(cbc);
+                    assertThat(cbc.getSession().getCipherSuite()).isEqualTo(CBC_SUITE);
+                }
+            });
+    }
+
+    @Test
+    void bundleOptionsThatNameOnlyTls13RefuseTls12() {
+        this.contextRunner.withPropertyValues(pemServerBundle())
+            .withPropertyValues("spring.ssl.bundle.pem.server.options.enabled-protocols=TLSv1.3")
+            .run((context) -> {
+                EchoApplication.EchoServer server = context.getBean(EchoApplication.EchoServer.class);
+                assertThat(server.getTls().protocols()).containsExactly("TLSv1.3");
+                int port = LoopbackClients.port(server);
+                try (SSLSocket tls12 = jdkClient(port, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")) {
+                    assertThatExceptionOfType(SSLException.class).isThrownBy(tls12::startHandshake);
+                }
+                try (SSLSocket tls13 = jdkClient(port, "TLSv1.3", null)) {
+                    assertEchoes(tls13);
+                }
+            });
+    }
+
+    @Test
+    void aBundleCipherTheJdkDoesNotKnowFailsStartUpNamingTheOptionAndTheBundle() {
+        this.contextRunner.withPropertyValues(pemServerBundle())
+            .withPropertyValues("spring.ssl.bundle.pem.server.options.ciphers=ECDHE-ECDSA-AES128-GCM-SHA256")
+            .run((context) -> assertThat(context).hasFailed()
+                .getFailure()
+                .hasStackTraceContaining("options.ciphers of SSL bundle 'server' cannot be used: TLS cipher suite"
+                        + " 'ECDHE-ECDSA-AES128-GCM-SHA256' is not supported by the SSL context"));
+    }
+
+    @Test
     void aPlainListenerStaysPlain() {
         this.contextRunner.run((context) -> {
             EchoApplication.EchoServer server = context.getBean(EchoApplication.EchoServer.class);
@@ -246,6 +328,32 @@ class DispatcherTlsIntegrationTests {
                 "spring.ssl.bundle.jks.server.truststore.location=file:" + trustStore,
                 "spring.ssl.bundle.jks.server.truststore.password=" + TestPki.PASSWORD,
                 "spring.ssl.bundle.jks.server.truststore.type=PKCS12" };
+    }
+
+    private static String[] pemServerBundle() {
+        return new String[] { "asyncore.dispatchers.echoServer.ssl.bundle=server",
+                "spring.ssl.bundle.pem.server.keystore.certificate=file:" + serverCertificates,
+                "spring.ssl.bundle.pem.server.keystore.private-key=file:" + serverKey };
+    }
+
+    /**
+     * A client that trusts the test CA and offers one protocol and, unless {@code null}, one cipher suite.
+     */
+    private static SSLSocket jdkClient(int port, String protocol, @Nullable String cipherSuite) throws IOException {
+        SSLSocket socket = jdkClient(port);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setProtocols(new String[] { protocol });
+        if (cipherSuite != null) {
+            parameters.setCipherSuites(new String[] { cipherSuite });
+        }
+        socket.setSSLParameters(parameters);
+        return socket;
+    }
+
+    private static void assertEchoes(SSLSocket client) throws IOException {
+        client.getOutputStream().write("profile".getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().flush();
+        assertThat(client.getInputStream().readNBytes(7)).isEqualTo("profile".getBytes(StandardCharsets.UTF_8));
     }
 
     /** A client that trusts the test CA and does not check host names, to see which certificate is served. */

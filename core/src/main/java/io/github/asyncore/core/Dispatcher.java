@@ -72,6 +72,7 @@ import org.slf4j.LoggerFactory;
  * the connections it accepts) speaks TLS through the JDK's {@link javax.net.ssl.SSLEngine}; the handlers
  * above do not change: they read and send plaintext, and {@link #readable()} and {@link #writable()}
  * mean what they meant. {@link #getTlsStatus()} tells observers the negotiated protocol and cipher suite.
+ * Unless the settings name their own, both sides offer the protocols and suites of {@link TlsProfile}.
  *
  * <h2>Threads</h2>
  * Every handler runs on the loop thread of the dispatcher's map. Socket operations ({@code createSocket},
@@ -96,10 +97,6 @@ public class Dispatcher {
     private static final ThreadLocal<SocketChannel> acceptedSocket = new ThreadLocal<>();
 
     private static final byte[] EMPTY = new byte[0];
-
-    private static final long REFUSAL_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-
-    private static final long OUTPUT_LIMIT_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private static final CloseHook[] NO_HOOKS = {};
 
@@ -260,7 +257,8 @@ public class Dispatcher {
     /** For an accepted connection: the listener whose count it is in, until it closes. */
     private volatile Dispatcher acceptedBy;
 
-    private long lastRefusalLogNanos;
+    /** For a listener that refused a connection at its limit: limits the log lines of refusals. */
+    private LogThrottle refusalLog;
 
     /**
      * Creates a dispatcher without a socket for the {@linkplain ChannelMap#current() current} map, which
@@ -978,12 +976,17 @@ public class Dispatcher {
     /**
      * Called with an exception a handler threw (other than a disconnect) or a failed or timed-out
      * connect. The default logs the channel and the exception (without a stack trace for I/O errors),
-     * calls {@link #handleClose()} as asyncore does, and closes the channel if that did not.
+     * calls {@link #handleClose()} as asyncore does, and closes the channel if that did not. Failed TLS
+     * handshakes, which any peer can cause at will, are logged at most once every 10 s per loop with the
+     * number of those not logged since (the first one at once); the loop counts each one.
      * @param error what went wrong
      */
     public void handleError(Throwable error) {
         if (error instanceof IOException) {
-            logger.warn("{}: {}; closing", this, error.toString());
+            TlsLayer layer = this.tlsLayer;
+            if (layer == null || !layer.logHandshakeFailure(logger, error)) {
+                logger.warn("{}: {}; closing", this, error.toString());
+            }
         }
         else {
             logger.error("{}: uncaught exception in a handler; closing", this, error);
@@ -1959,16 +1962,10 @@ public class Dispatcher {
     }
 
     private void logOutputLimit(OutputOverflow overflow, long pending, String memory) {
-        LoopStatistics counters = statistics();
-        long now = System.nanoTime();
-        long sinceLogged = now - counters.outputLimitLoggedNanos;
-        if (counters.outputLimitLoggedNanos != 0 && sinceLogged < OUTPUT_LIMIT_LOG_INTERVAL_NANOS) {
-            counters.outputLimitUnlogged++;
+        long unlogged = statistics().outputLimitLog.admit(System.nanoTime());
+        if (unlogged < 0) {
             return;
         }
-        counters.outputLimitLoggedNanos = now;
-        long unlogged = counters.outputLimitUnlogged;
-        counters.outputLimitUnlogged = 0;
         OutputLimit limit = this.settings.outputLimit();
         String why = switch (overflow) {
             case HARD -> pending + " bytes of output pending, over its output-hard-limit of " + limit.hard() + " bytes";
@@ -2169,11 +2166,13 @@ public class Dispatcher {
         if (!listeners.isEmpty()) {
             listeners.refused(snapshot(), remoteAddressOf(socket));
         }
-        long now = System.nanoTime();
-        if (this.lastRefusalLogNanos == 0 || now - this.lastRefusalLogNanos >= REFUSAL_LOG_INTERVAL_NANOS) {
-            this.lastRefusalLogNanos = now;
+        if (this.refusalLog == null) {
+            this.refusalLog = new LogThrottle();
+        }
+        long unlogged = this.refusalLog.admit(System.nanoTime());
+        if (unlogged >= 0) {
             logger.warn("{}: {} connections open, the max-connections limit; refusing new ones (logged at most"
-                    + " every 10 s, counted in connectionsRefused)", this, limit);
+                    + " every 10 s, counted in connectionsRefused; {} more since the last log)", this, limit, unlogged);
         }
         closeQuietly(socket);
     }

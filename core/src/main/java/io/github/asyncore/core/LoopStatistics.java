@@ -41,10 +41,11 @@ final class LoopStatistics {
 
     volatile long outputMemoryCloses;
 
-    /** When an output-limit close was last logged, or 0; and how many were not logged since. Loop thread. */
-    long outputLimitLoggedNanos;
+    /** Limits the log lines of output-limit closes on this loop. Loop thread. */
+    final LogThrottle outputLimitLog = new LogThrottle();
 
-    long outputLimitUnlogged;
+    /** Limits the log lines of failed TLS handshakes on this loop. Loop thread. */
+    final LogThrottle tlsHandshakeFailureLog = new LogThrottle();
 
     volatile long handlerNanos;
 

@@ -74,6 +74,9 @@ final class TlsLayer {
 
     private boolean receivedAny;
 
+    /** The handshake failed or timed out (not: the peer left during it); never again false. */
+    private boolean handshakeFailed;
+
     private ScheduledTask handshakeTimer;
 
     TlsLayer(Dispatcher dispatcher, SSLEngine engine, Duration handshakeTimeout) {
@@ -398,6 +401,7 @@ final class TlsLayer {
 
     private void handshakeFailed() {
         cancelHandshakeTimer();
+        this.handshakeFailed = true;
         if (this.handshaking) {
             this.handshaking = false; // failed for good: no more handshake work, and no second count
             this.dispatcher.statistics().tlsHandshakeFailed();
@@ -429,10 +433,34 @@ final class TlsLayer {
             return;
         }
         this.handshaking = false;
+        this.handshakeFailed = true;
         this.dispatcher.statistics().tlsHandshakeFailed();
         this.dispatcher.failAndClose(new SSLHandshakeException("TLS handshake with "
                 + Dispatcher.format(this.dispatcher.getRemoteAddress()) + " not finished within "
                 + this.handshakeTimeout.toMillis() + " ms (handshake-timeout)"));
+    }
+
+    /**
+     * Logs the error of a failed handshake for the dispatcher's default {@code handleError}: at most one
+     * line every 10 s per loop, with the number of failures not logged since. Any peer can fail handshakes
+     * as fast as it connects (a scanner, a client with no suite in common), so one line per failure would
+     * flood the log; the loop's {@code tlsHandshakeFailures} counts every one.
+     * @param log the dispatcher's logger
+     * @param error what {@code handleError} was given
+     * @return whether the error is this layer's failed handshake (logged or held back); {@code false} when
+     *         the caller should log it as any other error
+     */
+    boolean logHandshakeFailure(Logger log, Throwable error) {
+        if (!this.handshakeFailed) {
+            return false;
+        }
+        long unlogged = this.dispatcher.statistics().tlsHandshakeFailureLog.admit(System.nanoTime());
+        if (unlogged >= 0) {
+            log.warn("{}: {}; closing. Failed TLS handshakes are logged at most every 10 s per loop (counted in"
+                    + " tlsHandshakeFailures); {} more since the last log", this.dispatcher, error.toString(),
+                    unlogged);
+        }
+        return true;
     }
 
     /** After a failed handshake the engine holds an alert for the peer: send it if the socket takes it. */

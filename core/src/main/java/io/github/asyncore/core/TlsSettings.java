@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 import javax.net.ssl.SSLContext;
@@ -24,9 +25,12 @@ import javax.net.ssl.SSLParameters;
  *
  * A client verifies that the server's certificate names the host it connects to (the host name of the
  * address given to {@link Dispatcher#connect(SocketAddress)}, or {@link #withPeerHost(String)}), and sends
- * that name for SNI; switch that off only for tests. Every new connection gets a new {@link SSLEngine}
- * from the context, so replacing the settings of a listener (for example after its certificate was
- * renewed) applies to the connections it accepts from then on.
+ * that name for SNI; switch that off only for tests. Both sides offer the protocols and cipher suites of
+ * {@link TlsProfile} (TLS 1.3 and 1.2, AEAD suites only: Mozilla's "intermediate" profile) unless the
+ * settings name their own with {@link #withProtocols(String...)} or {@link #withCipherSuites(String...)};
+ * each of the two is taken from the settings when named there, else from the profile. Every new
+ * connection gets a new {@link SSLEngine} from the context, so replacing the settings of a listener (for
+ * example after its certificate was renewed) applies to the connections it accepts from then on.
  * <p>
  * Immutable and safe to share between threads; change one value with the {@code with...} methods.
  */
@@ -85,7 +89,8 @@ public final class TlsSettings {
      * The server side: the context's key material is presented to clients; no client certificate is asked
      * for until {@link #withClientAuth(ClientAuth)}.
      * @param context the key (and, for client authentication, trust) material
-     * @return server settings with a 10 s handshake timeout and the JDK's protocols and cipher suites
+     * @return server settings with a 10 s handshake timeout and the protocols and cipher suites of
+     *         {@link TlsProfile}
      */
     public static TlsSettings server(SSLContext context) {
         return new TlsSettings(context, false, ClientAuth.NONE, false, null, DEFAULT_HANDSHAKE_TIMEOUT, null, null);
@@ -95,7 +100,8 @@ public final class TlsSettings {
      * The client side: the server's certificate is checked against the context's trust material and the
      * host name the client connects to.
      * @param context the trust (and, for client authentication, key) material
-     * @return client settings with host-name verification on and a 10 s handshake timeout
+     * @return client settings with host-name verification on, a 10 s handshake timeout and the protocols
+     *         and cipher suites of {@link TlsProfile}
      */
     public static TlsSettings client(SSLContext context) {
         return new TlsSettings(context, true, ClientAuth.NONE, true, null, DEFAULT_HANDSHAKE_TIMEOUT, null, null);
@@ -141,21 +147,44 @@ public final class TlsSettings {
     }
 
     /**
-     * @param protocols the protocols to enable, for example {@code "TLSv1.3"}; none for the JDK's defaults
+     * Names the protocols to offer instead of the profile's, as given: this may loosen the profile (a
+     * legacy peer) or tighten it (TLS 1.3 only). The JDK's {@code jdk.tls.disabledAlgorithms} still
+     * applies.
+     * @param protocols the protocols to enable, in the JDK's names, for example {@code "TLSv1.3"}; none
+     *        (or {@code null}) for the protocols of {@link TlsProfile}
      * @return a copy with the enabled protocols replaced
+     * @throws IllegalArgumentException when a name is {@code null} or blank, or the context does not
+     *         support it
      */
     public TlsSettings withProtocols(String... protocols) {
+        String[] named = orNull(protocols);
+        if (named != null) {
+            checkSupported("protocol", named, this.context.getSupportedSSLParameters().getProtocols(),
+                    "the JDK's names, such as TLSv1.3 or TLSv1.2");
+        }
         return new TlsSettings(this.context, this.clientMode, this.clientAuth, this.hostnameVerification,
-                this.peerHost, this.handshakeTimeout, orNull(protocols), this.cipherSuites);
+                this.peerHost, this.handshakeTimeout, named, this.cipherSuites);
     }
 
     /**
-     * @param cipherSuites the cipher suites to enable; none for the JDK's defaults
+     * Names the cipher suites to offer instead of the profile's, as given: this may loosen the profile
+     * (for example a CBC suite for a legacy peer) or tighten it. The JDK's
+     * {@code jdk.tls.disabledAlgorithms} still applies.
+     * @param cipherSuites the cipher suites to enable, in the JDK's names (the IANA names, such as
+     *        {@code TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}, not OpenSSL's); none (or {@code null}) for the
+     *        cipher suites of {@link TlsProfile}
      * @return a copy with the enabled cipher suites replaced
+     * @throws IllegalArgumentException when a name is {@code null} or blank, or the context does not
+     *         support it
      */
     public TlsSettings withCipherSuites(String... cipherSuites) {
+        String[] named = orNull(cipherSuites);
+        if (named != null) {
+            checkSupported("cipher suite", named, this.context.getSupportedSSLParameters().getCipherSuites(),
+                    "the JDK's names, such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        }
         return new TlsSettings(this.context, this.clientMode, this.clientAuth, this.hostnameVerification,
-                this.peerHost, this.handshakeTimeout, this.protocols, orNull(cipherSuites));
+                this.peerHost, this.handshakeTimeout, this.protocols, named);
     }
 
     /** @return the context every connection's engine comes from */
@@ -188,12 +217,18 @@ public final class TlsSettings {
         return this.handshakeTimeout;
     }
 
-    /** @return a copy of the protocols to enable, or {@code null} for the JDK's defaults */
+    /**
+     * @return a copy of the protocols named with {@link #withProtocols(String...)}, or {@code null} for the
+     *         profile's
+     */
     public String[] protocols() {
         return (this.protocols != null) ? this.protocols.clone() : null;
     }
 
-    /** @return a copy of the cipher suites to enable, or {@code null} for the JDK's defaults */
+    /**
+     * @return a copy of the cipher suites named with {@link #withCipherSuites(String...)}, or {@code null}
+     *         for the profile's
+     */
     public String[] cipherSuites() {
         return (this.cipherSuites != null) ? this.cipherSuites.clone() : null;
     }
@@ -227,12 +262,10 @@ public final class TlsSettings {
                 parameters.setWantClientAuth(true);
             }
         }
-        if (this.protocols != null) {
-            parameters.setProtocols(this.protocols);
-        }
-        if (this.cipherSuites != null) {
-            parameters.setCipherSuites(this.cipherSuites);
-        }
+        parameters.setProtocols((this.protocols != null) ? this.protocols
+                : TlsProfile.protocols(engine.getSupportedProtocols()));
+        parameters.setCipherSuites((this.cipherSuites != null) ? this.cipherSuites
+                : TlsProfile.cipherSuites(engine.getSupportedCipherSuites()));
         engine.setSSLParameters(parameters);
         return engine;
     }
@@ -241,11 +274,27 @@ public final class TlsSettings {
     public String toString() {
         return "TlsSettings[" + (this.clientMode ? "client, hostnameVerification=" + this.hostnameVerification
                 : "server, clientAuth=" + this.clientAuth) + ", handshakeTimeout=" + this.handshakeTimeout
-                + ((this.protocols != null) ? ", protocols=" + Arrays.toString(this.protocols) : "") + "]";
+                + ((this.protocols != null) ? ", protocols=" + Arrays.toString(this.protocols) : "")
+                + ((this.cipherSuites != null) ? ", cipherSuites=" + Arrays.toString(this.cipherSuites) : "")
+                + "]";
     }
 
     private static String[] orNull(String[] values) {
         return (values == null || values.length == 0) ? null : values.clone();
+    }
+
+    private static void checkSupported(String what, String[] named, String[] supported, String hint) {
+        List<String> available = Arrays.asList(supported);
+        for (String name : named) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a TLS " + what + " name must not be empty, was "
+                        + Arrays.toString(named));
+            }
+            if (!available.contains(name)) {
+                throw new IllegalArgumentException("TLS " + what + " '" + name
+                        + "' is not supported by the SSL context (" + hint + ")");
+            }
+        }
     }
 
 }

@@ -10,7 +10,8 @@
  * {@code dispatcher_with_send}) and {@link io.github.asyncore.core.AsyncChat} frames input (asynchat's
  * {@code async_chat}). A stream channel speaks TLS when given {@link io.github.asyncore.core.TlsSettings}
  * ({@link io.github.asyncore.core.Dispatcher#setTls}): the JDK's {@code SSLEngine} then sits between the
- * socket and the handlers, which keep seeing plaintext.
+ * socket and the handlers, which keep seeing plaintext; by default both sides offer the protocols and
+ * cipher suites of {@link io.github.asyncore.core.TlsProfile} (TLS 1.3 and 1.2 with AEAD suites only).
  * <p>
  * Threads: everything a dispatcher does runs on its map's loop thread. Observers on other threads read
  * {@link io.github.asyncore.core.ChannelSnapshot}s and {@link io.github.asyncore.core.LoopSnapshot}s;

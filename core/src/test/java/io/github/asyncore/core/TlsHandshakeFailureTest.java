@@ -76,6 +76,32 @@ class TlsHandshakeFailureTest {
     }
 
     @Test
+    void fiftyGarbageHandshakesMakeOneWarningAndTheRestAreCountedNotLogged() throws Exception {
+        TlsPeers.Listener listener = listen(Duration.ofSeconds(30));
+        byte[] garbage = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 50; i++) {
+            try (Socket client = new Socket("127.0.0.1", listener.port())) {
+                client.setSoTimeout(TlsPeers.READ_TIMEOUT_MILLIS);
+                client.getOutputStream().write(garbage);
+                client.getOutputStream().flush();
+                assertThat(readUntilClosed(client.getInputStream())).isTrue();
+            }
+        }
+        await().atMost(LoopFixture.WAIT).until(() -> this.fixture.loop.snapshot().tlsHandshakeFailures() == 50);
+        await().atMost(LoopFixture.WAIT).until(() -> this.fixture.map.size() == 1);
+        assertThat(this.log.messages()).filteredOn((message) -> message.startsWith("WARN"))
+            .singleElement()
+            .asString()
+            .containsPattern("WARN <Echo listener#\\d+ \\w+ 127\\.0\\.0\\.1:\\d+>: "
+                    + "javax\\.net\\.ssl\\.SSL\\w*Exception: ")
+            .endsWith("; closing. Failed TLS handshakes are logged at most every 10 s per loop (counted in"
+                    + " tlsHandshakeFailures); 0 more since the last log");
+        assertThat(this.fixture.onLoop(() -> this.fixture.map.statistics().tlsHandshakeFailureLog.held()))
+            .as("failures held back, to be named in the next line logged")
+            .isEqualTo(49);
+    }
+
+    @Test
     void aTls12RenegotiationIsRefusedAndClosesTheChannel() throws Exception {
         TlsPeers.Listener listener = listen(Duration.ofSeconds(30));
         try (SSLSocket client = TlsPeers.jdkClient(this.clientContext, listener.port(), (parameters) -> {

@@ -66,6 +66,42 @@ class TlsSettingsTest {
     }
 
     @Test
+    void bothSidesOfferTheProfileUnlessTheSettingsNameTheirOwn() {
+        String[] supported = this.context.getSupportedSSLParameters().getCipherSuites();
+        TlsSettings[] sides = { TlsSettings.server(this.context), TlsSettings.client(this.context) };
+        for (TlsSettings settings : sides) {
+            SSLEngine engine = settings.newEngine(new InetSocketAddress("127.0.0.1", 8443));
+            assertThat(engine.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+            assertThat(engine.getEnabledCipherSuites()).containsExactly(TlsProfile.cipherSuites(supported))
+                .noneMatch((suite) -> suite.contains("CBC"));
+        }
+        SSLEngine suitesNamed = TlsSettings.server(this.context)
+            .withCipherSuites("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_AES_128_GCM_SHA256")
+            .newEngine(null);
+        assertThat(suitesNamed.getEnabledCipherSuites()).containsExactly("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                "TLS_AES_128_GCM_SHA256");
+        assertThat(suitesNamed.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        SSLEngine protocolsNamed = TlsSettings.server(this.context).withProtocols("TLSv1.3").newEngine(null);
+        assertThat(protocolsNamed.getEnabledProtocols()).containsExactly("TLSv1.3");
+        assertThat(protocolsNamed.getEnabledCipherSuites()).containsExactly(TlsProfile.cipherSuites(supported));
+    }
+
+    @Test
+    void namesTheContextDoesNotSupportAreRefusedWhenGiven() {
+        TlsSettings server = TlsSettings.server(this.context);
+        assertThatIllegalArgumentException().isThrownBy(() -> server.withCipherSuites("ECDHE-RSA-AES128-GCM-SHA256"))
+            .withMessage("TLS cipher suite 'ECDHE-RSA-AES128-GCM-SHA256' is not supported by the SSL context (the"
+                    + " JDK's names, such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
+        assertThatIllegalArgumentException().isThrownBy(() -> server.withProtocols("TLSv1.2", "TLS1.3"))
+            .withMessageContaining("TLS protocol 'TLS1.3' is not supported");
+        assertThatIllegalArgumentException().isThrownBy(() -> server.withProtocols("TLSv1.3", " "))
+            .withMessageContaining("must not be empty");
+        assertThat(server.withCipherSuites((String[]) null).cipherSuites()).isNull();
+        assertThat(server.withProtocols("TLSv1.1").protocols()).as("loosening is the caller's choice")
+            .containsExactly("TLSv1.1");
+    }
+
+    @Test
     void aNegativeHandshakeTimeoutIsRefused() {
         assertThatIllegalArgumentException()
             .isThrownBy(() -> TlsSettings.server(this.context).withHandshakeTimeout(Duration.ofSeconds(-1)))

@@ -1,0 +1,54 @@
+package io.github.asyncore.autoconfigure.readme;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+
+import io.github.asyncore.core.TlsSettings;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;
+import org.springframework.boot.autoconfigure.ssl.SslBundleProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ByteArrayResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the README's "TLS" section true: its bundle options bind to Spring Boot's bundle properties, and
+ * every protocol and cipher suite they name is one this JDK supports, so that the example would start.
+ */
+class TlsReadmeTests {
+
+    private static final String SECTION = "## TLS";
+
+    @Test
+    void theBundleOptionsExampleBindsAndNamesOnlyWhatTheJdkSupports() throws Exception {
+        List<String> yaml = Readme.blocks(SECTION, "yaml");
+        assertThat(yaml).hasSize(2);
+        StandardEnvironment environment = new StandardEnvironment();
+        List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("README.md",
+                new ByteArrayResource(yaml.get(1).getBytes(StandardCharsets.UTF_8)));
+        sources.forEach(environment.getPropertySources()::addLast);
+        Map<String, PemSslBundleProperties> bundles = Binder.get(environment)
+            .bind("spring.ssl.bundle.pem", Bindable.mapOf(String.class, PemSslBundleProperties.class))
+            .get();
+        SslBundleProperties.Options legacy = bundles.get("legacy-devices").getOptions();
+        assertThat(legacy.getCiphers()).hasSize(5).contains("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
+        assertThat(legacy.getEnabledProtocols()).isNull();
+        SslBundleProperties.Options modern = bundles.get("modern-only").getOptions();
+        assertThat(modern.getEnabledProtocols()).containsExactly("TLSv1.3");
+        TlsSettings settings = TlsSettings.server(SSLContext.getDefault())
+            .withCipherSuites(legacy.getCiphers().toArray(String[]::new))
+            .withProtocols(modern.getEnabledProtocols().toArray(String[]::new));
+        assertThat(settings.cipherSuites()).containsExactlyElementsOf(legacy.getCiphers());
+        assertThat(settings.protocols()).containsExactly("TLSv1.3");
+    }
+
+}
