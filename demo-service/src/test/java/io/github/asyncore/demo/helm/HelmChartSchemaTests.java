@@ -32,6 +32,11 @@ class HelmChartSchemaTests {
             asyncore.dispatchers.chatServer.maxFrameSize | 1KiB     | at '/asyncore/dispatchers/chatServer/maxFrameSize'
             asyncore.dispatchers.echoserver.idleTimeout  | 1m       | additional properties 'echoserver' not allowed
             fetch.readTimeout                            | 10       | at '/fetch/readTimeout'
+            fetch.allowedNetworks[0]                     | 10.20.0.0 | at '/fetch/allowedNetworks/0': '10.20.0.0' does not match pattern
+            fetch.allowedNetworks[0]                     | 10.20.0.0/33 | at '/fetch/allowedNetworks/0'
+            fetch.allowedNetworks                        | 10.20.0.0/16 | at '/fetch/allowedNetworks': got string, want array
+            fetch.allowedPorts[0]                        | 70000    | at '/fetch/allowedPorts/0': maximum
+            fetch.maxConcurrent                          | 0        | at '/fetch/maxConcurrent': minimum
             chat.maxLinesPerSecond                       | 0        | at '/chat/maxLinesPerSecond'
             chat.burst                                   | 0        | at '/chat/burst': minimum
             udp.burst                                    | 0        | at '/udp/burst': minimum

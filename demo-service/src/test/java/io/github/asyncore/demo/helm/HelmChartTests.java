@@ -215,6 +215,20 @@ class HelmChartTests {
     }
 
     @Test
+    void fetchDestinationPolicyRendersFromTheValues() {
+        Map<String, Object> defaults = applicationYml(HelmChart.template(null)).get(0);
+        assertThat(at(defaults, "demo", "fetch", "allowed-networks")).as("nothing special-purpose is allowed").isEqualTo(List.of());
+        assertThat(at(defaults, "demo", "fetch", "allowed-ports")).isEqualTo(List.of(80, 443));
+        assertThat(at(defaults, "demo", "fetch", "max-concurrent")).isEqualTo(16);
+
+        Map<String, Object> set = applicationYml(HelmChart.template(null, Map.of("fetch.allowedNetworks[0]", "10.20.0.0/16",
+                "fetch.allowedNetworks[1]", "fd00:20::/64", "fetch.allowedPorts[0]", 8000, "fetch.maxConcurrent", 2))).get(0);
+        assertThat(at(set, "demo", "fetch", "allowed-networks")).isEqualTo(List.of("10.20.0.0/16", "fd00:20::/64"));
+        assertThat(at(set, "demo", "fetch", "allowed-ports")).isEqualTo(List.of(8000));
+        assertThat(at(set, "demo", "fetch", "max-concurrent")).isEqualTo(2);
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void customValuesReachTheApplicationYml() throws IOException {
         List<Map<String, Object>> config = applicationYml(HelmChart.template(CUSTOM));
