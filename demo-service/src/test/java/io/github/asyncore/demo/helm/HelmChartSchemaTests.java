@@ -37,6 +37,8 @@ class HelmChartSchemaTests {
             fetch.allowedNetworks                        | 10.20.0.0/16 | at '/fetch/allowedNetworks': got string, want array
             fetch.allowedPorts[0]                        | 70000    | at '/fetch/allowedPorts/0': maximum
             fetch.maxConcurrent                          | 0        | at '/fetch/maxConcurrent': minimum
+            tls.allowDevelopmentCertificate              | yes      | at '/tls/allowDevelopmentCertificate': got string, want boolean
+            tls.allowDevelopmentCertifcate               | true     | additional properties 'allowDevelopmentCertifcate' not allowed
             chat.maxLinesPerSecond                       | 0        | at '/chat/maxLinesPerSecond'
             chat.burst                                   | 0        | at '/chat/burst': minimum
             udp.burst                                    | 0        | at '/udp/burst': minimum
@@ -74,6 +76,12 @@ class HelmChartSchemaTests {
                 .withMessageContaining("ports.echo, ports.chat, ports.tlsEcho, ports.http and ports.management must all differ");
         assertThat(HelmChart.template(null, Map.of("ports.udpEcho", 7007)).objects()).as("UDP may share a number with TCP")
                 .isNotEmpty();
+        assertThat(HelmChart.template(null, Map.of("ports.tlsEcho", 8080)).objects())
+                .as("the TLS echo's port counts only when the chart serves TLS").isNotEmpty();
+        assertThatIllegalStateException()
+                .isThrownBy(() -> HelmChart.template(null,
+                        Map.of("ports.tlsEcho", 8080, "tls.allowDevelopmentCertificate", true)))
+                .withMessageContaining("must all differ");
     }
 
     @Test

@@ -34,6 +34,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.github.asyncore.demo.helm.HelmChart.Rendering;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
 
@@ -48,18 +49,18 @@ class HelmChartTests {
 
     private static final Path CUSTOM = HelmChart.DIRECTORY.resolve("ci/custom-values.yaml");
 
-    /** Protocols of the container ports, by port name. */
+    /** Protocols of the container ports, by port name, when the chart serves no TLS. */
     private static final Map<String, String> PROTOCOLS = Map.of("echo", "TCP", "chat", "TCP", "udp-echo", "UDP",
-            "tls-echo", "TCP", "http", "TCP", "management", "TCP");
+            "http", "TCP", "management", "TCP");
 
     static List<Path> variants() {
         return HelmChart.ciValuesFiles();
     }
 
     @Test
-    void variantsAreTheDefaultsAndACustomisedRelease() {
+    void variantsAreTheDefaultsACustomisedReleaseAndATryOut() {
         assertThat(variants()).extracting((file) -> file.getFileName().toString())
-                .contains("default-values.yaml", "custom-values.yaml");
+                .contains("default-values.yaml", "custom-values.yaml", "tryout-values.yaml");
     }
 
     @Test
@@ -119,11 +120,16 @@ class HelmChartTests {
 
     @ParameterizedTest
     @MethodSource("variants")
-    void containerPortsMatchTheServicesAndTheApplicationYml(Path values) {
+    void containerPortsMatchTheServicesAndTheApplicationYml(Path values) throws IOException {
         Rendering rendering = HelmChart.template(values);
         Container container = container(rendering);
+        boolean tls = servesTls(values);
+        Map<String, String> expected = new HashMap<>(PROTOCOLS);
+        if (tls) {
+            expected.put("tls-echo", "TCP");
+        }
         assertThat(container.getPorts().stream()
-                .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getProtocol))).isEqualTo(PROTOCOLS);
+                .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getProtocol))).isEqualTo(expected);
         for (Service service : rendering.all(Service.class)) {
             for (ServicePort port : service.getSpec().getPorts()) {
                 ContainerPort target = containerPort(container, port.getTargetPort().getStrVal());
@@ -135,8 +141,9 @@ class HelmChartTests {
         }
         Service protocols = rendering.named(Service.class, "demo-asyncore-demo");
         Service management = rendering.named(Service.class, "demo-asyncore-demo-management");
-        assertThat(protocols.getSpec().getPorts()).extracting(ServicePort::getName)
-                .containsExactly("echo", "chat", "udp-echo", "tls-echo", "http");
+        assertThat(protocols.getSpec().getPorts()).extracting(ServicePort::getName).containsExactlyElementsOf(
+                tls ? List.of("echo", "chat", "udp-echo", "tls-echo", "http")
+                        : List.of("echo", "chat", "udp-echo", "http"));
         assertThat(management.getSpec().getPorts()).extracting(ServicePort::getName).containsExactly("management");
         assertThat(management.getSpec().getType()).isEqualTo("ClusterIP");
 
@@ -149,9 +156,65 @@ class HelmChartTests {
         assertThat(at(config, "asyncore", "dispatchers", "udpEchoServer", "address"))
                 .isEqualTo(String.valueOf(containerPort(container, "udp-echo").getContainerPort()));
         assertThat(at(config, "asyncore", "dispatchers", "udpEchoServer", "type")).isEqualTo("datagram");
-        assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "address"))
-                .isEqualTo(String.valueOf(containerPort(container, "tls-echo").getContainerPort()));
+        if (tls) {
+            assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "address"))
+                    .isEqualTo(String.valueOf(containerPort(container, "tls-echo").getContainerPort()));
+            assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "ssl", "bundle")).isEqualTo("demo-tls");
+        }
+        assertThat(at(config, "demo", "tls-echo", "enabled")).isEqualTo(tls);
+    }
+
+    @Test
+    void withoutASecretOrTheDevelopmentSwitchThereIsNoTlsAnywhere() {
+        Rendering rendering = HelmChart.template(null);
+        assertThat(container(rendering).getPorts()).extracting(ContainerPort::getName).doesNotContain("tls-echo");
+        assertThat(container(rendering).getPorts()).extracting(ContainerPort::getContainerPort).doesNotContain(7443);
+        for (Service service : rendering.all(Service.class)) {
+            assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName).doesNotContain("tls-echo");
+            assertThat(service.getSpec().getPorts()).extracting(ServicePort::getPort).doesNotContain(7443);
+        }
+        assertThat(rendering.one(Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
+                .extracting(Volume::getName).doesNotContain("tls");
+
+        assertThat(rendering.one(ConfigMap.class).getData().get("application.yml"))
+                .doesNotContain("7443", "tlsEchoServer", "ssl:");
+        Map<String, Object> config = applicationYml(rendering).get(0);
+        assertThat(config).doesNotContainKey("spring");
+        assertThat(settings(config, "tlsEchoServer")).isNull();
+        assertThat(at(config, "demo", "tls-echo", "enabled")).as("the jar's TLS echo switched off").isEqualTo(false);
+        assertThat(at(config, "demo", "fetch", "trust-bundle")).as("the JDK's default certificate authorities")
+                .isEqualTo("");
+
+        assertThat(HelmChart.notes(null)).contains("TLS: none. Without tls.secretName the release serves no TLS port",
+                "port-forward service/demo-asyncore-demo 7007 7008 8080\n")
+                .doesNotContain("7443", "s_client", "DEVELOPMENT certificate");
+    }
+
+    @ParameterizedTest(name = "--set {0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            tls.secretName                  | demo-cert | the TLS echo presents the certificate of the Secret demo-cert
+            tls.allowDevelopmentCertificate | true      | the TLS echo presents the image's self-signed DEVELOPMENT certificate
+            """)
+    void tlsIsServedWithASecretOrTheDevelopmentCertificateOnPurpose(String key, String value, String notice) {
+        Map<String, Object> set = Map.of(key, key.equals("tls.secretName") ? value : Boolean.valueOf(value));
+        Rendering rendering = HelmChart.template(null, set);
+        assertThat(containerPort(container(rendering), "tls-echo").getContainerPort()).isEqualTo(7443);
+        assertThat(servicePort(rendering.named(Service.class, "demo-asyncore-demo"), "tls-echo")).isEqualTo(7443);
+        Map<String, Object> config = applicationYml(rendering).get(0);
+        assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "address")).isEqualTo("7443");
         assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "ssl", "bundle")).isEqualTo("demo-tls");
+        assertThat(at(config, "demo", "tls-echo", "enabled")).isEqualTo(true);
+        assertThat(at(config, "demo", "fetch", "trust-bundle")).isEqualTo("demo-tls");
+        assertThat(HelmChart.notes(null, set)).contains(notice, "openssl s_client -connect 127.0.0.1:7443",
+                "port-forward service/demo-asyncore-demo 7007 7008 7443 8080");
+    }
+
+    @Test
+    void aTrustBundleOfTheOperatorsOwnStaysWithoutTls() {
+        Rendering rendering = HelmChart.template(null, Map.of("fetch.trustBundle", "corporate-ca"));
+        Map<String, Object> config = applicationYml(rendering).get(0);
+        assertThat(at(config, "demo", "fetch", "trust-bundle")).isEqualTo("corporate-ca");
+        assertThat(at(config, "demo", "tls-echo", "enabled")).isEqualTo(false);
     }
 
     @Test
@@ -160,8 +223,14 @@ class HelmChartTests {
         assertThat(plain.one(Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
                 .extracting(Volume::getName).doesNotContain("tls");
         assertThat(applicationYml(plain).get(0)).doesNotContainKey("spring");
+        Rendering development = HelmChart.template(null, Map.of("tls.allowDevelopmentCertificate", true));
+        assertThat(development.one(Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
+                .extracting(Volume::getName).doesNotContain("tls");
+        assertThat(applicationYml(development).get(0)).as("the jar's own demo-tls: the development certificate")
+                .doesNotContainKey("spring");
 
-        Rendering rendering = HelmChart.template(null, Map.of("tls.secretName", "demo-cert", "tls.clientAuth", "need"));
+        Rendering rendering = HelmChart.template(null, Map.of("tls.secretName", "demo-cert", "tls.clientAuth", "need",
+                "tls.allowDevelopmentCertificate", true));
         PodSpec pod = rendering.one(Deployment.class).getSpec().getTemplate().getSpec();
         Volume volume = pod.getVolumes().stream().filter((each) -> each.getName().equals("tls")).findFirst().orElseThrow();
         assertThat(volume.getSecret().getSecretName()).isEqualTo("demo-cert");
@@ -174,20 +243,41 @@ class HelmChartTests {
                 .isEqualTo("file:/etc/asyncore-demo/tls/tls.crt");
         assertThat(at(config, "spring", "ssl", "bundle", "pem", "demo-tls", "keystore", "private-key"))
                 .isEqualTo("file:/etc/asyncore-demo/tls/tls.key");
+        assertThat(at(config, "spring", "ssl", "bundle", "pem", "demo-tls", "truststore", "certificate"))
+                .isEqualTo("file:/etc/asyncore-demo/tls/tls.crt");
         assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "ssl", "client-auth")).isEqualTo("need");
     }
 
     @Test
-    void defaultValuesRenderTheServicesOwnSettings() throws IOException {
-        Map<String, String> chart = flatten(applicationYml(HelmChart.template(null)).get(0));
-        Map<String, String> service = flatten(new Yaml().load(Files.readString(
-                Path.of(System.getProperty("basedir", "."), "src", "main", "resources", "application.yml"))));
+    void theDevelopmentCertificateSwitchRendersTheServicesOwnSettings() throws IOException {
+        Map<String, String> chart = flatten(applicationYml(HelmChart.template(null,
+                Map.of("tls.allowDevelopmentCertificate", true))).get(0));
+        Map<String, String> service = serviceSettings();
         assertThat(chart).as("what the chart sets, with the service's defaults").allSatisfy(
                 (key, value) -> assertThat(service).containsEntry(key, value));
         assertThat(service.keySet()).as("asyncore and demo settings of the service that Helm values cannot set")
                 .filteredOn((key) -> key.startsWith("asyncore.") || key.startsWith("demo."))
                 .filteredOn((key) -> !key.equals("asyncore.enabled"))
                 .allSatisfy((key) -> assertThat(chart).containsKey(key));
+    }
+
+    @Test
+    void defaultValuesDifferFromTheServicesOwnSettingsOnlyInServingNoTls() throws IOException {
+        Map<String, String> chart = flatten(applicationYml(HelmChart.template(null)).get(0));
+        Map<String, String> service = serviceSettings();
+        Map<String, String> differing = new LinkedHashMap<>();
+        chart.forEach((key, value) -> {
+            if (!value.equals(service.get(key))) {
+                differing.put(key, value);
+            }
+        });
+        assertThat(differing).isEqualTo(Map.of("demo.tls-echo.enabled", "false", "demo.fetch.trust-bundle", ""));
+        assertThat(service.keySet()).as("the service's settings the chart leaves out")
+                .filteredOn((key) -> key.startsWith("asyncore.") || key.startsWith("demo."))
+                .filteredOn((key) -> !key.equals("asyncore.enabled"))
+                .filteredOn((key) -> !chart.containsKey(key))
+                .isNotEmpty()
+                .allMatch((key) -> key.startsWith("asyncore.dispatchers.tlsEchoServer."));
     }
 
     @Test
@@ -201,7 +291,8 @@ class HelmChartTests {
         Map<String, Object> overridden = applicationYml(HelmChart.template(null, Map.of(
                 "asyncore.dispatchers.chatServer.outputHardLimit", "256KB",
                 "asyncore.dispatchers.tlsEchoServer.outputSoftLimit", "128KB",
-                "asyncore.dispatchers.tlsEchoServer.outputSoftLimitDuration", "2s"))).get(0);
+                "asyncore.dispatchers.tlsEchoServer.outputSoftLimitDuration", "2s",
+                "tls.allowDevelopmentCertificate", true))).get(0);
         assertThat(at(overridden, "asyncore", "dispatchers", "chatServer", "output-hard-limit")).isEqualTo("256KB");
         assertThat(at(overridden, "asyncore", "dispatchers", "tlsEchoServer", "output-soft-limit")).isEqualTo("128KB");
         assertThat(at(overridden, "asyncore", "dispatchers", "tlsEchoServer", "output-soft-limit-duration"))
@@ -382,6 +473,26 @@ class HelmChartTests {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no port named " + name + " in " + service.getMetadata().getName()))
                 .getPort();
+    }
+
+    /** @return whether the values file asks for TLS: a Secret, or the development certificate on purpose */
+    private static boolean servesTls(Path values) throws IOException {
+        Map<String, Object> tls = valuesOf(values, "tls");
+        return (tls.get("secretName") instanceof String secret && !secret.isEmpty())
+                || Boolean.TRUE.equals(tls.get("allowDevelopmentCertificate"));
+    }
+
+    /** @return one top-level group of a values file, empty when the file leaves it to the defaults */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> valuesOf(Path values, String group) throws IOException {
+        Map<String, Object> all = new Yaml().load(Files.readString(values));
+        return (all == null) ? Map.of() : (Map<String, Object>) all.getOrDefault(group, Map.of());
+    }
+
+    /** @return the demo's own application.yml (the jar's), flattened */
+    private static Map<String, String> serviceSettings() throws IOException {
+        return flatten(new Yaml().load(Files.readString(
+                Path.of(System.getProperty("basedir", "."), "src", "main", "resources", "application.yml"))));
     }
 
     private static Map<String, String> podLabels(Rendering rendering) {
