@@ -39,6 +39,16 @@ class HelmChartSchemaTests {
             fetch.maxConcurrent                          | 0        | at '/fetch/maxConcurrent': minimum
             tls.allowDevelopmentCertificate              | yes      | at '/tls/allowDevelopmentCertificate': got string, want boolean
             tls.allowDevelopmentCertifcate               | true     | additional properties 'allowDevelopmentCertifcate' not allowed
+            management.address                           | localhost | at '/management/address'
+            management.adress                            | 0.0.0.0  | additional properties 'adress' not allowed
+            networkPolicy.enabled                        | no       | at '/networkPolicy/enabled': got string, want boolean
+            networkPolicy.management.fromCidrs[0]        | 10.1.2.3 | at '/networkPolicy/management/fromCidrs/0'
+            networkPolicy.management.prometheus.podLabels.app | 3   | got number, want string
+            networkPolicy.management.prometheus.labels.app | prom   | additional properties 'labels' not allowed
+            networkPolicy.services.from[0].podSelecter.matchLabels.app | web | additional properties 'podSelecter' not allowed
+            networkPolicy.services.from[0].ipBlock.except[0] | 10.0.0.0/8 | missing property 'cidr'
+            networkPolicy.egress[0].ports[0].protocol    | ICMP     | at '/networkPolicy/egress/0/ports/0/protocol': value must be one of
+            networkPolicy.egress[0].too[0].ipBlock.cidr  | 10.0.0.0/8 | additional properties 'too' not allowed
             chat.maxLinesPerSecond                       | 0        | at '/chat/maxLinesPerSecond'
             chat.burst                                   | 0        | at '/chat/burst': minimum
             udp.burst                                    | 0        | at '/udp/burst': minimum
