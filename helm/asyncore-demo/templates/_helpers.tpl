@@ -61,6 +61,25 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
+Labels that pick the demo's pods and nothing else for the NetworkPolicies: the selector labels and the
+component, which the `helm test` pod (component "test") does not share, so that no policy fences it.
+*/}}
+{{- define "asyncore-demo.serverLabels" -}}
+{{ include "asyncore-demo.selectorLabels" . }}
+app.kubernetes.io/component: server
+{{- end }}
+
+{{/*
+What the TLS echo serves: "secret" (the operator's certificate from tls.secretName), "development" (the
+image's development certificate, only with tls.allowDevelopmentCertificate), or nothing: then the pod,
+the Service and the application.yml have no TLS port at all, so a key everybody has is never served by
+accident.
+*/}}
+{{- define "asyncore-demo.tls" -}}
+{{- if .Values.tls.secretName }}secret{{ else if .Values.tls.allowDevelopmentCertificate }}development{{ end }}
+{{- end }}
+
+{{/*
 The service account the pods run as: the one this chart creates, or an existing one by name.
 */}}
 {{- define "asyncore-demo.serviceAccountName" -}}

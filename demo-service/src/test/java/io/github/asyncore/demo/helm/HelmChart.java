@@ -87,15 +87,23 @@ final class HelmChart {
     /**
      * The NOTES.txt a user sees after {@code helm install} (a client-only dry run: no cluster).
      * @param valuesFile a values file, or {@code null} for the chart's defaults
+     * @param sets {@code --set} pairs
      * @return the rendered notes
      */
-    static String notes(@Nullable Path valuesFile) {
+    static String notes(@Nullable Path valuesFile, Map<String, Object> sets) {
         InstallCommand install = new Helm(DIRECTORY).install().withName("demo").withNamespace("apps").dryRun().clientOnly();
         if (valuesFile != null) {
             install = install.withValuesFile(valuesFile);
         }
+        for (Map.Entry<String, Object> set : sets.entrySet()) {
+            install = install.set(set.getKey(), set.getValue());
+        }
         String output = install.call().getOutput();
         return output.substring(output.indexOf("NOTES:"));
+    }
+
+    static String notes(@Nullable Path valuesFile) {
+        return notes(valuesFile, Map.of());
     }
 
     private static Path copyWithHooksExposed() {

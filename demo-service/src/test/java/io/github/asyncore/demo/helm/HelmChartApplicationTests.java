@@ -17,22 +17,32 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.github.asyncore.core.ChannelSnapshot;
 import io.github.asyncore.core.Dispatcher;
+import io.github.asyncore.core.EventLoopGroup;
 import io.github.asyncore.demo.DemoApplication;
 import io.github.asyncore.demo.echo.EchoServer;
+import io.github.asyncore.demo.echo.TlsEchoServer;
 import io.github.asyncore.demo.helm.HelmChart.Rendering;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
@@ -41,10 +51,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The demo service started the way the chart's pod starts it: with the application.yml the chart
- * renders (default values), found through the pod's own {@code SPRING_CONFIG_ADDITIONAL_LOCATION}. Only
- * the ports change, to free ones on 127.0.0.1; then the probes' paths must answer 200 on the probes'
- * (management) port, and the echo port must echo.
+ * renders, found through the pod's own {@code SPRING_CONFIG_ADDITIONAL_LOCATION}. Only the ports change,
+ * to free ones on 127.0.0.1. With the default values the probes' paths must answer 200 on the probes'
+ * (management) port, the echo port must echo, and nothing speaks TLS; with the development certificate
+ * switched on, the TLS echo answers as the jar's quick start does.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HelmChartApplicationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -61,7 +73,8 @@ class HelmChartApplicationTests {
     }
 
     @Test
-    void probesAnswerOnTheManagementPortAndEchoEchoesWithTheRenderedApplicationYml(@TempDir Path pod) throws Exception {
+    void probesAnswerOnTheManagementPortAndEchoEchoesWithTheRenderedApplicationYml(@TempDir Path pod,
+            CapturedOutput output) throws Exception {
         Rendering rendering = HelmChart.template(null);
         Container container = HelmChartTests.container(rendering);
         String location = startLikeThePod(rendering, container, pod);
@@ -81,7 +94,7 @@ class HelmChartApplicationTests {
             assertThat(get(webPort, path).statusCode()).as("GET %s on the web port", path).isEqualTo(404);
         }
 
-        for (String dispatcher : List.of("echoServer", "chatServer", "udpEchoServer", "tlsEchoServer")) {
+        for (String dispatcher : List.of("echoServer", "chatServer", "udpEchoServer")) {
             assertThat(this.context.getBean(dispatcher, Dispatcher.class).getLocalAddress())
                     .as("%s bound where the rendered file says", dispatcher)
                     .isInstanceOfSatisfying(InetSocketAddress.class,
@@ -89,6 +102,35 @@ class HelmChartApplicationTests {
         }
         InetSocketAddress echo = (InetSocketAddress) this.context.getBean(EchoServer.class).getLocalAddress();
         assertThat(echoLine(echo.getPort(), "hello from the chart")).isEqualTo("hello from the chart");
+
+        assertThat(this.context.getBeansOfType(TlsEchoServer.class)).as("no TLS without a certificate").isEmpty();
+        assertThat(this.context.getBean(EventLoopGroup.class).snapshot()).extracting(ChannelSnapshot::name)
+                .as("no TLS listener").contains("echoServer").doesNotContain("tlsEchoServer");
+        assertThat(environment.getProperty("demo.fetch.trust-bundle")).as("/fetch trusts the JDK's default CAs")
+                .isEmpty();
+        assertThat(output).as("what values.yaml says the log shows")
+                .contains("asyncore.dispatchers.tlsEchoServer names no Dispatcher bean; its settings are unused");
+    }
+
+    @Test
+    void theDevelopmentCertificateSwitchServesTheTlsEchoAsTheJarDoes(@TempDir Path pod) throws Exception {
+        Rendering rendering = HelmChart.template(null, Map.of("tls.allowDevelopmentCertificate", true));
+        startLikeThePod(rendering, HelmChartTests.container(rendering), pod);
+
+        TlsEchoServer tlsEcho = this.context.getBean(TlsEchoServer.class);
+        InetSocketAddress address = (InetSocketAddress) tlsEcho.getLocalAddress();
+        assertThat(address.getAddress().isLoopbackAddress()).isTrue();
+        SSLContext trust = this.context.getBean(SslBundles.class).getBundle("demo-tls").createSslContext();
+        try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", address.getPort()), 5_000);
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("hello over the development certificate\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("hello over the development certificate");
+        }
+        assertThat(this.context.getEnvironment().getProperty("demo.fetch.trust-bundle")).isEqualTo("demo-tls");
     }
 
     /**
@@ -120,8 +162,11 @@ class HelmChartApplicationTests {
         Files.writeString(config.resolve("application.yml"), new Yaml(options).dumpAll(documents.iterator()));
 
         String location = podLocation.replace("file:" + mountPath + "/", "file:" + config.toAbsolutePath() + "/");
+        // The jar's own TLS echo address (7443 on every interface) moved to loopback too, in case a broken
+        // switch started the TLS echo where the chart says it must not run.
         this.context = new SpringApplicationBuilder(DemoApplication.class).main(DemoApplication.class)
-                .run("--spring.config.additional-location=" + location);
+                .run("--spring.config.additional-location=" + location,
+                        "--asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0");
         return location;
     }
 

@@ -32,6 +32,23 @@ class HelmChartSchemaTests {
             asyncore.dispatchers.chatServer.maxFrameSize | 1KiB     | at '/asyncore/dispatchers/chatServer/maxFrameSize'
             asyncore.dispatchers.echoserver.idleTimeout  | 1m       | additional properties 'echoserver' not allowed
             fetch.readTimeout                            | 10       | at '/fetch/readTimeout'
+            fetch.allowedNetworks[0]                     | 10.20.0.0 | at '/fetch/allowedNetworks/0': '10.20.0.0' does not match pattern
+            fetch.allowedNetworks[0]                     | 10.20.0.0/33 | at '/fetch/allowedNetworks/0'
+            fetch.allowedNetworks                        | 10.20.0.0/16 | at '/fetch/allowedNetworks': got string, want array
+            fetch.allowedPorts[0]                        | 70000    | at '/fetch/allowedPorts/0': maximum
+            fetch.maxConcurrent                          | 0        | at '/fetch/maxConcurrent': minimum
+            tls.allowDevelopmentCertificate              | yes      | at '/tls/allowDevelopmentCertificate': got string, want boolean
+            tls.allowDevelopmentCertifcate               | true     | additional properties 'allowDevelopmentCertifcate' not allowed
+            management.address                           | localhost | at '/management/address'
+            management.adress                            | 0.0.0.0  | additional properties 'adress' not allowed
+            networkPolicy.enabled                        | no       | at '/networkPolicy/enabled': got string, want boolean
+            networkPolicy.management.fromCidrs[0]        | 10.1.2.3 | at '/networkPolicy/management/fromCidrs/0'
+            networkPolicy.management.prometheus.podLabels.app | 3   | got number, want string
+            networkPolicy.management.prometheus.labels.app | prom   | additional properties 'labels' not allowed
+            networkPolicy.services.from[0].podSelecter.matchLabels.app | web | additional properties 'podSelecter' not allowed
+            networkPolicy.services.from[0].ipBlock.except[0] | 10.0.0.0/8 | missing property 'cidr'
+            networkPolicy.egress[0].ports[0].protocol    | ICMP     | at '/networkPolicy/egress/0/ports/0/protocol': value must be one of
+            networkPolicy.egress[0].too[0].ipBlock.cidr  | 10.0.0.0/8 | additional properties 'too' not allowed
             chat.maxLinesPerSecond                       | 0        | at '/chat/maxLinesPerSecond'
             chat.burst                                   | 0        | at '/chat/burst': minimum
             udp.burst                                    | 0        | at '/udp/burst': minimum
@@ -69,6 +86,12 @@ class HelmChartSchemaTests {
                 .withMessageContaining("ports.echo, ports.chat, ports.tlsEcho, ports.http and ports.management must all differ");
         assertThat(HelmChart.template(null, Map.of("ports.udpEcho", 7007)).objects()).as("UDP may share a number with TCP")
                 .isNotEmpty();
+        assertThat(HelmChart.template(null, Map.of("ports.tlsEcho", 8080)).objects())
+                .as("the TLS echo's port counts only when the chart serves TLS").isNotEmpty();
+        assertThatIllegalStateException()
+                .isThrownBy(() -> HelmChart.template(null,
+                        Map.of("ports.tlsEcho", 8080, "tls.allowDevelopmentCertificate", true)))
+                .withMessageContaining("must all differ");
     }
 
     @Test

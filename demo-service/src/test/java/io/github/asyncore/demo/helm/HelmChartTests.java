@@ -30,14 +30,21 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.github.asyncore.demo.helm.HelmChart.Rendering;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The chart rendered by Helm with its defaults and with each {@code ci/*-values.yaml}: it lints, every
@@ -48,18 +55,20 @@ class HelmChartTests {
 
     private static final Path CUSTOM = HelmChart.DIRECTORY.resolve("ci/custom-values.yaml");
 
-    /** Protocols of the container ports, by port name. */
+    private static final Path TRYOUT = HelmChart.DIRECTORY.resolve("ci/tryout-values.yaml");
+
+    /** Protocols of the container ports, by port name, when the chart serves no TLS. */
     private static final Map<String, String> PROTOCOLS = Map.of("echo", "TCP", "chat", "TCP", "udp-echo", "UDP",
-            "tls-echo", "TCP", "http", "TCP", "management", "TCP");
+            "http", "TCP", "management", "TCP");
 
     static List<Path> variants() {
         return HelmChart.ciValuesFiles();
     }
 
     @Test
-    void variantsAreTheDefaultsAndACustomisedRelease() {
+    void variantsAreTheDefaultsACustomisedReleaseAndATryOut() {
         assertThat(variants()).extracting((file) -> file.getFileName().toString())
-                .contains("default-values.yaml", "custom-values.yaml");
+                .contains("default-values.yaml", "custom-values.yaml", "tryout-values.yaml");
     }
 
     @Test
@@ -75,6 +84,8 @@ class HelmChartTests {
         Rendering rendering = HelmChart.template(values);
         assertThat(rendering.objects()).extracting(HasMetadata::getKind)
                 .contains("Deployment", "Service", "ConfigMap", "ServiceAccount");
+        assertThat(rendering.all(NetworkPolicy.class)).as("NetworkPolicies unless switched off")
+                .hasSize(values.equals(TRYOUT) ? 0 : values.equals(CUSTOM) ? 3 : 2);
         assertThat(rendering.all(Service.class)).hasSize(2);
         assertThat(rendering.hooks()).hasSize(1);
         Stream.concat(rendering.objects().stream(), rendering.hooks().stream())
@@ -119,11 +130,16 @@ class HelmChartTests {
 
     @ParameterizedTest
     @MethodSource("variants")
-    void containerPortsMatchTheServicesAndTheApplicationYml(Path values) {
+    void containerPortsMatchTheServicesAndTheApplicationYml(Path values) throws IOException {
         Rendering rendering = HelmChart.template(values);
         Container container = container(rendering);
+        boolean tls = servesTls(values);
+        Map<String, String> expected = new HashMap<>(PROTOCOLS);
+        if (tls) {
+            expected.put("tls-echo", "TCP");
+        }
         assertThat(container.getPorts().stream()
-                .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getProtocol))).isEqualTo(PROTOCOLS);
+                .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getProtocol))).isEqualTo(expected);
         for (Service service : rendering.all(Service.class)) {
             for (ServicePort port : service.getSpec().getPorts()) {
                 ContainerPort target = containerPort(container, port.getTargetPort().getStrVal());
@@ -135,8 +151,9 @@ class HelmChartTests {
         }
         Service protocols = rendering.named(Service.class, "demo-asyncore-demo");
         Service management = rendering.named(Service.class, "demo-asyncore-demo-management");
-        assertThat(protocols.getSpec().getPorts()).extracting(ServicePort::getName)
-                .containsExactly("echo", "chat", "udp-echo", "tls-echo", "http");
+        assertThat(protocols.getSpec().getPorts()).extracting(ServicePort::getName).containsExactlyElementsOf(
+                tls ? List.of("echo", "chat", "udp-echo", "tls-echo", "http")
+                        : List.of("echo", "chat", "udp-echo", "http"));
         assertThat(management.getSpec().getPorts()).extracting(ServicePort::getName).containsExactly("management");
         assertThat(management.getSpec().getType()).isEqualTo("ClusterIP");
 
@@ -149,9 +166,68 @@ class HelmChartTests {
         assertThat(at(config, "asyncore", "dispatchers", "udpEchoServer", "address"))
                 .isEqualTo(String.valueOf(containerPort(container, "udp-echo").getContainerPort()));
         assertThat(at(config, "asyncore", "dispatchers", "udpEchoServer", "type")).isEqualTo("datagram");
-        assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "address"))
-                .isEqualTo(String.valueOf(containerPort(container, "tls-echo").getContainerPort()));
+        if (tls) {
+            assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "address"))
+                    .isEqualTo(String.valueOf(containerPort(container, "tls-echo").getContainerPort()));
+            assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "ssl", "bundle")).isEqualTo("demo-tls");
+        }
+        assertThat(at(config, "demo", "tls-echo", "enabled")).isEqualTo(tls);
+    }
+
+    @Test
+    void withoutASecretOrTheDevelopmentSwitchThereIsNoTlsAnywhere() {
+        Rendering rendering = HelmChart.template(null);
+        assertThat(container(rendering).getPorts()).extracting(ContainerPort::getName).doesNotContain("tls-echo");
+        assertThat(container(rendering).getPorts()).extracting(ContainerPort::getContainerPort).doesNotContain(7443);
+        for (Service service : rendering.all(Service.class)) {
+            assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName).doesNotContain("tls-echo");
+            assertThat(service.getSpec().getPorts()).extracting(ServicePort::getPort).doesNotContain(7443);
+        }
+        assertThat(rendering.all(NetworkPolicy.class)).flatExtracting(HelmChartTests::ingressPorts)
+                .doesNotContain("tls-echo");
+        assertThat(rendering.one(Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
+                .extracting(Volume::getName).doesNotContain("tls");
+
+        assertThat(rendering.one(ConfigMap.class).getData().get("application.yml"))
+                .doesNotContain("7443", "tlsEchoServer", "ssl:");
+        Map<String, Object> config = applicationYml(rendering).get(0);
+        assertThat(config).doesNotContainKey("spring");
+        assertThat(settings(config, "tlsEchoServer")).isNull();
+        assertThat(at(config, "demo", "tls-echo", "enabled")).as("the jar's TLS echo switched off").isEqualTo(false);
+        assertThat(at(config, "demo", "fetch", "trust-bundle")).as("the JDK's default certificate authorities")
+                .isEqualTo("");
+
+        assertThat(HelmChart.notes(null)).contains("TLS: none. Without tls.secretName the release serves no TLS port",
+                "port-forward service/demo-asyncore-demo 7007 7008 8080\n")
+                .doesNotContain("7443", "s_client", "DEVELOPMENT certificate");
+    }
+
+    @ParameterizedTest(name = "--set {0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            tls.secretName                  | demo-cert | the TLS echo presents the certificate of the Secret demo-cert
+            tls.allowDevelopmentCertificate | true      | the TLS echo presents the image's self-signed DEVELOPMENT certificate
+            """)
+    void tlsIsServedWithASecretOrTheDevelopmentCertificateOnPurpose(String key, String value, String notice) {
+        Map<String, Object> set = Map.of(key, key.equals("tls.secretName") ? value : Boolean.valueOf(value));
+        Rendering rendering = HelmChart.template(null, set);
+        assertThat(containerPort(container(rendering), "tls-echo").getContainerPort()).isEqualTo(7443);
+        assertThat(servicePort(rendering.named(Service.class, "demo-asyncore-demo"), "tls-echo")).isEqualTo(7443);
+        assertThat(ingressPorts(rendering.named(NetworkPolicy.class, "demo-asyncore-demo"))).contains("tls-echo");
+        Map<String, Object> config = applicationYml(rendering).get(0);
+        assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "address")).isEqualTo("7443");
         assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "ssl", "bundle")).isEqualTo("demo-tls");
+        assertThat(at(config, "demo", "tls-echo", "enabled")).isEqualTo(true);
+        assertThat(at(config, "demo", "fetch", "trust-bundle")).isEqualTo("demo-tls");
+        assertThat(HelmChart.notes(null, set)).contains(notice, "openssl s_client -connect 127.0.0.1:7443",
+                "port-forward service/demo-asyncore-demo 7007 7008 7443 8080");
+    }
+
+    @Test
+    void aTrustBundleOfTheOperatorsOwnStaysWithoutTls() {
+        Rendering rendering = HelmChart.template(null, Map.of("fetch.trustBundle", "corporate-ca"));
+        Map<String, Object> config = applicationYml(rendering).get(0);
+        assertThat(at(config, "demo", "fetch", "trust-bundle")).isEqualTo("corporate-ca");
+        assertThat(at(config, "demo", "tls-echo", "enabled")).isEqualTo(false);
     }
 
     @Test
@@ -160,8 +236,14 @@ class HelmChartTests {
         assertThat(plain.one(Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
                 .extracting(Volume::getName).doesNotContain("tls");
         assertThat(applicationYml(plain).get(0)).doesNotContainKey("spring");
+        Rendering development = HelmChart.template(null, Map.of("tls.allowDevelopmentCertificate", true));
+        assertThat(development.one(Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
+                .extracting(Volume::getName).doesNotContain("tls");
+        assertThat(applicationYml(development).get(0)).as("the jar's own demo-tls: the development certificate")
+                .doesNotContainKey("spring");
 
-        Rendering rendering = HelmChart.template(null, Map.of("tls.secretName", "demo-cert", "tls.clientAuth", "need"));
+        Rendering rendering = HelmChart.template(null, Map.of("tls.secretName", "demo-cert", "tls.clientAuth", "need",
+                "tls.allowDevelopmentCertificate", true));
         PodSpec pod = rendering.one(Deployment.class).getSpec().getTemplate().getSpec();
         Volume volume = pod.getVolumes().stream().filter((each) -> each.getName().equals("tls")).findFirst().orElseThrow();
         assertThat(volume.getSecret().getSecretName()).isEqualTo("demo-cert");
@@ -174,20 +256,41 @@ class HelmChartTests {
                 .isEqualTo("file:/etc/asyncore-demo/tls/tls.crt");
         assertThat(at(config, "spring", "ssl", "bundle", "pem", "demo-tls", "keystore", "private-key"))
                 .isEqualTo("file:/etc/asyncore-demo/tls/tls.key");
+        assertThat(at(config, "spring", "ssl", "bundle", "pem", "demo-tls", "truststore", "certificate"))
+                .isEqualTo("file:/etc/asyncore-demo/tls/tls.crt");
         assertThat(at(config, "asyncore", "dispatchers", "tlsEchoServer", "ssl", "client-auth")).isEqualTo("need");
     }
 
     @Test
-    void defaultValuesRenderTheServicesOwnSettings() throws IOException {
-        Map<String, String> chart = flatten(applicationYml(HelmChart.template(null)).get(0));
-        Map<String, String> service = flatten(new Yaml().load(Files.readString(
-                Path.of(System.getProperty("basedir", "."), "src", "main", "resources", "application.yml"))));
+    void theDevelopmentCertificateSwitchRendersTheServicesOwnSettings() throws IOException {
+        Map<String, String> chart = flatten(applicationYml(HelmChart.template(null,
+                Map.of("tls.allowDevelopmentCertificate", true))).get(0));
+        Map<String, String> service = serviceSettings();
         assertThat(chart).as("what the chart sets, with the service's defaults").allSatisfy(
                 (key, value) -> assertThat(service).containsEntry(key, value));
         assertThat(service.keySet()).as("asyncore and demo settings of the service that Helm values cannot set")
                 .filteredOn((key) -> key.startsWith("asyncore.") || key.startsWith("demo."))
                 .filteredOn((key) -> !key.equals("asyncore.enabled"))
                 .allSatisfy((key) -> assertThat(chart).containsKey(key));
+    }
+
+    @Test
+    void defaultValuesDifferFromTheServicesOwnSettingsOnlyInServingNoTls() throws IOException {
+        Map<String, String> chart = flatten(applicationYml(HelmChart.template(null)).get(0));
+        Map<String, String> service = serviceSettings();
+        Map<String, String> differing = new LinkedHashMap<>();
+        chart.forEach((key, value) -> {
+            if (!value.equals(service.get(key))) {
+                differing.put(key, value);
+            }
+        });
+        assertThat(differing).isEqualTo(Map.of("demo.tls-echo.enabled", "false", "demo.fetch.trust-bundle", ""));
+        assertThat(service.keySet()).as("the service's settings the chart leaves out")
+                .filteredOn((key) -> key.startsWith("asyncore.") || key.startsWith("demo."))
+                .filteredOn((key) -> !key.equals("asyncore.enabled"))
+                .filteredOn((key) -> !chart.containsKey(key))
+                .isNotEmpty()
+                .allMatch((key) -> key.startsWith("asyncore.dispatchers.tlsEchoServer."));
     }
 
     @Test
@@ -201,7 +304,8 @@ class HelmChartTests {
         Map<String, Object> overridden = applicationYml(HelmChart.template(null, Map.of(
                 "asyncore.dispatchers.chatServer.outputHardLimit", "256KB",
                 "asyncore.dispatchers.tlsEchoServer.outputSoftLimit", "128KB",
-                "asyncore.dispatchers.tlsEchoServer.outputSoftLimitDuration", "2s"))).get(0);
+                "asyncore.dispatchers.tlsEchoServer.outputSoftLimitDuration", "2s",
+                "tls.allowDevelopmentCertificate", true))).get(0);
         assertThat(at(overridden, "asyncore", "dispatchers", "chatServer", "output-hard-limit")).isEqualTo("256KB");
         assertThat(at(overridden, "asyncore", "dispatchers", "tlsEchoServer", "output-soft-limit")).isEqualTo("128KB");
         assertThat(at(overridden, "asyncore", "dispatchers", "tlsEchoServer", "output-soft-limit-duration"))
@@ -212,6 +316,20 @@ class HelmChartTests {
         assertThat(settings(overridden, "echoServer"))
                 .doesNotContainKeys("output-hard-limit", "output-soft-limit", "output-soft-limit-duration");
         assertThat(at(overridden, "asyncore", "channel")).as("the defaults stay").isEqualTo(at(defaults, "asyncore", "channel"));
+    }
+
+    @Test
+    void fetchDestinationPolicyRendersFromTheValues() {
+        Map<String, Object> defaults = applicationYml(HelmChart.template(null)).get(0);
+        assertThat(at(defaults, "demo", "fetch", "allowed-networks")).as("nothing special-purpose is allowed").isEqualTo(List.of());
+        assertThat(at(defaults, "demo", "fetch", "allowed-ports")).isEqualTo(List.of(80, 443));
+        assertThat(at(defaults, "demo", "fetch", "max-concurrent")).isEqualTo(16);
+
+        Map<String, Object> set = applicationYml(HelmChart.template(null, Map.of("fetch.allowedNetworks[0]", "10.20.0.0/16",
+                "fetch.allowedNetworks[1]", "fd00:20::/64", "fetch.allowedPorts[0]", 8000, "fetch.maxConcurrent", 2))).get(0);
+        assertThat(at(set, "demo", "fetch", "allowed-networks")).isEqualTo(List.of("10.20.0.0/16", "fd00:20::/64"));
+        assertThat(at(set, "demo", "fetch", "allowed-ports")).isEqualTo(List.of(8000));
+        assertThat(at(set, "demo", "fetch", "max-concurrent")).isEqualTo(2);
     }
 
     @Test
@@ -303,7 +421,7 @@ class HelmChartTests {
 
     @ParameterizedTest
     @MethodSource("variants")
-    void helmTestHookSendsALineToTheEchoServiceAndAsksForReadiness(Path values) {
+    void helmTestHookSendsALineToTheEchoServiceAndAsksForReadinessWhereNoPolicyFencesIt(Path values) {
         Rendering rendering = HelmChart.template(values);
         assertThat(rendering.all(Pod.class)).as("the test pod is a hook, never installed with the release").isEmpty();
         Pod test = (Pod) rendering.hooks().get(0);
@@ -316,10 +434,147 @@ class HelmChartTests {
         Map<String, String> env = env(test.getSpec().getContainers().get(0));
         assertThat(env).containsEntry("ECHO_HOST", protocols.getMetadata().getName());
         assertThat(env).containsEntry("ECHO_PORT", String.valueOf(servicePort(protocols, "echo")));
-        assertThat(env).containsEntry("READINESS_URL", "http://" + management.getMetadata().getName() + ":"
-                + servicePort(management, "management") + container(rendering).getReadinessProbe().getHttpGet().getPath());
+        if (rendering.all(NetworkPolicy.class).isEmpty()) {
+            assertThat(env).containsEntry("READINESS_URL", "http://" + management.getMetadata().getName() + ":"
+                    + servicePort(management, "management")
+                    + container(rendering).getReadinessProbe().getHttpGet().getPath());
+        }
+        else {
+            assertThat(env).as("the management port admits no test pod").doesNotContainKey("READINESS_URL");
+        }
         assertThat(String.join("\n", test.getSpec().getContainers().get(0).getCommand()))
-                .contains("nc -w 5 \"$ECHO_HOST\" \"$ECHO_PORT\"", "wget -q -T 5 -O /dev/null \"$READINESS_URL\"");
+                .contains("nc -w 5 \"$ECHO_HOST\" \"$ECHO_PORT\"", "wget -q -T 5 -O /dev/null \"$READINESS_URL\"",
+                        "if [ -z \"$READINESS_URL\" ]");
+        assertThat(HelmChart.notes(values)).contains(rendering.all(NetworkPolicy.class).isEmpty()
+                ? "run the chart's test (echo round trip and readiness)" : "run the chart's test (echo round trip)");
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void networkPoliciesSelectTheDemosPodsAndNeverTheTestPod(Path values) throws IOException {
+        Rendering rendering = HelmChart.template(values);
+        List<NetworkPolicy> policies = rendering.all(NetworkPolicy.class);
+        Map<String, Object> networkPolicy = valuesOf(values, "networkPolicy");
+        if (Boolean.FALSE.equals(networkPolicy.get("enabled"))) {
+            assertThat(policies).isEmpty();
+            return;
+        }
+        assertThat(policies).extracting((policy) -> policy.getMetadata().getName()).contains("demo-asyncore-demo",
+                "demo-asyncore-demo-management");
+        Map<String, String> test = rendering.hooks().get(0).getMetadata().getLabels();
+        Container container = container(rendering);
+        for (NetworkPolicy policy : policies) {
+            Map<String, String> selector = policy.getSpec().getPodSelector().getMatchLabels();
+            assertThat(policy.getSpec().getPodSelector().getMatchExpressions()).isNullOrEmpty();
+            assertThat(podLabels(rendering)).containsAllEntriesOf(selector);
+            assertThat(test.entrySet().containsAll(selector.entrySet())).as("%s selects the helm test pod",
+                    policy.getMetadata().getName()).isFalse();
+            for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+                for (NetworkPolicyPort port : rule.getPorts()) {
+                    assertThat(containerPort(container, port.getPort().getStrVal()).getProtocol())
+                            .as("%s names a port of the container", policy.getMetadata().getName())
+                            .isEqualTo(port.getProtocol());
+                }
+            }
+        }
+    }
+
+    @Test
+    void byDefaultTheProtocolPortsAdmitEveryoneAndTheManagementPortNobody() {
+        Rendering rendering = HelmChart.template(null);
+        assertThat(rendering.all(NetworkPolicy.class)).hasSize(2)
+                .allSatisfy((policy) -> assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress"));
+
+        NetworkPolicy services = rendering.named(NetworkPolicy.class, "demo-asyncore-demo");
+        assertThat(services.getSpec().getIngress()).singleElement().satisfies((rule) -> {
+            assertThat(rule.getPorts()).extracting((port) -> port.getPort().getStrVal(), NetworkPolicyPort::getProtocol)
+                    .containsExactly(tuple("echo", "TCP"), tuple("chat", "TCP"), tuple("udp-echo", "UDP"),
+                            tuple("http", "TCP"));
+            assertThat(rule.getFrom()).as("no peers: everyone").isNullOrEmpty();
+        });
+
+        NetworkPolicy management = rendering.named(NetworkPolicy.class, "demo-asyncore-demo-management");
+        assertThat(management.getSpec().getIngress()).as("no rule: nobody but the kubelet's probes").isEmpty();
+        assertThat(rendering.all(NetworkPolicy.class)).flatExtracting(HelmChartTests::ingressPorts)
+                .as("no policy admits anyone to the management port").doesNotContain("management");
+        assertThat(at(applicationYml(rendering).get(0), "management", "server"))
+                .as("management.server.address unset: every interface of the pod, for the probes")
+                .isEqualTo(Map.of("port", 8081));
+    }
+
+    @Test
+    void theManagementPortAdmitsThePrometheusAndTheNetworksTheValuesName() {
+        NetworkPolicy custom = HelmChart.template(CUSTOM).named(NetworkPolicy.class, "demo-asyncore-demo-management");
+        assertThat(custom.getSpec().getIngress()).singleElement().satisfies((rule) -> {
+            assertThat(rule.getPorts()).extracting((port) -> port.getPort().getStrVal(), NetworkPolicyPort::getProtocol)
+                    .containsExactly(tuple("management", "TCP"));
+            assertThat(rule.getFrom()).hasSize(2);
+            NetworkPolicyPeer prometheus = rule.getFrom().get(0);
+            assertThat(prometheus.getNamespaceSelector().getMatchLabels())
+                    .isEqualTo(Map.of("kubernetes.io/metadata.name", "monitoring"));
+            assertThat(prometheus.getPodSelector().getMatchLabels())
+                    .as("in the same peer: those pods in those namespaces, not either")
+                    .isEqualTo(Map.of("app.kubernetes.io/name", "prometheus"));
+            assertThat(rule.getFrom().get(1).getIpBlock().getCidr()).isEqualTo("198.51.100.0/24");
+        });
+
+        NetworkPolicyPeer podsOnly = onlyManagementPeer(Map.of(
+                "networkPolicy.management.prometheus.podLabels.app", "prom"));
+        assertThat(podsOnly.getPodSelector().getMatchLabels()).isEqualTo(Map.of("app", "prom"));
+        assertThat(podsOnly.getNamespaceSelector()).as("the release's namespace only").isNull();
+        NetworkPolicyPeer namespaceOnly = onlyManagementPeer(Map.of(
+                "networkPolicy.management.prometheus.namespaceLabels.team", "observability"));
+        assertThat(namespaceOnly.getNamespaceSelector().getMatchLabels()).isEqualTo(Map.of("team", "observability"));
+        assertThat(namespaceOnly.getPodSelector()).isNull();
+        NetworkPolicyPeer nodes = onlyManagementPeer(Map.of("networkPolicy.management.fromCidrs[0]", "fd00:10::/64"));
+        assertThat(nodes.getIpBlock().getCidr()).isEqualTo("fd00:10::/64");
+    }
+
+    @Test
+    void theProtocolPortsAdmitOnlyThePeersOfServicesFromWhenSet() throws IOException {
+        NetworkPolicy services = HelmChart.template(CUSTOM).named(NetworkPolicy.class, "demo-asyncore-demo");
+        List<Map<String, Object>> from = listAt(valuesOf(CUSTOM, "networkPolicy"), "services", "from");
+        assertThat(services.getSpec().getIngress()).singleElement().satisfies((rule) -> {
+            assertThat(rule.getPorts()).extracting((port) -> port.getPort().getStrVal())
+                    .containsExactly("echo", "chat", "udp-echo", "tls-echo", "http");
+            assertThat(rule.getFrom()).hasSameSizeAs(from);
+            assertThat(rule.getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                    .isEqualTo(Map.of("kubernetes.io/metadata.name", "clients"));
+            assertThat(rule.getFrom().get(1).getIpBlock().getExcept()).containsExactly("203.0.113.128/25");
+        });
+    }
+
+    @Test
+    void egressIsOpenUnlessTheValuesGiveRules() throws IOException {
+        assertThat(HelmChart.template(null).all(NetworkPolicy.class)).flatExtracting((policy) -> policy.getSpec()
+                .getPolicyTypes()).doesNotContain("Egress");
+
+        NetworkPolicy egress = HelmChart.template(CUSTOM).named(NetworkPolicy.class, "demo-asyncore-demo-egress");
+        assertThat(egress.getSpec().getPolicyTypes()).containsExactly("Egress");
+        assertThat(egress.getSpec().getIngress()).isNullOrEmpty();
+        List<Map<String, Object>> rules = listAt(valuesOf(CUSTOM, "networkPolicy"), "egress");
+        assertThat(egress.getSpec().getEgress()).hasSameSizeAs(rules);
+        assertThat(egress.getSpec().getEgress().get(0).getPorts()).extracting((port) -> port.getPort().getIntVal(),
+                NetworkPolicyPort::getProtocol).containsExactly(tuple(53, "UDP"), tuple(53, "TCP"));
+        assertThat(egress.getSpec().getEgress().get(1).getTo()).extracting((peer) -> peer.getIpBlock().getCidr())
+                .containsExactly("192.0.2.0/24", "2001:db8::/32");
+        assertThat(egress.getSpec().getEgress().get(1).getPorts().get(1).getEndPort()).isEqualTo(8100);
+
+        assertThat(HelmChart.template(CUSTOM, Map.of("networkPolicy.enabled", false)).all(NetworkPolicy.class))
+                .as("networkPolicy.enabled=false: none at all").isEmpty();
+    }
+
+    @Test
+    void theManagementAddressIsRenderedWhenSetAndNeverLoopback() {
+        assertThat(at(applicationYml(HelmChart.template(CUSTOM)).get(0), "management", "server", "address"))
+                .isEqualTo("0.0.0.0");
+        assertThat(at(applicationYml(HelmChart.template(null, Map.of("management.address", "::"))).get(0), "management",
+                "server", "address")).isEqualTo("::");
+        for (String loopback : List.of("127.0.0.1", "::1")) {
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> HelmChart.template(null, Map.of("management.address", loopback)))
+                    .withMessageContaining("management.address " + loopback + " is a loopback address");
+        }
     }
 
     @Test
@@ -368,6 +623,49 @@ class HelmChartTests {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no port named " + name + " in " + service.getMetadata().getName()))
                 .getPort();
+    }
+
+    /** @return the names (or numbers) of the ports the policy's ingress rules admit to */
+    static List<String> ingressPorts(NetworkPolicy policy) {
+        List<NetworkPolicyIngressRule> rules = policy.getSpec().getIngress();
+        return (rules == null) ? List.of() : rules.stream()
+                .flatMap((rule) -> rule.getPorts().stream())
+                .map((port) -> (port.getPort().getStrVal() != null) ? port.getPort().getStrVal()
+                        : String.valueOf(port.getPort().getIntVal()))
+                .toList();
+    }
+
+    private static NetworkPolicyPeer onlyManagementPeer(Map<String, Object> sets) {
+        NetworkPolicy management = HelmChart.template(null, sets)
+                .named(NetworkPolicy.class, "demo-asyncore-demo-management");
+        assertThat(management.getSpec().getIngress()).hasSize(1);
+        assertThat(management.getSpec().getIngress().get(0).getFrom()).hasSize(1);
+        return management.getSpec().getIngress().get(0).getFrom().get(0);
+    }
+
+    /** @return whether the values file asks for TLS: a Secret, or the development certificate on purpose */
+    private static boolean servesTls(Path values) throws IOException {
+        Map<String, Object> tls = valuesOf(values, "tls");
+        return (tls.get("secretName") instanceof String secret && !secret.isEmpty())
+                || Boolean.TRUE.equals(tls.get("allowDevelopmentCertificate"));
+    }
+
+    /** @return one top-level group of a values file, empty when the file leaves it to the defaults */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> valuesOf(Path values, String group) throws IOException {
+        Map<String, Object> all = new Yaml().load(Files.readString(values));
+        return (all == null) ? Map.of() : (Map<String, Object>) all.getOrDefault(group, Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> listAt(Map<String, Object> map, String... keys) {
+        return (List<Map<String, Object>>) at(map, keys);
+    }
+
+    /** @return the demo's own application.yml (the jar's), flattened */
+    private static Map<String, String> serviceSettings() throws IOException {
+        return flatten(new Yaml().load(Files.readString(
+                Path.of(System.getProperty("basedir", "."), "src", "main", "resources", "application.yml"))));
     }
 
     private static Map<String, String> podLabels(Rendering rendering) {
