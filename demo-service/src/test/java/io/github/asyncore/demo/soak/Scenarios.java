@@ -532,7 +532,7 @@ final class Scenarios {
                 kind = "endless headers";
                 url = this.upstreams.endlessHeadersUrl();
                 status = 502;
-                detail = "sent more than " + DemoServer.FETCH_MAX_RESPONSE + " bytes";
+                detail = "sent response headers of more than 8192 bytes";
             }
             case 3 -> {
                 kind = "too large";
