@@ -1,6 +1,5 @@
 package io.github.asyncore.demo.e2e;
 
-import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.util.List;
 
@@ -31,14 +30,13 @@ class FetchAllowedTests {
 
     @BeforeEach
     void startUpstreams() throws Exception {
-        this.ipv4 = new Upstream(InetAddress.getByName("127.0.0.1"));
-        this.ipv6 = new Upstream(InetAddress.getByName("::1"));
+        this.ipv4 = Upstream.onIpv4Loopback();
+        this.ipv6 = Upstream.onIpv6Loopback();
     }
 
     @AfterEach
     void stopUpstreams() throws Exception {
-        this.ipv4.close();
-        this.ipv6.close();
+        Upstream.close(this.ipv4, this.ipv6);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.github.asyncore.demo.e2e;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -49,14 +48,13 @@ class FetchPolicyTests {
 
     @BeforeEach
     void startUpstreams() throws Exception {
-        this.ipv4 = new Upstream(InetAddress.getByName("127.0.0.1"));
-        this.ipv6 = new Upstream(InetAddress.getByName("::1"));
+        this.ipv4 = Upstream.onIpv4Loopback();
+        this.ipv6 = Upstream.onIpv6Loopback();
     }
 
     @AfterEach
     void stopUpstreams() throws Exception {
-        this.ipv4.close();
-        this.ipv6.close();
+        Upstream.close(this.ipv4, this.ipv6);
     }
 
     @Test

@@ -36,6 +36,25 @@ final class Upstream implements AutoCloseable {
         this.threads.execute(this::accept);
     }
 
+    /** @return an upstream on 127.0.0.1 */
+    static Upstream onIpv4Loopback() throws IOException {
+        return new Upstream(InetAddress.getByName("127.0.0.1"));
+    }
+
+    /** @return an upstream on ::1 */
+    static Upstream onIpv6Loopback() throws IOException {
+        return new Upstream(InetAddress.getByName("::1"));
+    }
+
+    /** Closes each upstream that was started. */
+    static void close(Upstream... upstreams) throws IOException, InterruptedException {
+        for (Upstream upstream : upstreams) {
+            if (upstream != null) {
+                upstream.close();
+            }
+        }
+    }
+
     /** @return the port it listens on */
     int port() {
         return this.server.getLocalPort();
