@@ -53,7 +53,7 @@ public class AsyncoreLifecycle implements SmartLifecycle {
         for (ChannelMap map : this.group.maps()) {
             map.eventLoop().setSelectTimeout(this.properties.getLoop().getSelectTimeout());
             map.eventLoop().setStallThreshold(this.properties.getLoop().getStallThreshold());
-            map.eventLoop().setMaxOutputMemory(this.properties.getLoop().getMaxOutputMemory().toBytes());
+            map.setMaxOutputMemory(this.properties.getLoop().getMaxOutputMemory().toBytes());
         }
         this.group.start();
         try {

@@ -227,7 +227,7 @@ class AsyncoreAutoConfigurationTests {
     void appliesTheOutputMemoryCeilingToEveryLoop() {
         this.contextRunner.withPropertyValues("asyncore.loop.threads=2", "asyncore.loop.max-output-memory=16MB")
             .run((context) -> assertThat(context.getBean(EventLoopGroup.class).maps())
-                .allSatisfy((map) -> assertThat(map.eventLoop().getMaxOutputMemory()).isEqualTo(16 * 1024 * 1024)));
+                .allSatisfy((map) -> assertThat(map.getMaxOutputMemory()).isEqualTo(16 * 1024 * 1024)));
     }
 
     @Test

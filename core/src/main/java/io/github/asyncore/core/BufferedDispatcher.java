@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * limits}: output that others push at the channel (a broadcast, a timer, another thread) is not slowed by
  * the marks, so pending output above the hard limit, or above the soft limit for too long, closes the
  * channel with {@link CloseReason#OUTPUT_LIMIT}, and so does a send for which the loop has no output memory
- * left ({@link EventLoop#setMaxOutputMemory(long)}). A send is then refused: it returns 0. Code that sends
+ * left ({@link ChannelMap#setMaxOutputMemory(long)}). A send is then refused: it returns 0. Code that sends
  * on its own initiative can ask {@link #isWritable()} first and skip or delay a slow peer; a
  * {@link ChannelGroup} broadcasts with either policy.
  * <p>
@@ -114,12 +114,12 @@ public class BufferedDispatcher extends Dispatcher {
     public int send(ByteBuffer data) throws IOException {
         int length = data.remaining();
         if (!executor().inEventLoop()) {
-            if (!reserveOutput(length)) {
+            if (!bounds().reserve(length)) {
                 return 0;
             }
             ByteBuffer copy = ByteBuffer.allocate(length).put(data).flip();
             executor().execute(channelTask(() -> {
-                outputArrived(length);
+                bounds().arrived(length);
                 enqueue(copy);
             }));
             return length;
@@ -137,12 +137,12 @@ public class BufferedDispatcher extends Dispatcher {
     @Override
     public int send(byte[] data) throws IOException {
         if (!executor().inEventLoop()) {
-            if (!reserveOutput(data.length)) {
+            if (!bounds().reserve(data.length)) {
                 return 0;
             }
             byte[] copy = data.clone();
             executor().execute(channelTask(() -> {
-                outputArrived(copy.length);
+                bounds().arrived(copy.length);
                 enqueue(copy);
             }));
             return data.length;
@@ -323,7 +323,7 @@ public class BufferedDispatcher extends Dispatcher {
 
     /** @return whether the bytes were accepted (written or queued) */
     private boolean enqueue(ByteBuffer data) throws IOException {
-        if (isClosed() || overflowed() || this.outputEnding || isOutputShutdown()) {
+        if (isClosed() || bounds().overflowed() || this.outputEnding || isOutputShutdown()) {
             droppedAfterEnd(data.remaining());
             data.position(data.limit());
             return false;
@@ -331,7 +331,7 @@ public class BufferedDispatcher extends Dispatcher {
         OutputQueue queue = output();
         if (queue.isEmpty() && isConnected() && (!inHandler() || data.remaining() >= DIRECT_WRITE_MIN)) {
             write(data);
-            if (isClosed() || overflowed()) {
+            if (isClosed() || bounds().overflowed()) {
                 data.position(data.limit());
                 return false;
             }
@@ -352,7 +352,7 @@ public class BufferedDispatcher extends Dispatcher {
 
     /** @return whether the bytes were accepted (written or queued) */
     private boolean enqueue(byte[] data) throws IOException {
-        if (isClosed() || overflowed() || this.outputEnding || isOutputShutdown()) {
+        if (isClosed() || bounds().overflowed() || this.outputEnding || isOutputShutdown()) {
             droppedAfterEnd(data.length);
             return false;
         }
@@ -377,7 +377,7 @@ public class BufferedDispatcher extends Dispatcher {
      */
     private void queued(OutputQueue queue) {
         if (inHandler() && isConnected()) {
-            queuedInHandler(queue.pendingBytes());
+            bounds().publish(queue.pendingBytes());
         }
         else {
             outputChanged(queue.pendingBytes());
@@ -413,7 +413,7 @@ public class BufferedDispatcher extends Dispatcher {
             OutputMemoryExhaustedException exhausted) {
         Dispatcher holder = map().largerOutputHolder(this);
         if (holder != null) {
-            holder.outputLimitExceeded(OutputOverflow.MEMORY, holder.pendingOutputBytes(),
+            holder.bounds().exceeded(OutputOverflow.MEMORY, holder.pendingOutputBytes(),
                     "it holds the most output memory, which " + this + " needed: " + exhausted.getMessage());
             try {
                 appendTo(queue, array, buffer);
@@ -423,17 +423,17 @@ public class BufferedDispatcher extends Dispatcher {
                 exhausted = ex;
             }
         }
-        outputLimitExceeded(OutputOverflow.MEMORY, pendingOutputBytes(), exhausted.getMessage());
+        bounds().exceeded(OutputOverflow.MEMORY, pendingOutputBytes(), exhausted.getMessage());
         return false;
     }
 
     /** @return whether {@code more} bytes may be queued; if not, the channel is being closed for its output */
     private boolean withinLimits(OutputQueue queue, int more) {
-        long hard = outputHardLimit();
+        long hard = bounds().hardLimit();
         if (hard > 0) {
-            long pending = queue.pendingBytes() + more + handedInBytes();
+            long pending = queue.pendingBytes() + more + bounds().handedIn();
             if (pending > hard) {
-                outputLimitExceeded(OutputOverflow.HARD, pending, null);
+                bounds().exceeded(OutputOverflow.HARD, pending, null);
                 return false;
             }
         }
@@ -441,7 +441,7 @@ public class BufferedDispatcher extends Dispatcher {
     }
 
     private void droppedAfterEnd(int length) {
-        if (isClosed() || overflowed()) {
+        if (isClosed() || bounds().overflowed()) {
             logger.debug("{}: dropped {} bytes sent after close", this, length);
         }
         else {

@@ -68,7 +68,7 @@ public class ChannelGroup<T extends BufferedDispatcher> extends AbstractCollecti
     /** One partition per loop that serves members; replaced whole on every change (copy on write). */
     private volatile Partition[] partitions = NO_PARTITIONS;
 
-    private final Dispatcher.CloseHook leave = this::remove;
+    private final CloseHooks.CloseHook leave = this::remove;
 
     private final AtomicLong skipped = new AtomicLong();
 
@@ -128,7 +128,7 @@ public class ChannelGroup<T extends BufferedDispatcher> extends AbstractCollecti
             }
             this.partitions = next;
         }
-        member.addCloseHook(this.leave);
+        member.closeHooks().add(this.leave);
         if (member.isClosed()) { // it closed meanwhile, maybe before the hook was there to tell us
             remove(member);
             return false;
@@ -169,7 +169,7 @@ public class ChannelGroup<T extends BufferedDispatcher> extends AbstractCollecti
             }
             this.partitions = next;
         }
-        dispatcher.removeCloseHook(this.leave);
+        dispatcher.closeHooks().remove(this.leave);
         return true;
     }
 
@@ -322,7 +322,7 @@ public class ChannelGroup<T extends BufferedDispatcher> extends AbstractCollecti
             long[] reserved = null;
             for (int i = 0; i < members.length; i++) {
                 BufferedDispatcher member = members[i];
-                if (chosen((T) member, filter) && member.reserveOutput(data.length)) {
+                if (chosen((T) member, filter) && member.bounds().reserve(data.length)) {
                     if (reserved == null) {
                         reserved = new long[(members.length + 63) >>> 6];
                     }
@@ -398,7 +398,7 @@ public class ChannelGroup<T extends BufferedDispatcher> extends AbstractCollecti
             for (int i = 0; i < this.members.length; i++) {
                 if ((this.reserved[i >>> 6] & (1L << i)) != 0) {
                     BufferedDispatcher member = this.members[i];
-                    member.outputArrived(this.data.length);
+                    member.bounds().arrived(this.data.length);
                     member.offerShared(this.data);
                 }
             }

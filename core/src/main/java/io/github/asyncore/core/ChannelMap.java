@@ -27,6 +27,13 @@ public final class ChannelMap implements AutoCloseable {
 
     private static final AtomicInteger counter = new AtomicInteger();
 
+    /**
+     * 64 MiB: how much output memory a map's loop lends its channels at most, unless set otherwise. Keep the
+     * loops' ceilings together below the JVM's direct memory ({@code -XX:MaxDirectMemorySize}, which is
+     * the maximum heap unless set).
+     */
+    public static final long DEFAULT_MAX_OUTPUT_MEMORY = 64L * 1024 * 1024;
+
     private final String name;
 
     private final Map<Long, Dispatcher> channels = new ConcurrentHashMap<>();
@@ -80,6 +87,28 @@ public final class ChannelMap implements AutoCloseable {
     /** @return the loop that serves this map */
     public EventLoop eventLoop() {
         return this.eventLoop;
+    }
+
+    /**
+     * Sets the most output memory the map's loop lends its channels at once: the direct chunks that hold the
+     * output of {@link BufferedDispatcher}s until their peers take it. When a send needs more, or more than
+     * the JVM's direct memory allows, the channel holding the most output memory (usually the one that sent)
+     * is closed with {@link CloseReason#OUTPUT_LIMIT} (logged, counted), and the loop goes on serving the
+     * others. Idle chunks kept for reuse (at most 4 MiB)
+     * do not count. Any thread; applies to the next chunk lent.
+     * @param bytes at least one chunk's worth (16 KiB)
+     */
+    public void setMaxOutputMemory(long bytes) {
+        if (bytes < LoopBuffers.CHUNK_SIZE) {
+            throw new IllegalArgumentException("max-output-memory must be at least " + LoopBuffers.CHUNK_SIZE
+                    + " bytes, was " + bytes);
+        }
+        this.buffers.setMaxLentBytes(bytes);
+    }
+
+    /** @return the most output memory the map's loop lends its channels at once, in bytes */
+    public long getMaxOutputMemory() {
+        return this.buffers.maxLentBytes();
     }
 
     /** @return how many channels are live in this map */
@@ -248,10 +277,10 @@ public final class ChannelMap implements AutoCloseable {
      */
     Dispatcher largerOutputHolder(Dispatcher requester) {
         Dispatcher largest = null;
-        long most = Math.max(requester.queuedOutputBytes(), LoopBuffers.CHUNK_SIZE - 1);
+        long most = Math.max(requester.bounds().queued(), LoopBuffers.CHUNK_SIZE - 1);
         for (Dispatcher dispatcher : this.channels.values()) {
-            long queued = dispatcher.queuedOutputBytes();
-            if (queued > most && dispatcher != requester && !dispatcher.overflowed()) {
+            long queued = dispatcher.bounds().queued();
+            if (queued > most && dispatcher != requester && !dispatcher.bounds().overflowed()) {
                 largest = dispatcher;
                 most = queued;
             }

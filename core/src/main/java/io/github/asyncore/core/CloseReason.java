@@ -37,7 +37,7 @@ public enum CloseReason {
     /**
      * The channel owed its peer more output than it may hold: over its hard
      * {@linkplain OutputLimit output limit}, over the soft limit for too long, or its send needed output
-     * memory that the loop's ceiling ({@link EventLoop#setMaxOutputMemory(long)}) or the JVM's direct
+     * memory that the loop's ceiling ({@link ChannelMap#setMaxOutputMemory(long)}) or the JVM's direct
      * memory could not give. What was still queued for the peer is dropped.
      */
     OUTPUT_LIMIT,

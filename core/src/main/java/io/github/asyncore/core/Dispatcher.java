@@ -1,8 +1,6 @@
 package io.github.asyncore.core;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -98,19 +96,6 @@ public class Dispatcher {
 
     private static final byte[] EMPTY = new byte[0];
 
-    private static final CloseHook[] NO_HOOKS = {};
-
-    private static final VarHandle HANDED_IN;
-
-    static {
-        try {
-            HANDED_IN = MethodHandles.lookup().findVarHandle(Dispatcher.class, "handedInBytes", long.class);
-        }
-        catch (ReflectiveOperationException ex) {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
     private final long id = ids.incrementAndGet();
 
     /** Given to the constructor, or resolved from {@link ChannelMap#current()} on first use. */
@@ -126,15 +111,11 @@ public class Dispatcher {
 
     private volatile ChannelSettings settings = ChannelSettings.DEFAULTS;
 
-    /**
-     * The hard output limit and the water marks of {@link #settings}, read on every send: plain copies, so
-     * that the send path reads no volatile field for them. Written with the settings on the loop thread.
-     */
-    private long outputHardLimit = ChannelSettings.DEFAULTS.outputLimit().hard();
+    /** The channel's output figures, water marks and output limits. */
+    private final OutputBounds bounds = new OutputBounds(this, ChannelSettings.DEFAULTS);
 
-    private int highWaterMark = ChannelSettings.DEFAULTS.writeBufferWaterMark().high();
-
-    private int lowWaterMark = ChannelSettings.DEFAULTS.writeBufferWaterMark().low();
+    /** Told when the channel closes (the {@link ChannelGroup}s it is in). */
+    private final CloseHooks closeHooks = new CloseHooks();
 
     /** How the channel speaks TLS, or {@code null} for plain bytes; a listener hands it to its connections. */
     private volatile TlsSettings tlsSettings;
@@ -189,16 +170,6 @@ public class Dispatcher {
 
     private volatile boolean evaluatedWritable;
 
-    /** Output queued on the loop and not yet written, as the loop last published it. */
-    private volatile long pendingOutputBytes;
-
-    /**
-     * Output other threads handed to the loop for this channel that has not reached the loop's queue yet:
-     * counted when {@code send} is called, so that the output limits hold for producers on other threads.
-     */
-    @SuppressWarnings("unused") // through HANDED_IN
-    private volatile long handedInBytes;
-
     /** Set once a read found end-of-stream: the peer will send nothing more. */
     private volatile boolean inputEnded;
 
@@ -216,28 +187,6 @@ public class Dispatcher {
 
     /** Set once the map's listeners heard that the channel opened, so that they hear it close. Loop thread. */
     private boolean announced;
-
-    /**
-     * Set while pending output is above the high water mark, cleared at the low mark: the channel does not
-     * read, and {@link #isWritable()} is false. Written by the loop thread.
-     */
-    private volatile boolean unwritable;
-
-    /** {@link #unwritable} as the loop thread keeps it, read on every send without a volatile read. */
-    private boolean readPaused;
-
-    /** Whether pending output is above the soft output limit, and since when. Loop thread. */
-    private boolean overSoftLimit;
-
-    private long overSoftLimitSinceNanos;
-
-    private ScheduledTask softLimitTimer;
-
-    /** Set once the channel went past an output bound and is being closed for it. Loop thread. */
-    private boolean overflowed;
-
-    /** Told when the channel closes (the {@link ChannelGroup}s it is in); any thread adds, the loop calls. */
-    private volatile CloseHook[] closeHooks = NO_HOOKS;
 
     /** Set when input must not be read any more (a subclass stopped it for good). */
     private boolean readSuspended;
@@ -731,11 +680,9 @@ public class Dispatcher {
         map().remove(this);
         cancelTimer(this.connectTimer);
         cancelTimer(this.idleTimer);
-        cancelTimer(this.softLimitTimer);
+        this.bounds.closed();
         releaseOutput();
-        for (CloseHook hook : this.closeHooks) {
-            hook.closed(this);
-        }
+        this.closeHooks.closed(this);
         TlsLayer layer = this.tlsLayer;
         if (layer != null) {
             layer.closeOutbound(); // close_notify, if the socket takes it at once
@@ -1027,7 +974,7 @@ public class Dispatcher {
 
     /** @return what the channel waits for, for logs: output owed and whether it reads */
     final String ioState() {
-        String reading = this.readSuspended ? "input ended" : this.readPaused ? "reading paused by the water marks"
+        String reading = this.readSuspended ? "input ended" : this.bounds.readPaused() ? "reading paused by the water marks"
                 : this.evaluatedReadable ? "reading" : "not readable";
         return pendingOutputBytes() + " bytes unsent, " + reading;
     }
@@ -1084,9 +1031,7 @@ public class Dispatcher {
     public void setSettings(ChannelSettings settings) {
         checkInEventLoop("setSettings");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.outputHardLimit = settings.outputLimit().hard();
-        this.highWaterMark = settings.writeBufferWaterMark().high();
-        this.lowWaterMark = settings.writeBufferWaterMark().low();
+        this.bounds.settingsChanged(settings);
         if (this.idleTimer != null || (this.connected && !this.closed)) {
             armIdleTimer();
         }
@@ -1266,7 +1211,7 @@ public class Dispatcher {
      *         their way to the loop; always 0 for a plain dispatcher. Any thread.
      */
     public final long pendingOutputBytes() {
-        return this.pendingOutputBytes + this.handedInBytes;
+        return this.bounds.pending();
     }
 
     /**
@@ -1278,7 +1223,7 @@ public class Dispatcher {
      * @return whether the channel is open and below its high water mark
      */
     public final boolean isWritable() {
-        return !this.unwritable && !this.closed && !this.closing
+        return !this.bounds.unwritable() && !this.closed && !this.closing
                 && pendingOutputBytes() <= this.settings.writeBufferWaterMark().high();
     }
 
@@ -1370,7 +1315,7 @@ public class Dispatcher {
             if (!OutputMemoryExhaustedException.isDirectMemoryError(ex)) {
                 throw ex;
             }
-            outputLimitExceeded(OutputOverflow.MEMORY, pendingOutputBytes(), "the JVM's direct buffer memory is"
+            this.bounds.exceeded(OutputOverflow.MEMORY, pendingOutputBytes(), "the JVM's direct buffer memory is"
                     + " used up (" + ex.getMessage() + ")");
             return 0;
         }
@@ -1488,7 +1433,7 @@ public class Dispatcher {
                 ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
             }
             else {
-                readable = readable() && !this.readPaused && !this.readSuspended;
+                readable = readable() && !this.bounds.readPaused() && !this.readSuspended;
                 writable = !this.outputShutdown && writable();
                 ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
             }
@@ -1816,208 +1761,29 @@ public class Dispatcher {
      * and what other threads handed in. Loop thread.
      */
     final void outputChanged(long queuedBytes) {
-        if (queuedBytes != this.pendingOutputBytes) {
-            this.pendingOutputBytes = queuedBytes;
-        }
         if (!this.inHandler && this.socketCreated) {
             map().markForEvaluation(this); // in a handler, the loop re-evaluates the channel afterwards
         }
-        long pending = queuedBytes + this.handedInBytes;
-        applyWaterMarks(pending);
-        OutputLimit limit = this.settings.outputLimit();
-        if (limit.overHard(pending)) {
-            outputLimitExceeded(OutputOverflow.HARD, pending, null);
-        }
-        else if (limit.overSoft(pending)) {
-            if (!this.overSoftLimit) {
-                this.overSoftLimit = true;
-                this.overSoftLimitSinceNanos = System.nanoTime();
-                if (this.softLimitTimer == null) {
-                    this.softLimitTimer = executor().schedule(limit.softDuration(), channelTask(this::checkSoftLimit));
-                }
-            }
-        }
-        else {
-            this.overSoftLimit = false;
-        }
+        this.bounds.apply(queuedBytes);
     }
 
-    /**
-     * Publishes the output a handler queued for its own channel, without applying the water marks or the
-     * soft limit: the loop applies them once it has written what the socket takes of it, after the handler
-     * returns, so that reading pauses only if the output is still there then. Loop thread.
-     */
-    final void queuedInHandler(long queuedBytes) {
-        if (queuedBytes != this.pendingOutputBytes) {
-            this.pendingOutputBytes = queuedBytes;
-        }
+    /** @return the channel's output figures, water marks and output limits */
+    final OutputBounds bounds() {
+        return this.bounds;
     }
 
-    /** Pauses reading (and makes the channel unwritable) above the high mark, resumes at the low one. */
-    private void applyWaterMarks(long pending) {
-        if (!this.readPaused && pending > this.highWaterMark) {
-            this.readPaused = true;
-            this.unwritable = true;
-            writabilityChanged();
-        }
-        else if (this.readPaused && pending <= this.lowWaterMark) {
-            this.readPaused = false;
-            this.unwritable = false;
-            writabilityChanged();
-        }
+    /** @return who hears that the channel closed */
+    final CloseHooks closeHooks() {
+        return this.closeHooks;
     }
 
-    /** Tells the channel, after the handler or task running now, that {@link #isWritable()} changed. */
-    private void writabilityChanged() {
-        executor().execute(channelTask(() -> {
-            if (!this.closed && !this.closing) {
-                handleWritabilityChanged();
-            }
-        }));
-    }
-
-    /** The soft limit's timer: closes the channel if its output stayed above the limit all along. */
-    private void checkSoftLimit() {
-        this.softLimitTimer = null;
-        if (this.closed || !this.overSoftLimit) {
-            return;
-        }
-        OutputLimit limit = this.settings.outputLimit();
-        long left = limit.softDuration().toNanos() - (System.nanoTime() - this.overSoftLimitSinceNanos);
-        if (left > 0) { // it dropped below and rose again meanwhile: measure from then
-            this.softLimitTimer = executor().schedule(Duration.ofNanos(left), channelTask(this::checkSoftLimit));
-            return;
-        }
-        outputLimitExceeded(OutputOverflow.SOFT, pendingOutputBytes(), null);
-    }
-
-    /**
-     * Counts bytes another thread hands to the loop for this channel, so that they count toward its output
-     * limits at once. Any thread.
-     * @param length the bytes handed in
-     * @return {@code false}, counting nothing, when the channel is closed, closing, or would go over its hard
-     *         output limit (which closes it)
-     */
-    final boolean reserveOutput(int length) {
-        if (this.closed || this.closing) {
-            return false;
-        }
-        long handedIn = (long) HANDED_IN.getAndAdd(this, (long) length) + length;
-        long pending = this.pendingOutputBytes + handedIn;
-        if (this.settings.outputLimit().overHard(pending)) {
-            HANDED_IN.getAndAdd(this, (long) -length);
-            this.closing = true; // later sends are refused at once; the loop closes the channel
-            executor().execute(channelTask(() -> outputLimitExceeded(OutputOverflow.HARD, pending, null)));
-            return false;
-        }
-        return true;
-    }
-
-    /** @return the hard output limit in force, 0 for none; loop thread */
-    final long outputHardLimit() {
-        return this.outputHardLimit;
-    }
-
-    /** @return output bytes queued on the loop, as last published; any thread */
-    final long queuedOutputBytes() {
-        return this.pendingOutputBytes;
-    }
-
-    /** @return output bytes other threads handed in that have not reached the loop's queue yet; any thread */
-    final long handedInBytes() {
-        return this.handedInBytes;
-    }
-
-    /**
-     * The bytes counted by {@link #reserveOutput} reached the loop. Loop thread.
-     * @param length as reserved
-     */
-    final void outputArrived(int length) {
-        HANDED_IN.getAndAdd(this, (long) -length);
-    }
-
-    /**
-     * The channel's output went past a bound: drop what is queued and close the channel, after the handler
-     * or task running now (so that no user handler runs inside another channel's send). Sends are refused
-     * from now on. Loop thread.
-     * @param overflow which bound
-     * @param pending the pending output at that moment
-     * @param memory why no output memory could be had, for {@link OutputOverflow#MEMORY}
-     */
-    final void outputLimitExceeded(OutputOverflow overflow, long pending, String memory) {
-        if (this.closed || this.overflowed) {
-            return;
-        }
-        this.overflowed = true;
+    /** Reports the channel as closing from now on, so that sends are refused. Any thread. */
+    final void markClosing() {
         this.closing = true;
-        statistics().outputLimitClose(overflow);
-        logOutputLimit(overflow, pending, memory);
-        releaseOutput();
-        executor().execute(channelTask(() -> withCloseCause(CloseReason.OUTPUT_LIMIT, () -> {
-            if (!this.closed) {
-                handleClose();
-                close();
-            }
-        })));
-    }
-
-    private void logOutputLimit(OutputOverflow overflow, long pending, String memory) {
-        long unlogged = statistics().outputLimitLog.admit(System.nanoTime());
-        if (unlogged < 0) {
-            return;
-        }
-        OutputLimit limit = this.settings.outputLimit();
-        String why = switch (overflow) {
-            case HARD -> pending + " bytes of output pending, over its output-hard-limit of " + limit.hard() + " bytes";
-            case SOFT -> pending + " bytes of output pending, over its output-soft-limit of " + limit.soft()
-                    + " bytes for " + limit.softDuration().toMillis() + " ms";
-            case MEMORY -> pending + " bytes of output pending when the loop ran out of output memory (" + memory + ")";
-        };
-        logger.warn("{}: {}; closing it and dropping its output (its peer does not read what it is sent). Logged at"
-                + " most every 10 s; {} more such closes since the last log", this, why, unlogged);
-    }
-
-    /** @return whether the channel went past an output bound and is being closed for it; loop thread */
-    final boolean overflowed() {
-        return this.overflowed;
     }
 
     /** Drops queued output and returns its memory to the loop; the channel is closing. Loop thread. */
     void releaseOutput() {
-    }
-
-    /** Adds a hook told on the loop thread when the channel closes. Any thread. */
-    final void addCloseHook(CloseHook hook) {
-        synchronized (this) {
-            CloseHook[] current = this.closeHooks;
-            CloseHook[] more = Arrays.copyOf(current, current.length + 1);
-            more[current.length] = hook;
-            this.closeHooks = more;
-        }
-    }
-
-    /** Removes a hook added with {@link #addCloseHook}. Any thread. */
-    final void removeCloseHook(CloseHook hook) {
-        synchronized (this) {
-            CloseHook[] current = this.closeHooks;
-            for (int i = 0; i < current.length; i++) {
-                if (current[i] == hook) {
-                    CloseHook[] fewer = (current.length == 1) ? NO_HOOKS : new CloseHook[current.length - 1];
-                    System.arraycopy(current, 0, fewer, 0, i);
-                    System.arraycopy(current, i + 1, fewer, i, current.length - i - 1);
-                    this.closeHooks = fewer;
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Told when a dispatcher closes, on its loop thread. */
-    @FunctionalInterface
-    interface CloseHook {
-
-        void closed(Dispatcher dispatcher);
-
     }
 
     /** Stops reading for good (the loop no longer waits for input). */
@@ -2131,9 +1897,7 @@ public class Dispatcher {
             acceptedSocket.remove(); // adopted: this dispatcher now holds the listener's count
             this.acceptedBy = listener;
             this.settings = listener.settings;
-            this.outputHardLimit = listener.outputHardLimit;
-            this.highWaterMark = listener.highWaterMark;
-            this.lowWaterMark = listener.lowWaterMark;
+            this.bounds.settingsChanged(listener.settings);
             TlsSettings tls = listener.tlsSettings;
             if (tls != null) {
                 this.tlsSettings = tls;

@@ -64,13 +64,6 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     /** asyncore's default {@code timeout}: 30 seconds. */
     public static final Duration DEFAULT_SELECT_TIMEOUT = Duration.ofSeconds(30);
 
-    /**
-     * 64 MiB: how much output memory one loop lends its channels at most, unless set otherwise. Keep the
-     * loops' ceilings together below the JVM's direct memory ({@code -XX:MaxDirectMemorySize}, which is
-     * the maximum heap unless set).
-     */
-    public static final long DEFAULT_MAX_OUTPUT_MEMORY = 64L * 1024 * 1024;
-
     /** A callback running longer than 100 ms is a stall, as asyncio's debug mode counts slow callbacks. */
     public static final Duration DEFAULT_STALL_THRESHOLD = Duration.ofMillis(100);
 
@@ -186,27 +179,6 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             throw new IllegalArgumentException("stall-threshold must be positive, was " + threshold);
         }
         this.stallThresholdNanos = threshold.toNanos();
-    }
-
-    /**
-     * Sets the most output memory the loop lends its channels at once: the direct chunks that hold the
-     * output of {@link BufferedDispatcher}s until their peers take it. A send that needs more, or more than
-     * the JVM's direct memory allows, closes the channel that sent it with {@link CloseReason#OUTPUT_LIMIT}
-     * (logged, counted), and the loop goes on serving the others. Idle chunks kept for reuse (at most 4 MiB)
-     * do not count. Any thread; applies to the next chunk lent.
-     * @param bytes at least one chunk's worth (16 KiB)
-     */
-    public void setMaxOutputMemory(long bytes) {
-        if (bytes < LoopBuffers.CHUNK_SIZE) {
-            throw new IllegalArgumentException("max-output-memory must be at least " + LoopBuffers.CHUNK_SIZE
-                    + " bytes, was " + bytes);
-        }
-        this.map.buffers().setMaxLentBytes(bytes);
-    }
-
-    /** @return the most output memory the loop lends its channels at once, in bytes */
-    public long getMaxOutputMemory() {
-        return this.map.buffers().maxLentBytes();
     }
 
     /** @return the run time above which a callback counts as a stall */
@@ -637,10 +609,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         if (task instanceof ChannelTask channelTask) {
             markForEvaluation(channelTask.dispatcher());
         }
-        else if (task instanceof ChannelsTask) {
-            // it marked the channels it changed itself
-        }
-        else {
+        else if (!(task instanceof ChannelsTask)) { // a ChannelsTask marks the channels it changes itself
             this.evaluateAll = true; // the application's own code may have changed any channel
         }
     }

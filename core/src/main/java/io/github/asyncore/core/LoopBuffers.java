@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * a pool of direct chunks for queued output.
  * <p>
  * Output memory is bounded: the chunks lent to channels at once may not pass a ceiling
- * ({@link EventLoop#setMaxOutputMemory(long)}), and a chunk the JVM cannot allocate (its direct memory,
+ * ({@link ChannelMap#setMaxOutputMemory(long)}), and a chunk the JVM cannot allocate (its direct memory,
  * {@code -XX:MaxDirectMemorySize}, is used up) is refused the same way, with an
  * {@link OutputMemoryExhaustedException} for the channel that asked. After the JVM refused, the loop
  * does not ask it again for a second, or until half the chunks lent then came back: each refusal costs
@@ -54,7 +54,7 @@ final class LoopBuffers {
         }
     }
 
-    private volatile long maxLentBytes = EventLoop.DEFAULT_MAX_OUTPUT_MEMORY;
+    private volatile long maxLentBytes = ChannelMap.DEFAULT_MAX_OUTPUT_MEMORY;
 
     /** Lent bytes when the JVM last refused a chunk, or -1. */
     private long refusedAtBytes = -1;

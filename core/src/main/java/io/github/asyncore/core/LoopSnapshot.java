@@ -34,7 +34,7 @@ import java.time.Instant;
  * @param outputMemoryCloses channels closed because their send needed output memory that the loop's
  *        ceiling or the JVM's direct memory could not give
  * @param outputMemoryUsed bytes of output memory (pooled direct chunks) lent to the loop's channels now
- * @param maxOutputMemory the most output memory the loop lends at once ({@link EventLoop#setMaxOutputMemory})
+ * @param maxOutputMemory the most output memory the loop lends at once ({@link ChannelMap#setMaxOutputMemory})
  * @param handlerRuns I/O handler calls (one per ready channel per iteration)
  * @param handlerTime the time those calls took together
  * @param busyFor how long the handler, task or timer running right now has been running;

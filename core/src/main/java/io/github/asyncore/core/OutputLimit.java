@@ -32,7 +32,7 @@ public record OutputLimit(long hard, long soft, Duration softDuration) {
      * 4 MiB hard, 1 MiB soft for 10 seconds: 64 and 16 times the default high water mark, so that output
      * a channel makes in answer to its own input (held near the high mark) never meets them, while a
      * peer that reads nothing of a broadcast is closed within seconds; 16 such peers at the hard limit fit
-     * in a loop's default output memory ({@link EventLoop#DEFAULT_MAX_OUTPUT_MEMORY}). A peer that reads
+     * in a loop's default output memory ({@link ChannelMap#DEFAULT_MAX_OUTPUT_MEMORY}). A peer that reads
      * at all drains 1 MiB in 10 seconds at 100 KiB/s.
      */
     public static final OutputLimit DEFAULT = new OutputLimit(4L * 1024 * 1024, 1024L * 1024, Duration.ofSeconds(10));

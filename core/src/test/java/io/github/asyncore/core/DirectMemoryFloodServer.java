@@ -33,7 +33,7 @@ public final class DirectMemoryFloodServer {
     public static void main(String[] args) throws Exception {
         ChannelMap map = new ChannelMap("direct-memory");
         EventLoop loop = map.eventLoop();
-        loop.setMaxOutputMemory(1L << 30);
+        map.setMaxOutputMemory(1L << 30);
         map.addChannelListener(new ChannelListener() {
             @Override
             public void channelClosed(ChannelSnapshot channel, CloseReason reason) {

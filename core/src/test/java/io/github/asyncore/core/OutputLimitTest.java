@@ -153,7 +153,7 @@ class OutputLimitTest {
 
     @Test
     void whenTheLoopsOutputMemoryIsUsedUpTheChannelHoldingTheMostIsClosedAndTheOthersAreServed() throws Exception {
-        this.fixture.loop.setMaxOutputMemory(8 * LoopBuffers.CHUNK_SIZE);
+        this.fixture.map.setMaxOutputMemory(8 * LoopBuffers.CHUNK_SIZE);
         ChannelSettings unlimited = ChannelSettings.DEFAULTS.withOutputLimit(OutputLimit.NONE);
         Member greedy = accept(unlimited);
         Member modest = accept(unlimited);
@@ -166,7 +166,7 @@ class OutputLimitTest {
                     assertThat(greedy.send(KIB)).isEqualTo(KIB.length);
                 }
                 assertThat(buffers.lentBytes()).isEqualTo(8 * LoopBuffers.CHUNK_SIZE);
-                assertThat(greedy.queuedOutputBytes()).isGreaterThan(modest.queuedOutputBytes());
+                assertThat(greedy.bounds().queued()).isGreaterThan(modest.bounds().queued());
             });
             // the modest channel needs chunks the loop no longer has: the greedy one goes instead
             assertThat(this.fixture.onLoop(() -> modest.send(new byte[20 * 1024]))).isEqualTo(20 * 1024);
@@ -186,7 +186,7 @@ class OutputLimitTest {
 
     @Test
     void aChannelThatHoldsTheMostIsClosedWhenItsOwnSendFindsNoMemory() throws Exception {
-        this.fixture.loop.setMaxOutputMemory(4 * LoopBuffers.CHUNK_SIZE);
+        this.fixture.map.setMaxOutputMemory(4 * LoopBuffers.CHUNK_SIZE);
         Member member = accept(ChannelSettings.DEFAULTS.withOutputLimit(OutputLimit.NONE));
         int accepted = this.fixture.onLoop(() -> {
             int sent = 0;
