@@ -161,9 +161,10 @@ public class AsyncoreProperties implements Validator {
         private Duration stallThreshold = Duration.ofMillis(100);
 
         /**
-         * Most memory each loop lends its channels for queued output (pooled direct buffers). A send that
-         * needs more, or more than the JVM's direct memory allows, closes the channel that sent it and the
-         * loop serves the others. Keep threads x this below the JVM's -XX:MaxDirectMemorySize.
+         * Most memory each loop lends its channels for queued output (pooled direct buffers). When a send
+         * needs more, or more than the JVM's direct memory allows, the channel holding the most output memory
+         * (usually the one that sent) is closed and the loop serves the others. Keep threads x this below the
+         * JVM's -XX:MaxDirectMemorySize.
          */
         private DataSize maxOutputMemory = DataSize.ofMegabytes(64);
 

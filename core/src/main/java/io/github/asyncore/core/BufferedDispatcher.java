@@ -336,15 +336,9 @@ public class BufferedDispatcher extends Dispatcher {
                 return false;
             }
         }
-        if (data.hasRemaining()) {
-            if (!withinLimits(queue, data.remaining())) {
-                data.position(data.limit());
-                return false;
-            }
-            if (!append(queue, null, data)) {
-                data.position(data.limit());
-                return false;
-            }
+        if (data.hasRemaining() && !(withinLimits(queue, data.remaining()) && append(queue, null, data))) {
+            data.position(data.limit());
+            return false;
         }
         queued(queue);
         return true;
@@ -360,10 +354,7 @@ public class BufferedDispatcher extends Dispatcher {
         if (queue.isEmpty() && isConnected() && (!inHandler() || data.length >= DIRECT_WRITE_MIN)) {
             return enqueue(ByteBuffer.wrap(data)); // written at once: nothing to gain from avoiding the wrapper
         }
-        if (!withinLimits(queue, data.length)) {
-            return false;
-        }
-        if (!append(queue, data, null)) {
+        if (!(withinLimits(queue, data.length) && append(queue, data, null))) {
             return false;
         }
         queued(queue);

@@ -79,8 +79,8 @@ import org.slf4j.LoggerFactory;
  * {@link IllegalStateException} elsewhere. {@link #close()}, {@link #close(CloseReason)} and
  * {@link #shutdownOutput()} are safe from any thread: they are handed to the loop. The getters,
  * {@link #isWritable()} and {@link #toString()} may be called from any thread. Registered
- * {@link ChannelListener}s are told on the loop thread when the channel opens, idles and closes. To do anything else from another thread, hand it
- * over with {@code executor().execute(...)}.
+ * {@link ChannelListener}s are told on the loop thread when the channel opens, idles and closes. To do
+ * anything else from another thread, hand it over with {@code executor().execute(...)}.
  */
 public class Dispatcher {
 
@@ -974,7 +974,8 @@ public class Dispatcher {
 
     /** @return what the channel waits for, for logs: output owed and whether it reads */
     final String ioState() {
-        String reading = this.readSuspended ? "input ended" : this.bounds.readPaused() ? "reading paused by the water marks"
+        String reading = this.readSuspended ? "input ended"
+                : this.bounds.readPaused() ? "reading paused by the water marks"
                 : this.evaluatedReadable ? "reading" : "not readable";
         return pendingOutputBytes() + " bytes unsent, " + reading;
     }

@@ -69,6 +69,12 @@ public final class TlsSettings {
 
     private final String[] cipherSuites;
 
+    /**
+     * The profile's protocols and cipher suites that the context supports, worked out at the first engine
+     * (the context's support does not change), so that a new connection does not filter the lists again.
+     */
+    private volatile String[][] profile;
+
     private TlsSettings(SSLContext context, boolean clientMode, ClientAuth clientAuth, boolean hostnameVerification,
             String peerHost, Duration handshakeTimeout, String[] protocols, String[] cipherSuites) {
         this.context = Objects.requireNonNull(context, "context");
@@ -262,10 +268,9 @@ public final class TlsSettings {
                 parameters.setWantClientAuth(true);
             }
         }
-        parameters.setProtocols((this.protocols != null) ? this.protocols
-                : TlsProfile.protocols(engine.getSupportedProtocols()));
-        parameters.setCipherSuites((this.cipherSuites != null) ? this.cipherSuites
-                : TlsProfile.cipherSuites(engine.getSupportedCipherSuites()));
+        String[][] supported = profile(engine);
+        parameters.setProtocols((this.protocols != null) ? this.protocols : supported[0]);
+        parameters.setCipherSuites((this.cipherSuites != null) ? this.cipherSuites : supported[1]);
         engine.setSSLParameters(parameters);
         return engine;
     }
@@ -281,6 +286,17 @@ public final class TlsSettings {
 
     private static String[] orNull(String[] values) {
         return (values == null || values.length == 0) ? null : values.clone();
+    }
+
+    /** @return the profile's protocols and cipher suites among those the engine (and its context) supports */
+    private String[][] profile(SSLEngine engine) {
+        String[][] supported = this.profile;
+        if (supported == null) {
+            supported = new String[][] { TlsProfile.protocols(engine.getSupportedProtocols()),
+                    TlsProfile.cipherSuites(engine.getSupportedCipherSuites()) };
+            this.profile = supported; // a race computes the same lists twice, harmlessly
+        }
+        return supported;
     }
 
     private static void checkSupported(String what, String[] named, String[] supported, String hint) {
