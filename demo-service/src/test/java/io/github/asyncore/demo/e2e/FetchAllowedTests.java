@@ -4,9 +4,8 @@ import java.net.http.HttpResponse;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -24,42 +23,31 @@ class FetchAllowedTests {
     @LocalServerPort
     private int webPort;
 
-    private Upstream ipv4;
-
-    private Upstream ipv6;
-
-    @BeforeEach
-    void startUpstreams() throws Exception {
-        this.ipv4 = Upstream.onIpv4Loopback();
-        this.ipv6 = Upstream.onIpv6Loopback();
-    }
-
-    @AfterEach
-    void stopUpstreams() throws Exception {
-        Upstream.close(this.ipv4, this.ipv6);
-    }
+    @RegisterExtension
+    final LoopbackUpstreams upstreams = new LoopbackUpstreams();
 
     @Test
     void loopbackInEveryFormIsFetchedWhenAllowedOnPurpose() throws Exception {
-        int port = this.ipv4.port();
+        int port = this.upstreams.ipv4().port();
         List<String> hosts = List.of("127.0.0.1", "localhost", "2130706433", "[::ffff:127.0.0.1]");
         for (String host : hosts) {
             HttpResponse<String> response = FetchPolicyTests.fetch(this.webPort, "http://" + host + ":" + port + "/page");
             assertThat(response.statusCode()).as("%s: %s", host, response.body()).isEqualTo(200);
             assertThat((String) JsonPath.read(response.body(), "$.body")).isEqualTo("ok");
         }
-        assertThat(this.ipv4.requests()).hasSize(hosts.size())
+        assertThat(this.upstreams.ipv4().requests()).hasSize(hosts.size())
             .allSatisfy((request) -> assertThat(request).startsWith("GET /page HTTP/1.0\r\n"));
-        assertThat(this.ipv4.requests()).extracting(FetchAllowedTests::hostHeader).containsExactly("127.0.0.1:" + port,
-                "localhost:" + port, "2130706433:" + port, "[::ffff:127.0.0.1]:" + port);
+        assertThat(this.upstreams.ipv4().requests()).extracting(FetchAllowedTests::hostHeader)
+            .containsExactly("127.0.0.1:" + port, "localhost:" + port, "2130706433:" + port,
+                    "[::ffff:127.0.0.1]:" + port);
     }
 
     @Test
     void ipv6LoopbackIsFetchedWithABracketedHostHeader() throws Exception {
-        int port = this.ipv6.port();
+        int port = this.upstreams.ipv6().port();
         HttpResponse<String> response = FetchPolicyTests.fetch(this.webPort, "http://[::1]:" + port + "/v6?q=1");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(this.ipv6.requests()).singleElement().satisfies((request) -> {
+        assertThat(this.upstreams.ipv6().requests()).singleElement().satisfies((request) -> {
             assertThat(request).startsWith("GET /v6?q=1 HTTP/1.0\r\n");
             assertThat(hostHeader(request)).isEqualTo("[::1]:" + port);
         });
@@ -67,11 +55,11 @@ class FetchAllowedTests {
 
     @Test
     void aPathOutsideAsciiIsSentPercentEncoded() throws Exception {
-        int port = this.ipv4.port();
+        int port = this.upstreams.ipv4().port();
         HttpResponse<String> response = FetchPolicyTests.fetch(this.webPort,
                 "http://127.0.0.1:" + port + "/caf\u00e9/\u00fcber?stra\u00dfe=gr\u00fcn&x=%20");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(this.ipv4.requests()).singleElement()
+        assertThat(this.upstreams.ipv4().requests()).singleElement()
             .satisfies((request) -> assertThat(request)
                 .startsWith("GET /caf%C3%A9/%C3%BCber?stra%C3%9Fe=gr%C3%BCn&x=%20 HTTP/1.0\r\n"));
     }

@@ -11,10 +11,9 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.github.asyncore.demo.DemoApplication;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -42,31 +41,19 @@ class FetchPolicyTests {
     @LocalServerPort
     private int webPort;
 
-    private Upstream ipv4;
-
-    private Upstream ipv6;
-
-    @BeforeEach
-    void startUpstreams() throws Exception {
-        this.ipv4 = Upstream.onIpv4Loopback();
-        this.ipv6 = Upstream.onIpv6Loopback();
-    }
-
-    @AfterEach
-    void stopUpstreams() throws Exception {
-        Upstream.close(this.ipv4, this.ipv6);
-    }
+    @RegisterExtension
+    final LoopbackUpstreams upstreams = new LoopbackUpstreams();
 
     @Test
     void loopbackInEveryFormIsRefusedWithForbiddenAndNeverConnected() throws Exception {
-        int port = this.ipv4.port();
+        int port = this.upstreams.ipv4().port();
         for (String host : List.of("127.0.0.1", "localhost", "2130706433", "[::ffff:127.0.0.1]", "127.0.0.2",
                 "127.255.255.254")) {
             assertForbidden(fetch("http://" + host + ":" + port + "/"),
                     "is denied by the destination policy: loopback (127.0.0.0/8)");
         }
         for (String host : List.of("[::1]", "[0:0:0:0:0:0:0:1]")) {
-            assertForbidden(fetch("http://" + host + ":" + this.ipv6.port() + "/"),
+            assertForbidden(fetch("http://" + host + ":" + this.upstreams.ipv6().port() + "/"),
                     "is denied by the destination policy: loopback (0:0:0:0:0:0:0:1/128)");
         }
         for (String host : List.of("0.0.0.0", "0", "[::]")) {
@@ -80,8 +67,8 @@ class FetchPolicyTests {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
             assertThat((String) JsonPath.read(response.body(), "$.detail")).contains("the URL names no host");
         }
-        assertThat(this.ipv4.requests()).as("connections the IPv4 loopback upstream saw").isEmpty();
-        assertThat(this.ipv6.requests()).as("connections the IPv6 loopback upstream saw").isEmpty();
+        assertThat(this.upstreams.ipv4().requests()).as("connections the IPv4 loopback upstream saw").isEmpty();
+        assertThat(this.upstreams.ipv6().requests()).as("connections the IPv6 loopback upstream saw").isEmpty();
     }
 
     @Test
@@ -122,9 +109,9 @@ class FetchPolicyTests {
 
         @Test
         void aPortNotAllowedIsRefusedWithForbiddenAndNeverConnected() throws Exception {
-            int port = FetchPolicyTests.this.ipv4.port();
+            int port = FetchPolicyTests.this.upstreams.ipv4().port();
             assertForbidden(fetch("http://127.0.0.1:" + port + "/"), "port " + port + " is not in demo.fetch.allowed-ports [80]");
-            assertThat(FetchPolicyTests.this.ipv4.requests()).isEmpty();
+            assertThat(FetchPolicyTests.this.upstreams.ipv4().requests()).isEmpty();
         }
 
     }
