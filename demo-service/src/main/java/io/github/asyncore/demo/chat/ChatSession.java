@@ -5,6 +5,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 import io.github.asyncore.core.AsyncChat;
+import io.github.asyncore.demo.support.TokenBucket;
 
 /**
  * One chatter. Lines end with {@code \n} or {@code \r\n}; a line starting with {@code /} is a command:
@@ -15,7 +16,7 @@ class ChatSession extends AsyncChat {
 
     private final ChatRoom room;
 
-    private final LineRate rate;
+    private final TokenBucket rate;
 
     private final double linesPerSecond;
 
@@ -28,7 +29,7 @@ class ChatSession extends AsyncChat {
         super(channel);
         this.room = room;
         this.linesPerSecond = properties.maxLinesPerSecond();
-        this.rate = new LineRate(properties.maxLinesPerSecond(), properties.burst(), System.nanoTime());
+        this.rate = new TokenBucket(properties.maxLinesPerSecond(), properties.burst(), System.nanoTime());
         setTerminator("\n");
         this.nick = room.join(this);
         say("* welcome to the asyncore chat, " + this.nick + "; commands: /nick NAME, /who, /quit");
@@ -38,7 +39,7 @@ class ChatSession extends AsyncChat {
     @Override
     public void foundTerminator() throws IOException {
         String line = ChatText.printable(new String(takeData(), StandardCharsets.UTF_8)).stripTrailing();
-        if (!this.rate.tryAcquire(System.nanoTime())) {
+        if (!this.rate.tryTake(System.nanoTime())) {
             if (!this.toldTooFast) {
                 this.toldTooFast = true;
                 say("! more than " + formatRate() + " lines a second; lines are dropped until you slow down");

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.asyncore.demo.support.TokenBucket;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,8 +27,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class SourceRateLimiter {
 
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
-
     private final long ratePerSecond;
 
     private final int burst;
@@ -38,10 +37,10 @@ final class SourceRateLimiter {
     private final long refillNanos;
 
     /** Access order: the first entry is the least recently seen source. */
-    private final LinkedHashMap<InetAddress, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<InetAddress, TokenBucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
 
     /** For the sources that found no room in the table; starts full on the first use. */
-    private @Nullable Bucket shared;
+    private @Nullable TokenBucket shared;
 
     /**
      * @param ratePerSecond tokens each bucket gains per second, at least 1
@@ -56,7 +55,7 @@ final class SourceRateLimiter {
         this.ratePerSecond = ratePerSecond;
         this.burst = burst;
         this.maxSources = maxSources;
-        this.refillNanos = (burst * NANOS_PER_SECOND + ratePerSecond - 1) / ratePerSecond; // rounded up
+        this.refillNanos = TokenBucket.fillNanos(ratePerSecond, burst);
     }
 
     /**
@@ -68,17 +67,17 @@ final class SourceRateLimiter {
      *         room in the table, and the shared bucket is empty)
      */
     @Nullable DropReason acquire(InetAddress source, long nowNanos) {
-        Bucket bucket = this.buckets.get(source);
+        TokenBucket bucket = this.buckets.get(source);
         if (bucket == null) {
             bucket = admit(source, nowNanos);
         }
         if (bucket != null) {
-            return take(bucket, nowNanos) ? null : DropReason.RATE_LIMITED;
+            return bucket.tryTake(nowNanos) ? null : DropReason.RATE_LIMITED;
         }
         if (this.shared == null) {
-            this.shared = new Bucket(this.burst, nowNanos);
+            this.shared = new TokenBucket(this.ratePerSecond, this.burst, nowNanos);
         }
-        return take(this.shared, nowNanos) ? null : DropReason.SHARED_RATE_LIMITED;
+        return this.shared.tryTake(nowNanos) ? null : DropReason.SHARED_RATE_LIMITED;
     }
 
     /** @return how many sources have a bucket of their own now */
@@ -92,47 +91,17 @@ final class SourceRateLimiter {
     }
 
     /** @return a new full bucket for the source in the table, or {@code null} when there is no room */
-    private @Nullable Bucket admit(InetAddress source, long nowNanos) {
+    private @Nullable TokenBucket admit(InetAddress source, long nowNanos) {
         if (this.buckets.size() >= this.maxSources) {
-            Iterator<Map.Entry<InetAddress, Bucket>> leastRecentlySeen = this.buckets.entrySet().iterator();
-            if (nowNanos - leastRecentlySeen.next().getValue().lastNanos < this.refillNanos) {
+            Iterator<Map.Entry<InetAddress, TokenBucket>> leastRecentlySeen = this.buckets.entrySet().iterator();
+            if (nowNanos - leastRecentlySeen.next().getValue().lastNanos() < this.refillNanos) {
                 return null;
             }
             leastRecentlySeen.remove();
         }
-        Bucket bucket = new Bucket(this.burst, nowNanos);
+        TokenBucket bucket = new TokenBucket(this.ratePerSecond, this.burst, nowNanos);
         this.buckets.put(source, bucket);
         return bucket;
-    }
-
-    /**
-     * Refills the bucket for the time since it was last counted, then takes a token if it holds one.
-     * Integer arithmetic up to the division, so that a refill of exactly one token gives exactly one.
-     */
-    private boolean take(Bucket bucket, long nowNanos) {
-        long elapsed = Math.min(Math.max(0, nowNanos - bucket.lastNanos), this.refillNanos);
-        bucket.tokens = Math.min(this.burst, bucket.tokens + (double) (elapsed * this.ratePerSecond) / NANOS_PER_SECOND);
-        bucket.lastNanos = nowNanos;
-        if (bucket.tokens < 1) {
-            return false;
-        }
-        bucket.tokens -= 1;
-        return true;
-    }
-
-    /** A source's tokens, counted when it is seen. */
-    private static final class Bucket {
-
-        private double tokens;
-
-        /** When the tokens were last counted: when the source was last seen. */
-        private long lastNanos;
-
-        Bucket(double tokens, long nowNanos) {
-            this.tokens = tokens;
-            this.lastNanos = nowNanos;
-        }
-
     }
 
 }

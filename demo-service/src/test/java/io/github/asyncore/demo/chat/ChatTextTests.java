@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What of a chatter's text reaches other screens, and the rate of a chatter's lines, without sockets. */
+/** What of a chatter's text reaches other screens, without sockets. */
 class ChatTextTests {
 
     @Test
@@ -24,32 +24,6 @@ class ChatTextTests {
     void textWithoutControlCharactersIsReturnedAsItIs() {
         String text = "hello, * world\t[nick]";
         assertThat(ChatText.printable(text)).isSameAs(text);
-    }
-
-    @Test
-    void aChattersRateAllowsItsBurstThenItsLinesPerSecond() {
-        long second = 1_000_000_000L;
-        LineRate rate = new LineRate(10, 20, 0);
-        for (int i = 0; i < 20; i++) {
-            assertThat(rate.tryAcquire(0)).as("line %d of the burst", i + 1).isTrue();
-        }
-        assertThat(rate.tryAcquire(0)).isFalse();
-        assertThat(rate.tryAcquire(second / 20)).as("half a line's time later").isFalse();
-        assertThat(rate.tryAcquire(second / 10)).as("a line's time later").isTrue();
-        assertThat(rate.tryAcquire(second / 10)).isFalse();
-        int allowed = 0;
-        for (long now = second / 10; now <= 100 * second; now += second / 1000) {
-            if (rate.tryAcquire(now)) {
-                allowed++;
-            }
-        }
-        assertThat(allowed).as("lines in the next 99.9 s").isBetween(998, 999);
-        assertThat(rate.tryAcquire(1_000 * second)).isTrue(); // refilled, but never above the burst:
-        int burst = 1;
-        while (rate.tryAcquire(1_000 * second)) {
-            burst++;
-        }
-        assertThat(burst).isEqualTo(20);
     }
 
 }
