@@ -26,6 +26,9 @@
 # process started here is stopped by its PID.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+LIB=$PWD/benchmarks/scripts/lib
+# shellcheck source-path=SCRIPTDIR source=lib/server-control.sh
+. "$LIB/server-control.sh"
 ROUNDS=${ROUNDS:-3} DUR=${DUR:-5} WARM=${WARM:-2} PREWARM=${PREWARM:-2}
 SCENARIOS=${SCENARIOS:-"F100 F1000"} SERVERS=${SERVERS:-"group loop netty"} WINDOW=${WINDOW:-16}
 SCPU=${SCPU:-0} CCPU=${CCPU:-1} MAX_FOREIGN=${MAX_FOREIGN:-0.10} TRIES=${TRIES:-3} QUIET_MAX=${QUIET_MAX:-60}
@@ -51,9 +54,8 @@ LAUNCH=(-cp "$JAR" org.springframework.boot.loader.launch.PropertiesLauncher)  #
 PKG=io.github.asyncore.benchmarks
 
 TMP=$(mktemp -d)
-SRV_PID=
 cleanup() {
-    if [ -n "$SRV_PID" ] && kill -0 "$SRV_PID" 2>/dev/null; then kill -KILL "$SRV_PID" 2>/dev/null || true; fi
+    kill_server
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -73,42 +75,6 @@ for server in $SERVERS; do
     esac
 done
 
-start_server() {  # NAME PORT LOG -> SRV_PID, once the server says it listens (60 s at most)
-    taskset -c "$SCPU" java "${HEAP[@]}" "-Dloader.main=$PKG.FanoutServers" "${LAUNCH[@]}" "$2" --impl "$1" \
-        >"$3" 2>&1 &
-    SRV_PID=$!
-    local _
-    for _ in $(seq 600); do
-        grep -q "listening on 127.0.0.1:$2" "$3" 2>/dev/null && return 0
-        kill -0 "$SRV_PID" 2>/dev/null || { echo "$1 exited before listening:" >&2; cat "$3" >&2; exit 1; }
-        sleep 0.1
-    done
-    echo "$1 did not listen within 60 s" >&2; exit 1
-}
-
-stop_server() {  # SIGTERM, SIGKILL after 20 s
-    local _
-    kill -TERM "$SRV_PID" 2>/dev/null || true
-    for _ in $(seq 200); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SRV_PID" 2>/dev/null; then kill -KILL "$SRV_PID" 2>/dev/null || true; fi
-    wait "$SRV_PID" 2>/dev/null || true
-    SRV_PID=
-}
-
-busy_ticks() { awk '$1 ~ /^cpu[0-9]+$/ {b += $2+$3+$4+$7+$8} END {print b}' /proc/stat; }
-srv_ticks() { awk '{print $14 + $15}' "/proc/$SRV_PID/stat" 2>/dev/null || echo 0; }
-
-wait_quiet() {  # until the CPUs, less the idle server's own use, are < 5 % of a core busy over 0.5 s
-    local t0=$SECONDS b0 b1 p0 p1
-    while [ $((SECONDS - t0)) -lt "$QUIET_MAX" ]; do
-        b0=$(busy_ticks); p0=$(srv_ticks); sleep 0.5
-        b1=$(busy_ticks); p1=$(srv_ticks)
-        [ $((b1 - b0 - (p1 - p0))) -le $((HZ / 20)) ] && return 0
-        sleep 1
-    done
-    echo "   (machine not quiet after ${QUIET_MAX}s, running anyway)" >&2
-}
-
 loadgen() {  # PORT WARM DUR MEMBERS -> LG_LINE (the load generator's key=value line), LG_RC (its exit status)
     LG_RC=0
     timeout $((${3%.*} + ${2%.*} + 100)) taskset -c "$CCPU" java "${HEAP[@]}" \
@@ -127,7 +93,8 @@ for round in $(seq "$ROUNDS"); do
     order=("${ALL[@]:shift_by}" "${ALL[@]:0:shift_by}")  # rotates every round
     for server in "${order[@]}"; do
         PORT=$((PORT + 1))
-        start_server "$server" "$PORT" "$RESULTS/$server-r$round.log"
+        launch_server "$server" "$PORT" "$RESULTS/$server-r$round.log" \
+            java "${HEAP[@]}" "-Dloader.main=$PKG.FanoutServers" "${LAUNCH[@]}" "$PORT" --impl "$server"
         for s in $SCENARIOS; do  # untimed: the JIT of both server and load generator
             [ "$PREWARM" = 0 ] && break
             scen "$s"; loadgen "$PORT" 0 "$PREWARM" "$MEMBERS"

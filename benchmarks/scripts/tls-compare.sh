@@ -21,6 +21,9 @@
 # here is stopped by its PID.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+LIB=$PWD/benchmarks/scripts/lib
+# shellcheck source-path=SCRIPTDIR source=lib/server-control.sh
+. "$LIB/server-control.sh"
 ROUNDS=${ROUNDS:-3} DUR=${DUR:-5} WARM=${WARM:-2} PREWARM=${PREWARM:-2}
 SCENARIOS=${SCENARIOS:-"T1 T2"} SCPU=${SCPU:-0} CCPU=${CCPU:-1}
 PROTOCOL=${PROTOCOL:-TLSv1.3} CIPHER=${CIPHER:-TLS_AES_128_GCM_SHA256}
@@ -40,9 +43,8 @@ LAUNCH=(-cp "$JAR" org.springframework.boot.loader.launch.PropertiesLauncher)  #
 PKG=io.github.asyncore.benchmarks
 
 KEYS=$(mktemp -d)
-SRV_PID=
 cleanup() {
-    if [ -n "$SRV_PID" ] && kill -0 "$SRV_PID" 2>/dev/null; then kill -KILL "$SRV_PID" 2>/dev/null || true; fi
+    kill_server
     rm -rf "$KEYS"
 }
 trap cleanup EXIT
@@ -62,29 +64,10 @@ scen() {  # NAME -> SC (load generator arguments)
 for s in $SCENARIOS; do scen "$s"; done
 
 start_server() {  # NAME PORT LOG -> SRV_PID, once the server says it listens (60 s at most)
-    local cmd
     case $1 in
-    asyncore) cmd=(java "${HEAP[@]}" -jar "$JAR" "$2" --tls "${TLS_ARGS[@]}") ;;
-    netty) cmd=(java "${HEAP[@]}" "-Dloader.main=$PKG.NettyTlsEcho" "${LAUNCH[@]}" "$2" "${TLS_ARGS[@]}") ;;
+    asyncore) launch_server "$@" java "${HEAP[@]}" -jar "$JAR" "$2" --tls "${TLS_ARGS[@]}" ;;
+    netty) launch_server "$@" java "${HEAP[@]}" "-Dloader.main=$PKG.NettyTlsEcho" "${LAUNCH[@]}" "$2" "${TLS_ARGS[@]}" ;;
     esac
-    taskset -c "$SCPU" "${cmd[@]}" >"$3" 2>&1 &
-    SRV_PID=$!
-    local _
-    for _ in $(seq 600); do
-        grep -q "listening on 127.0.0.1:$2" "$3" 2>/dev/null && return 0
-        kill -0 "$SRV_PID" 2>/dev/null || { echo "$1 exited before listening:" >&2; cat "$3" >&2; exit 1; }
-        sleep 0.1
-    done
-    echo "$1 did not listen within 60 s" >&2; exit 1
-}
-
-stop_server() {  # SIGTERM, SIGKILL after 20 s
-    local _
-    kill -TERM "$SRV_PID" 2>/dev/null || true
-    for _ in $(seq 200); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SRV_PID" 2>/dev/null; then kill -KILL "$SRV_PID" 2>/dev/null || true; fi
-    wait "$SRV_PID" 2>/dev/null || true
-    SRV_PID=
 }
 
 loadgen() {  # PORT WARM DUR SCEN... -> LG_LINE (the load generator's key=value line), LG_RC (its exit status)
