@@ -117,25 +117,12 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
-python3 - "$RAW" "$MAX_FOREIGN" <<'EOF' | tee "$RESULTS/fanout-compare.md"
-import statistics, sys
-rows = []
-for line in open(sys.argv[1]):
-    words = dict(w.split("=", 1) for w in line.split() if "=" in w)
-    rows.append(words)
+PYTHONPATH=$LIB python3 -B - "$RAW" "$MAX_FOREIGN" <<'EOF' | tee "$RESULTS/fanout-compare.md"
+import sys
+from rows import med, num, read, rng
+rows = read(sys.argv[1])
 kept = [r for r in rows if r.get("keep") == "1"]
 max_foreign = float(sys.argv[2])
-def num(row, key):
-    try:
-        return float(row.get(key, "nan"))
-    except ValueError:
-        return float("nan")
-def med(values):
-    values = [v for v in values if v == v]
-    return statistics.median(values) if values else float("nan")
-def rng(values, fmt):
-    values = [v for v in values if v == v]
-    return f"{fmt(min(values))}-{fmt(max(values))}" if values else "-"
 k = lambda v: f"{v / 1000:.0f}k"
 u = lambda v: f"{v:.3f}"
 r = lambda v: f"{v:.2f}"

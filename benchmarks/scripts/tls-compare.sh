@@ -101,23 +101,10 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
-python3 - "$RAW" "$DUR" <<'EOF' | tee "$RESULTS/tls-compare.md"
-import statistics, sys
-rows = []
-for line in open(sys.argv[1]):
-    words = dict(w.split("=", 1) for w in line.split() if "=" in w)
-    rows.append(words)
-def num(row, key):
-    try:
-        return float(row.get(key, "nan"))
-    except ValueError:
-        return float("nan")
-def med(values):
-    values = [v for v in values if v == v]
-    return statistics.median(values) if values else float("nan")
-def rng(values, fmt):
-    values = [v for v in values if v == v]
-    return f"{fmt(min(values))}-{fmt(max(values))}" if values else "-"
+PYTHONPATH=$LIB python3 -B - "$RAW" "$DUR" <<'EOF' | tee "$RESULTS/tls-compare.md"
+import sys
+from rows import med, num, read, rng
+rows = read(sys.argv[1])
 k = lambda v: f"{v / 1000:.1f}k"
 i = lambda v: f"{v:.0f}"
 u = lambda v: f"{v:.2f}"
