@@ -8,8 +8,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -205,11 +203,6 @@ public final class FanoutLoadGenerator {
 
         long lastProgress;
 
-        /** The server's user and system CPU ticks in the window, or -1. */
-        long serverUserTicks = -1;
-
-        long serverSystemTicks = -1;
-
         Run(InetSocketAddress address, int memberCount, int window) {
             this.address = address;
             this.memberCount = memberCount;
@@ -226,12 +219,13 @@ public final class FanoutLoadGenerator {
             long hardEnd = System.nanoTime() + (long) ((warmSeconds + seconds + 70) * 1e9);
             this.selector = Selector.open();
             long connectStart = System.nanoTime();
+            CpuWindow cpu = new CpuWindow(serverPid, clockTicks); // read as the window starts and ends, if it does
             if (!connectAll(connectStart + CONNECT_TIMEOUT_NS)) {
-                return report(0, 0, 0, -1, -1, 0, 0, null, null, clockTicks, connectStart, connectStart, connectStart);
+                return report(0, 0, 0, cpu, connectStart, connectStart, connectStart);
             }
             long joinStart = System.nanoTime();
             if (!join(Math.min(hardEnd, joinStart + JOIN_TIMEOUT_NS))) {
-                return report(0, 0, 0, -1, -1, 0, 0, null, null, clockTicks, connectStart, joinStart, System.nanoTime());
+                return report(0, 0, 0, cpu, connectStart, joinStart, System.nanoTime());
             }
             long dataStart = System.nanoTime();
             this.dataPhase = true;
@@ -241,20 +235,13 @@ public final class FanoutLoadGenerator {
             boolean started = false;
             long receivedBefore = 0;
             long deliveredBefore = 0;
-            long serverBefore = -1;
-            long[] serverSplitBefore = null;
-            long selfBefore = 0;
-            long[] machineBefore = null;
             long actualStart = 0;
             while (this.errors == 0 && this.mismatches == 0) {
                 long now = System.nanoTime();
                 if (!started && now >= windowStart) {
                     started = true;
                     actualStart = now;
-                    serverBefore = TlsLoadGenerator.cpuTicks(serverPid);
-                    serverSplitBefore = userSystemTicks(serverPid);
-                    selfBefore = TlsLoadGenerator.cpuTicks(ProcessHandle.current().pid());
-                    machineBefore = TlsLoadGenerator.machineTicks();
+                    cpu.start();
                     receivedBefore = this.received;
                     deliveredBefore = this.delivered;
                 }
@@ -270,20 +257,12 @@ public final class FanoutLoadGenerator {
                 this.selector.select(this::dataEvent, 100);
             }
             long actualEnd = System.nanoTime();
-            long serverAfter = TlsLoadGenerator.cpuTicks(serverPid);
-            long[] serverSplitAfter = userSystemTicks(serverPid);
-            long selfAfter = TlsLoadGenerator.cpuTicks(ProcessHandle.current().pid());
-            long[] machineAfter = TlsLoadGenerator.machineTicks();
-            if (started && serverSplitBefore != null && serverSplitAfter != null) {
-                this.serverUserTicks = serverSplitAfter[0] - serverSplitBefore[0];
-                this.serverSystemTicks = serverSplitAfter[1] - serverSplitBefore[1];
-            }
             if (!started) {
-                return report(0, 0, 0, -1, -1, 0, 0, null, null, clockTicks, connectStart, joinStart, dataStart);
+                return report(0, 0, 0, cpu, connectStart, joinStart, dataStart);
             }
+            cpu.end();
             return report(this.received - receivedBefore, this.delivered - deliveredBefore,
-                    (actualEnd - actualStart) / 1e9, serverBefore, serverAfter, selfBefore, selfAfter, machineBefore,
-                    machineAfter, clockTicks, connectStart, joinStart, dataStart);
+                    (actualEnd - actualStart) / 1e9, cpu, connectStart, joinStart, dataStart);
         }
 
         /** Members first (at most {@link #MAX_CONNECTING} at once), then the sender. */
@@ -548,43 +527,22 @@ public final class FanoutLoadGenerator {
             }
         }
 
-        private boolean report(long msgs, long lines, double window, long serverBefore, long serverAfter,
-                long selfBefore, long selfAfter, long[] machineBefore, long[] machineAfter, long clockTicks,
-                long connectStart, long joinStart, long dataStart) {
-            double tick = 1.0 / clockTicks;
-            StringBuilder text = new StringBuilder("fanout_loadgen");
-            word(text, "members", this.memberCount);
-            word(text, "window", this.window);
-            word(text, "seconds", round(window, 3));
-            word(text, "lines", lines);
-            word(text, "msgs", msgs);
-            word(text, "msgs_per_s", (window > 0) ? round(msgs / window, 0) : "0");
-            word(text, "lines_per_s", (window > 0) ? round(lines / window, 0) : "0");
-            word(text, "errors", this.errors);
-            word(text, "mismatches", this.mismatches);
-            double serverCpu = (serverBefore >= 0 && serverAfter >= 0) ? (serverAfter - serverBefore) * tick : -1;
-            double clientCpu = (selfAfter - selfBefore) * tick;
-            if (serverCpu >= 0) {
-                word(text, "server_cpu_s", round(serverCpu, 3));
-                word(text, "server_us_per_msg", (msgs > 0) ? round(serverCpu * 1e6 / msgs, 4) : "nan");
-                if (this.serverUserTicks >= 0 && msgs > 0) {
-                    word(text, "server_user_us_per_msg", round(this.serverUserTicks * tick * 1e6 / msgs, 4));
-                    word(text, "server_sys_us_per_msg", round(this.serverSystemTicks * tick * 1e6 / msgs, 4));
-                }
-            }
-            if (window > 0) {
-                word(text, "client_cpu_s", round(clientCpu, 3));
-                word(text, "client_us_per_msg", (msgs > 0) ? round(clientCpu * 1e6 / msgs, 4) : "nan");
-            }
-            if (machineBefore != null && machineAfter != null && window > 0) {
-                double busy = (machineAfter[0] - machineBefore[0]) * tick / window;
-                double steal = (machineAfter[1] - machineBefore[1]) * tick / window;
-                word(text, "busy_cores", round(busy, 2));
-                word(text, "foreign_cores", round(busy - (Math.max(serverCpu, 0) + clientCpu) / window, 2));
-                word(text, "steal_cores", round(steal, 2));
-            }
-            word(text, "connect_s", round((joinStart - connectStart) / 1e9, 2));
-            word(text, "join_s", round((dataStart - joinStart) / 1e9, 2));
+        /** Prints the result line; {@code cpu} has been read at both ends only when the window was reached. */
+        private boolean report(long msgs, long lines, double window, CpuWindow cpu, long connectStart, long joinStart,
+                long dataStart) {
+            ResultLine text = new ResultLine("fanout_loadgen");
+            text.word("members", this.memberCount);
+            text.word("window", this.window);
+            text.word("seconds", ResultLine.round(window, 3));
+            text.word("lines", lines);
+            text.word("msgs", msgs);
+            text.word("msgs_per_s", (window > 0) ? ResultLine.round(msgs / window, 0) : "0");
+            text.word("lines_per_s", (window > 0) ? ResultLine.round(lines / window, 0) : "0");
+            text.word("errors", this.errors);
+            text.word("mismatches", this.mismatches);
+            cpu.appendTo(text, msgs, window, 4, true);
+            text.word("connect_s", ResultLine.round((joinStart - connectStart) / 1e9, 2));
+            text.word("join_s", ResultLine.round((dataStart - joinStart) / 1e9, 2));
             System.out.println(text);
             if (this.firstError != null) {
                 System.err.println("first error: " + this.firstError);
@@ -592,21 +550,6 @@ public final class FanoutLoadGenerator {
             return this.errors == 0 && this.mismatches == 0 && msgs > 0;
         }
 
-    }
-
-    /** @return user and system clock ticks of a process (all threads), or null if they cannot be read */
-    static long[] userSystemTicks(long pid) {
-        if (pid <= 0) {
-            return null;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new long[] { Long.parseLong(fields[11]), Long.parseLong(fields[12]) }; // utime, stime
-        }
-        catch (IOException | RuntimeException ex) {
-            return null;
-        }
     }
 
     /** @return whether the 64 bytes at {@code at} are a marker line */
@@ -635,17 +578,6 @@ public final class FanoutLoadGenerator {
         catch (IOException ex) {
             // at the end of the run; nothing to report
         }
-    }
-
-    private static Object round(double value, int digits) {
-        if (Double.isNaN(value)) {
-            return "nan";
-        }
-        return String.format(Locale.ROOT, "%." + digits + "f", value);
-    }
-
-    private static void word(StringBuilder line, String key, Object value) {
-        line.append(' ').append(key).append('=').append(value);
     }
 
 }

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +39,8 @@ import javax.net.ssl.SSLSocket;
  * <li>{@code errors} (I/O errors, handshake failures, early end-of-stream) and {@code mismatches} (echoed
  * bytes that differ from those sent); a connection stops at its first one;</li>
  * <li>with {@code --server-pid PID}: {@code server_cpu_s} (the server's user + system CPU seconds, all
- * threads, from {@code /proc/PID/stat}, read at the window's start and end) and
- * {@code server_us_per_msg} (that CPU time in microseconds per echoed message);</li>
+ * threads, from {@code /proc/PID/stat}, read at the window's start and end; left out if it cannot be read
+ * then) and {@code server_us_per_msg} (that CPU time in microseconds per echoed message);</li>
  * <li>{@code client_cpu_s} (this process's CPU seconds in the window), {@code busy_cores} (all CPUs' busy
  * time from {@code /proc/stat}, in cores), {@code foreign_cores} (busy less server less client: other
  * work on the machine), {@code steal_cores};</li>
@@ -170,14 +168,11 @@ public final class TlsLoadGenerator {
             this.windowStart = start + (long) (warmSeconds * 1e9);
             this.windowEnd = this.windowStart + (long) (seconds * 1e9);
             this.go.countDown();
+            CpuWindow cpu = new CpuWindow(serverPid, clockTicks);
             sleepUntil(this.windowStart);
-            long serverBefore = cpuTicks(serverPid);
-            long selfBefore = cpuTicks(ProcessHandle.current().pid());
-            long[] machineBefore = machineTicks();
+            cpu.start();
             sleepUntil(this.windowEnd);
-            long serverAfter = cpuTicks(serverPid);
-            long selfAfter = cpuTicks(ProcessHandle.current().pid());
-            long[] machineAfter = machineTicks();
+            cpu.end();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SOCKET_TIMEOUT_MS / 1000 + 5);
             for (Connection connection : workers) {
                 connection.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -200,36 +195,22 @@ public final class TlsLoadGenerator {
             }
             Arrays.sort(latencies);
             double window = seconds;
-            double tick = 1.0 / clockTicks;
-            StringBuilder line = new StringBuilder("tls_loadgen");
-            word(line, "conns", this.connections);
-            word(line, "size", this.size);
-            word(line, "msgs", messages);
-            word(line, "msgs_per_s", round(messages / window, 0));
-            word(line, "mb_per_s", round(messages * (double) this.size / window / 1e6, 2));
-            word(line, "p50_us", round(percentile(latencies, 0.50) / 1e3, 1));
-            word(line, "p99_us", round(percentile(latencies, 0.99) / 1e3, 1));
-            word(line, "p999_us", round(percentile(latencies, 0.999) / 1e3, 1));
-            word(line, "errors", this.errors.get());
-            word(line, "mismatches", this.mismatches.get());
-            double serverCpu = (serverBefore >= 0 && serverAfter >= 0) ? (serverAfter - serverBefore) * tick : -1;
-            double clientCpu = (selfAfter - selfBefore) * tick;
-            if (serverPid > 0) {
-                word(line, "server_cpu_s", round(serverCpu, 3));
-                word(line, "server_us_per_msg", (messages > 0) ? round(serverCpu * 1e6 / messages, 3) : "nan");
-            }
-            word(line, "client_cpu_s", round(clientCpu, 3));
-            if (machineBefore != null && machineAfter != null) {
-                double busy = (machineAfter[0] - machineBefore[0]) * tick / window;
-                double steal = (machineAfter[1] - machineBefore[1]) * tick / window;
-                word(line, "busy_cores", round(busy, 2));
-                word(line, "foreign_cores", round(busy - (Math.max(serverCpu, 0) + clientCpu) / window, 2));
-                word(line, "steal_cores", round(steal, 2));
-            }
+            ResultLine line = new ResultLine("tls_loadgen");
+            line.word("conns", this.connections);
+            line.word("size", this.size);
+            line.word("msgs", messages);
+            line.word("msgs_per_s", ResultLine.round(messages / window, 0));
+            line.word("mb_per_s", ResultLine.round(messages * (double) this.size / window / 1e6, 2));
+            line.word("p50_us", ResultLine.round(percentile(latencies, 0.50) / 1e3, 1));
+            line.word("p99_us", ResultLine.round(percentile(latencies, 0.99) / 1e3, 1));
+            line.word("p999_us", ResultLine.round(percentile(latencies, 0.999) / 1e3, 1));
+            line.word("errors", this.errors.get());
+            line.word("mismatches", this.mismatches.get());
+            cpu.appendTo(line, messages, window, 3, false);
             String[] suite = (this.negotiated.get() != null) ? this.negotiated.get().split(" ") : new String[] { "-", "-" };
-            word(line, "protocol", suite[0]);
-            word(line, "cipher", suite[1]);
-            word(line, "handshake_s", round(handshakeSeconds, 2));
+            line.word("protocol", suite[0]);
+            line.word("cipher", suite[1]);
+            line.word("handshake_s", ResultLine.round(handshakeSeconds, 2));
             System.out.println(line);
             if (this.firstError.get() != null) {
                 System.err.println("first error: " + this.firstError.get());
@@ -371,51 +352,12 @@ public final class TlsLoadGenerator {
         }
     }
 
-    /** User + system clock ticks of a process (all threads), or -1 if it cannot be read. */
-    static long cpuTicks(long pid) {
-        if (pid <= 0) {
-            return -1;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of proc(5)
-        }
-        catch (IOException | RuntimeException ex) {
-            return -1;
-        }
-    }
-
-    /** All CPUs' busy ticks (user, nice, system, irq, softirq) and steal ticks, or null. */
-    static long[] machineTicks() {
-        try {
-            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = Long.parseLong(cpu[1]) + Long.parseLong(cpu[2]) + Long.parseLong(cpu[3])
-                    + Long.parseLong(cpu[6]) + Long.parseLong(cpu[7]);
-            return new long[] { busy, Long.parseLong(cpu[8]) };
-        }
-        catch (IOException | RuntimeException ex) {
-            return null;
-        }
-    }
-
     private static double percentile(long[] sorted, double quantile) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
         int index = (int) Math.ceil(quantile * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static Object round(double value, int digits) {
-        if (Double.isNaN(value)) {
-            return "nan";
-        }
-        return String.format(Locale.ROOT, "%." + digits + "f", value);
-    }
-
-    private static void word(StringBuilder line, String key, Object value) {
-        line.append(' ').append(key).append('=').append(value);
     }
 
 }
