@@ -254,7 +254,7 @@ public final class FanoutServers {
     private static void netty(int port, boolean batch) throws InterruptedException {
         MultiThreadIoEventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         DefaultChannelGroup members = new DefaultChannelGroup("room", GlobalEventExecutor.INSTANCE);
-        ChannelInboundHandlerAdapter broadcast = batch ? new NettyBatchBroadcast(members) : new NettyBroadcast(members);
+        NettyBroadcast broadcast = batch ? new NettyBatchBroadcast(members) : new NettyBroadcast(members);
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(loop)
                 .channel(NioServerSocketChannel.class)
@@ -285,9 +285,9 @@ public final class FanoutServers {
      * release it itself.
      */
     @ChannelHandler.Sharable
-    static final class NettyBroadcast extends ChannelInboundHandlerAdapter {
+    static class NettyBroadcast extends ChannelInboundHandlerAdapter {
 
-        private final DefaultChannelGroup members;
+        final DefaultChannelGroup members;
 
         NettyBroadcast(DefaultChannelGroup members) {
             this.members = members;
@@ -313,23 +313,16 @@ public final class FanoutServers {
     }
 
     /**
-     * {@code --impl netty-batch} (an experiment, not one of the three compared servers): Netty's own way to
-     * batch, {@code group.write} for each frame and {@code group.flush} once the read burst is over
-     * ({@code channelReadComplete}), so each member gets one write per read burst of the sender.
+     * {@code --impl netty-batch} (an experiment, not one of the three compared servers): joins and closes as
+     * {@link NettyBroadcast}, but batches Netty's own way, {@code group.write} for each frame and
+     * {@code group.flush} once the read burst is over ({@code channelReadComplete}), so each member gets one
+     * write per read burst of the sender.
      */
     @ChannelHandler.Sharable
-    static final class NettyBatchBroadcast extends ChannelInboundHandlerAdapter {
-
-        private final DefaultChannelGroup members;
+    static final class NettyBatchBroadcast extends NettyBroadcast {
 
         NettyBatchBroadcast(DefaultChannelGroup members) {
-            this.members = members;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            this.members.add(ctx.channel());
-            ctx.fireChannelActive();
+            super(members);
         }
 
         @Override
@@ -340,11 +333,6 @@ public final class FanoutServers {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             this.members.flush(ChannelMatchers.isNot(ctx.channel()));
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
 
     }
