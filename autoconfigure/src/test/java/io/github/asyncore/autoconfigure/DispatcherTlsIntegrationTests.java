@@ -14,8 +14,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import io.github.asyncore.autoconfigure.endpoint.ChannelsEndpoint;
-import io.github.asyncore.autoconfigure.endpoint.ChannelsEndpoint.ChannelDescriptor;
+import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint;
+import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint.ChannelDescriptor;
 import io.github.asyncore.autoconfigure.endpoint.ChannelsEndpointAutoConfiguration;
 import io.github.asyncore.autoconfigure.metrics.AsyncoreMetricsAutoConfiguration;
 import io.github.asyncore.core.BufferedDispatcher;

@@ -1,5 +1,7 @@
 package io.github.asyncore.autoconfigure.endpoint;
 
+import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpointWebExtension;
+import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint;
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
 import io.github.asyncore.core.EventLoopGroup;
 

@@ -1,6 +1,6 @@
 /**
- * Actuator endpoint {@code channels}: every live channel and a summary of every event loop, read from
- * snapshots, and an operation that closes one channel.
+ * Auto-configuration of the {@code channels} actuator endpoint
+ * ({@link io.github.asyncore.boot.actuate.endpoint}).
  */
 @NullMarked
 package io.github.asyncore.autoconfigure.endpoint;

@@ -1,7 +1,5 @@
 /**
- * Spring application events for the life of asyncore's channels (opened, idle, closed with a reason,
- * connection refused), carried off the loop threads through a bounded queue, and their
- * auto-configuration.
+ * Auto-configuration of the channel events ({@link io.github.asyncore.boot.event}) and their publisher.
  */
 @NullMarked
 package io.github.asyncore.autoconfigure.event;

@@ -1,5 +1,6 @@
 package io.github.asyncore.autoconfigure.health;
 
+import io.github.asyncore.boot.actuate.health.AsyncoreHealthIndicator;
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
 import io.github.asyncore.core.EventLoopGroup;
 

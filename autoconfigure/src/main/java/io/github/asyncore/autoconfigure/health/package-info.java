@@ -1,6 +1,7 @@
 /**
- * The {@code asyncore} health contributor: whether every event loop runs and none is stalled, and its
- * auto-configuration, which also puts it in the liveness group when availability probes are enabled.
+ * Auto-configuration of the {@code asyncore} health contributor
+ * ({@link io.github.asyncore.boot.actuate.health}), which also puts it in the liveness group when
+ * availability probes are enabled.
  */
 @NullMarked
 package io.github.asyncore.autoconfigure.health;

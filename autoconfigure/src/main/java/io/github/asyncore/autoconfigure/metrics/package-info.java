@@ -1,6 +1,5 @@
 /**
- * Micrometer meters under the {@code asyncore.} name (live channels, bytes, connections, errors,
- * timeouts, stalls and handler run time), and their auto-configuration.
+ * Auto-configuration of the Micrometer meters ({@link io.github.asyncore.boot.actuate.metrics}).
  */
 @NullMarked
 package io.github.asyncore.autoconfigure.metrics;

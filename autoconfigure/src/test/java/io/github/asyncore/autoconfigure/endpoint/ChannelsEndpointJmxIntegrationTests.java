@@ -1,5 +1,6 @@
 package io.github.asyncore.autoconfigure.endpoint;
 
+import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpointWebExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.github.asyncore.autoconfigure.event;
 
+import io.github.asyncore.boot.event.ChannelEventPublisher;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,7 +10,7 @@ import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
 import io.github.asyncore.autoconfigure.EchoApplication;
 import io.github.asyncore.autoconfigure.LoopbackClients;
 import io.github.asyncore.autoconfigure.metrics.AsyncoreMetricsAutoConfiguration;
-import io.github.asyncore.autoconfigure.metrics.ChannelEventMetrics;
+import io.github.asyncore.boot.actuate.metrics.ChannelEventMetrics;
 import io.github.asyncore.core.ChannelKind;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;

@@ -1,5 +1,11 @@
 package io.github.asyncore.autoconfigure.event;
 
+import io.github.asyncore.boot.event.ConnectionRefusedEvent;
+import io.github.asyncore.boot.event.ChannelClosedEvent;
+import io.github.asyncore.boot.event.ChannelOpenedEvent;
+import io.github.asyncore.boot.event.ChannelIdleEvent;
+import io.github.asyncore.boot.event.ChannelEventPublisher;
+import io.github.asyncore.boot.event.ChannelEvent;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -11,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
 import io.github.asyncore.autoconfigure.EchoApplication;
 import io.github.asyncore.autoconfigure.LoopbackClients;
-import io.github.asyncore.autoconfigure.endpoint.ChannelsEndpoint;
+import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint;
 import io.github.asyncore.core.BufferedDispatcher;
 import io.github.asyncore.core.ChannelKind;
 import io.github.asyncore.core.ChannelState;

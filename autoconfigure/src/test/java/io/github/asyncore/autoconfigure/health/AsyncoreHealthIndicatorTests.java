@@ -1,5 +1,6 @@
 package io.github.asyncore.autoconfigure.health;
 
+import io.github.asyncore.boot.actuate.health.AsyncoreHealthIndicator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

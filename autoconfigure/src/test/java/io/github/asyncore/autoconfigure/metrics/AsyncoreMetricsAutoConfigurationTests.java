@@ -1,5 +1,6 @@
 package io.github.asyncore.autoconfigure.metrics;
 
+import io.github.asyncore.boot.actuate.metrics.AsyncoreMetrics;
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
 import io.github.asyncore.core.EventLoopGroup;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,6 @@
 package io.github.asyncore.autoconfigure.metrics;
 
+import io.github.asyncore.boot.actuate.metrics.AsyncoreMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -1,7 +1,7 @@
 package io.github.asyncore.autoconfigure.readme;
 
-import io.github.asyncore.autoconfigure.event.ChannelClosedEvent;
-import io.github.asyncore.autoconfigure.event.ChannelOpenedEvent;
+import io.github.asyncore.boot.event.ChannelClosedEvent;
+import io.github.asyncore.boot.event.ChannelOpenedEvent;
 import io.github.asyncore.core.ChannelSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
-package io.github.asyncore.autoconfigure.endpoint;
+package io.github.asyncore.boot.actuate.endpoint;
 
-import io.github.asyncore.autoconfigure.endpoint.ChannelsEndpoint.ChannelDescriptor;
+import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint.ChannelDescriptor;
 
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;

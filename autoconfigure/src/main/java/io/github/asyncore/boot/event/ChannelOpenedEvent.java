@@ -1,4 +1,4 @@
-package io.github.asyncore.autoconfigure.event;
+package io.github.asyncore.boot.event;
 
 import io.github.asyncore.core.ChannelListener;
 import io.github.asyncore.core.ChannelSnapshot;

@@ -1,4 +1,4 @@
-package io.github.asyncore.autoconfigure.health;
+package io.github.asyncore.boot.actuate.health;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
-package io.github.asyncore.autoconfigure.metrics;
+package io.github.asyncore.boot.actuate.metrics;
 
-import io.github.asyncore.autoconfigure.event.ChannelEventPublisher;
+import io.github.asyncore.boot.event.ChannelEventPublisher;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package io.github.asyncore.autoconfigure.metrics;
+package io.github.asyncore.boot.actuate.metrics;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.github.asyncore.autoconfigure.endpoint;
+package io.github.asyncore.boot.actuate.endpoint;
 
 import java.net.SocketAddress;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.github.asyncore.autoconfigure.event;
+package io.github.asyncore.boot.event;
 
 import java.net.SocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -6,7 +6,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.asyncore.autoconfigure.AsyncoreLifecycle;
 import io.github.asyncore.core.ChannelListener;
 import io.github.asyncore.core.ChannelSnapshot;
 import io.github.asyncore.core.CloseReason;
@@ -43,8 +42,11 @@ import org.springframework.context.SmartLifecycle;
  */
 public class ChannelEventPublisher implements ChannelListener, SmartLifecycle, DisposableBean {
 
-    /** One below {@link AsyncoreLifecycle#PHASE}: started before the loops, stopped after them. */
-    public static final int PHASE = AsyncoreLifecycle.PHASE - 1;
+    /**
+     * {@code SmartLifecycle.DEFAULT_PHASE - 3073}: one below the phase of the lifecycle that runs the loops,
+     * so that the publisher starts before the loops and stops after them.
+     */
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 3073;
 
     /** The name of the publishing thread. */
     public static final String THREAD_NAME = "asyncore-events";
@@ -220,7 +222,7 @@ public class ChannelEventPublisher implements ChannelListener, SmartLifecycle, D
         return PHASE;
     }
 
-    /** Not pausable, as {@link AsyncoreLifecycle}: it must hear about every channel while the loops run. */
+    /** Not pausable, as the loops' lifecycle: it must hear about every channel while the loops run. */
     @Override
     public boolean isPauseable() {
         return false;
