@@ -117,6 +117,12 @@ public class Dispatcher {
     /** Told when the channel closes (the {@link ChannelGroup}s it is in). */
     private final CloseHooks closeHooks = new CloseHooks();
 
+    /**
+     * How many times the dispatcher was given a socket after a close: work handed to the loop for one socket
+     * ({@link #channelTask}) does nothing for the next. Written on the loop thread.
+     */
+    private volatile int generation;
+
     /** How the channel speaks TLS, or {@code null} for plain bytes; a listener hands it to its connections. */
     private volatile TlsSettings tlsSettings;
 
@@ -253,7 +259,8 @@ public class Dispatcher {
     // ---------------------------------------------------------------- socket operations (loop thread)
 
     /**
-     * Creates an IPv4 stream socket, as asyncore's {@code create_socket()}.
+     * Creates an IPv4 stream socket, as asyncore's {@code create_socket()}; a closed dispatcher may do so
+     * again (see {@link #createSocket(ProtocolFamily, SocketType)}).
      * @throws IOException when the socket cannot be opened
      */
     public void createSocket() throws IOException {
@@ -264,24 +271,47 @@ public class Dispatcher {
      * Creates a socket and joins the map. A datagram socket is opened now; a stream socket is opened by
      * {@link #listen(int)} (as a server socket) or {@link #connect(SocketAddress)}, because the JDK has
      * separate channel types for the two.
+     * <p>
+     * As asyncore, a closed dispatcher may create a socket again: a client reconnects by calling
+     * {@code createSocket} and {@link #connect(SocketAddress)} once more on the same object. The dispatcher
+     * then starts afresh, as if just constructed: open,
+     * no close reason, not connected, nothing read or ended, no TLS session, no bind address or
+     * {@code SO_REUSEADDR} until asked again, and (for {@link BufferedDispatcher} and {@link AsyncChat})
+     * no output, partial frame or unread input left from the old socket; work other threads handed in for
+     * the old socket (sends, a close-when-done) is dropped. It keeps its {@link #id()}, name, settings, TLS
+     * settings and cumulative byte counts, and a {@link ChannelListener} hears it open and close once more.
+     * Call it after the close has returned, not inside {@link #handleClose()} or
+     * {@link #handleError(Throwable)}, whose default and callers close the channel once more when they
+     * return: hand it to the loop ({@code executor().execute(...)} or a timer) instead.
      * @param family {@link StandardProtocolFamily#INET}, {@code INET6} or {@code UNIX} (stream only)
      * @param type stream or datagram
-     * @throws IOException when the socket cannot be opened
+     * @throws IOException when the socket cannot be opened (a closed dispatcher then stays closed)
+     * @throws IllegalStateException when the dispatcher has a socket that is not closed
      * @throws UnsupportedOperationException for Unix-domain datagram sockets, which the JDK lacks
      */
     public void createSocket(ProtocolFamily family, SocketType type) throws IOException {
         checkInEventLoop("createSocket");
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(type, "type");
-        if (this.socketCreated) {
-            throw new IllegalStateException(this + " already has a socket");
-        }
+        requireNoSocket();
+        DatagramChannel datagram = null;
         if (type == SocketType.DATAGRAM) {
             if (family == StandardProtocolFamily.UNIX) {
                 throw new UnsupportedOperationException("JDK NIO has no Unix-domain datagram sockets");
             }
-            DatagramChannel datagram = DatagramChannel.open(family);
-            datagram.configureBlocking(false);
+            datagram = DatagramChannel.open(family);
+            try {
+                datagram.configureBlocking(false);
+            }
+            catch (IOException ex) {
+                closeQuietly(datagram);
+                throw ex;
+            }
+        }
+        if (this.closed) {
+            reopen();
+        }
+        if (datagram != null) {
             this.channel = datagram;
             this.kind = ChannelKind.DATAGRAM;
         }
@@ -294,17 +324,24 @@ public class Dispatcher {
     /**
      * Adopts an open channel and joins the map, as asyncore's {@code set_socket}. A connected socket
      * channel is a {@link ChannelKind#CONNECTION}; when it was just accepted by a listener on this
-     * thread, the dispatcher inherits that listener's settings and name.
+     * thread, the dispatcher inherits that listener's settings and name. A closed dispatcher may adopt a
+     * channel again, starting afresh as {@link #createSocket(ProtocolFamily, SocketType)} describes.
      * @param channel a socket, server socket or datagram channel
      * @throws IOException when the channel cannot be made non-blocking
+     * @throws IllegalStateException when the dispatcher has a socket that is not closed
      */
     public void setSocket(SelectableChannel channel) throws IOException {
         checkInEventLoop("setSocket");
         Objects.requireNonNull(channel, "channel");
-        if (this.socketCreated) {
-            throw new IllegalStateException(this + " already has a socket");
+        requireNoSocket();
+        if (!(channel instanceof ServerSocketChannel || channel instanceof SocketChannel
+                || channel instanceof DatagramChannel)) {
+            throw new IllegalArgumentException("Unsupported channel type " + channel.getClass().getName());
         }
         channel.configureBlocking(false);
+        if (this.closed) {
+            reopen();
+        }
         if (channel instanceof ServerSocketChannel server) {
             this.socketType = SocketType.STREAM;
             this.kind = ChannelKind.LISTENER;
@@ -325,15 +362,13 @@ public class Dispatcher {
             }
             inheritFromListener(socket);
         }
-        else if (channel instanceof DatagramChannel datagram) {
+        else {
+            DatagramChannel datagram = (DatagramChannel) channel;
             this.socketType = SocketType.DATAGRAM;
             this.kind = ChannelKind.DATAGRAM;
             this.localAddress = datagram.getLocalAddress();
             this.remoteAddress = datagram.getRemoteAddress();
             this.connected = datagram.isConnected();
-        }
-        else {
-            throw new IllegalArgumentException("Unsupported channel type " + channel.getClass().getName());
         }
         this.channel = channel;
         this.socketCreated = true;
@@ -443,7 +478,8 @@ public class Dispatcher {
      * after which the channel is closed even if {@code handleError} did not close it: the attempt is over.
      * For a datagram socket this fixes the peer for {@link #send} and {@link #recv}.
      * @param address the peer's address
-     * @throws IOException when the connect fails at once (the dispatcher is then closed)
+     * @throws IOException when the connect fails at once (the dispatcher is then closed, with
+     *         {@link CloseReason#ERROR})
      */
     public void connect(SocketAddress address) throws IOException {
         checkInEventLoop("connect");
@@ -459,7 +495,7 @@ public class Dispatcher {
                 datagram.connect(address);
             }
             catch (IOException | RuntimeException ex) {
-                close();
+                failedAtOnce();
                 throw ex;
             }
             this.localAddress = datagram.getLocalAddress();
@@ -487,7 +523,7 @@ public class Dispatcher {
             }
         }
         catch (IOException | RuntimeException ex) {
-            close();
+            failedAtOnce();
             throw ex;
         }
         map().markForEvaluation(this);
@@ -655,6 +691,10 @@ public class Dispatcher {
      * The {@linkplain #getCloseReason() reason} recorded is that of the event being handled (see
      * {@link CloseReason}), else {@link CloseReason#APPLICATION}; {@link #close(CloseReason)} names
      * another. Override it to release resources of your own, and call {@code super.close()}.
+     * <p>
+     * As asyncore, a closed dispatcher may create a socket again: {@link #createSocket(ProtocolFamily,
+     * SocketType)} (or {@link #setSocket}) then starts it afresh on the same object, with the same id. Nothing
+     * reopens it by itself.
      */
     public void close() {
         if (this.closed) {
@@ -1532,9 +1572,22 @@ public class Dispatcher {
         return this.inHandler;
     }
 
-    /** @return work for the loop that concerns this channel only */
+    /**
+     * @return work for the loop that concerns this channel's current socket only: it does nothing once the
+     *         dispatcher was given a new socket after a close (see {@link #createSocket(ProtocolFamily, SocketType)})
+     */
     final Runnable channelTask(IoAction action) {
-        return new ChannelTask(this, action);
+        return new ChannelTask(this, this.generation, action);
+    }
+
+    /** @return work for the loop that concerns this channel, that runs whatever socket the channel has then */
+    final Runnable anySocketTask(IoAction action) {
+        return new ChannelTask(this, ChannelTask.ANY_SOCKET, action);
+    }
+
+    /** @return how many times the dispatcher was given a socket after a close; any thread */
+    final int generation() {
+        return this.generation;
     }
 
     /** Runs an action on the loop with the dispatcher's error routing. */
@@ -1665,6 +1718,11 @@ public class Dispatcher {
         handleConnect();
     }
 
+    /** A connect that failed before it could start: close as a failed connect does. */
+    private void failedAtOnce() {
+        close(CloseReason.ERROR);
+    }
+
     private void connectTimedOut(Duration timeout) {
         this.connectTimer = null;
         if (this.closed || !this.connectPending) {
@@ -1785,6 +1843,13 @@ public class Dispatcher {
 
     /** Drops queued output and returns its memory to the loop; the channel is closing. Loop thread. */
     void releaseOutput() {
+    }
+
+    /**
+     * The closed dispatcher is being given a new socket: forget what belonged to the old one. Subclasses
+     * reset their own state and call {@code super.reopened()}. Loop thread.
+     */
+    void reopened() {
     }
 
     /** Stops reading for good (the loop no longer waits for input). */
@@ -2001,6 +2066,55 @@ public class Dispatcher {
         finally {
             acceptingListener.set(previousListener);
             acceptedSocket.set(previousSocket);
+        }
+    }
+
+    /**
+     * Starts a closed dispatcher afresh for a new socket: every per-socket field as a new dispatcher has
+     * it. The id, name, settings, TLS settings, statistics, close hooks and a listener's count of open
+     * connections carry over.
+     */
+    private void reopen() {
+        this.generation++; // before anything else: work handed in for the old socket does nothing from now on
+        this.channel = null;
+        this.key = null;
+        this.interestOps = -1;
+        this.family = null;
+        this.socketType = null;
+        this.bindAddress = null;
+        this.reuseAddress = false;
+        this.connectPending = false;
+        this.connectTimer = null;
+        this.idleTimer = null;
+        Arrays.fill(this.idleSince, 0);
+        this.kind = ChannelKind.CLIENT;
+        this.localAddress = null;
+        this.remoteAddress = null;
+        this.acceptedBy = null;
+        this.connected = false;
+        this.accepting = false;
+        this.connecting = false;
+        this.inputEnded = false;
+        this.outputShutdown = false;
+        this.readSuspended = false;
+        this.drain = null;
+        this.evaluatedReadable = false;
+        this.evaluatedWritable = false;
+        this.announced = false;
+        this.tlsLayer = null;
+        this.tlsStatus = (this.tlsSettings != null) ? TlsStatus.HANDSHAKING : null;
+        this.bounds.reopened();
+        reopened();
+        this.socketCreated = false;
+        this.closeReason = null;
+        this.closing = false;
+        this.closed = false;
+    }
+
+    private void requireNoSocket() {
+        if (this.socketCreated && !this.closed) {
+            throw new IllegalStateException(this + " already has a socket" + (this.closing ? " (closing)" : "")
+                    + "; a dispatcher may create one again once it is closed");
         }
     }
 
