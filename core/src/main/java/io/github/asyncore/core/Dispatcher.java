@@ -114,8 +114,11 @@ public class Dispatcher {
     /** The channel's output figures, water marks and output limits. */
     private final OutputBounds bounds = new OutputBounds(this, ChannelSettings.DEFAULTS);
 
-    /** Told when the channel closes (the {@link ChannelGroup}s it is in). */
+    /** Told when the channel closes (the {@link ChannelGroup}s it is in, a {@link Reconnector}). */
     private final CloseHooks closeHooks = new CloseHooks();
+
+    /** Told when a connect completes or fails (a {@link Reconnector}), or {@code null}. Loop thread. */
+    private ConnectHook connectHook;
 
     /**
      * How many times the dispatcher was given a socket after a close: work handed to the loop for one socket
@@ -273,8 +276,8 @@ public class Dispatcher {
      * separate channel types for the two.
      * <p>
      * As asyncore, a closed dispatcher may create a socket again: a client reconnects by calling
-     * {@code createSocket} and {@link #connect(SocketAddress)} once more on the same object. The dispatcher
-     * then starts afresh, as if just constructed: open,
+     * {@code createSocket} and {@link #connect(SocketAddress)} once more on the same object (a
+     * {@link Reconnector} does it for you). The dispatcher then starts afresh, as if just constructed: open,
      * no close reason, not connected, nothing read or ended, no TLS session, no bind address or
      * {@code SO_REUSEADDR} until asked again, and (for {@link BufferedDispatcher} and {@link AsyncChat})
      * no output, partial frame or unread input left from the old socket; work other threads handed in for
@@ -495,7 +498,7 @@ public class Dispatcher {
                 datagram.connect(address);
             }
             catch (IOException | RuntimeException ex) {
-                failedAtOnce();
+                failedAtOnce(ex);
                 throw ex;
             }
             this.localAddress = datagram.getLocalAddress();
@@ -523,7 +526,7 @@ public class Dispatcher {
             }
         }
         catch (IOException | RuntimeException ex) {
-            failedAtOnce();
+            failedAtOnce(ex);
             throw ex;
         }
         map().markForEvaluation(this);
@@ -694,7 +697,10 @@ public class Dispatcher {
      * <p>
      * As asyncore, a closed dispatcher may create a socket again: {@link #createSocket(ProtocolFamily,
      * SocketType)} (or {@link #setSocket}) then starts it afresh on the same object, with the same id. Nothing
-     * reopens it by itself.
+     * reopens it by itself, unless a {@link Reconnector} keeps it connected; a reconnector does not reopen it
+     * after a close from the application's code or a loop shutdown, but a dispatcher that is waiting for the
+     * reconnector's next attempt is closed already, so that this method does nothing then: stop the
+     * reconnector ({@link Reconnector#stop()}) to end a client for good.
      */
     public void close() {
         if (this.closed) {
@@ -965,13 +971,18 @@ public class Dispatcher {
      * connect. The default logs the channel and the exception (without a stack trace for I/O errors),
      * calls {@link #handleClose()} as asyncore does, and closes the channel if that did not. Failed TLS
      * handshakes, which any peer can cause at will, are logged at most once every 10 s per loop with the
-     * number of those not logged since (the first one at once); the loop counts each one.
+     * number of those not logged since (the first one at once); the loop counts each one. A failed connect of
+     * a dispatcher that a {@link Reconnector} keeps connected is logged at debug level only: the reconnector
+     * reports the outage once.
      * @param error what went wrong
      */
     public void handleError(Throwable error) {
         if (error instanceof IOException) {
             TlsLayer layer = this.tlsLayer;
-            if (layer == null || !layer.logHandshakeFailure(logger, error)) {
+            if (this.connecting && this.connectHook != null) {
+                logger.debug("{}: {}; closing", this, error.toString());
+            }
+            else if (layer == null || !layer.logHandshakeFailure(logger, error)) {
                 logger.warn("{}: {}; closing", this, error.toString());
             }
         }
@@ -1590,6 +1601,18 @@ public class Dispatcher {
         return this.generation;
     }
 
+    /**
+     * Sets who hears that a connect completed or failed, or {@code null} for nobody. Loop thread.
+     * @throws IllegalStateException when another hook is set
+     */
+    final void connectHook(ConnectHook hook) {
+        if (hook != null && this.connectHook != null && this.connectHook != hook) {
+            throw new IllegalStateException(this + " already has a connect hook (is another Reconnector keeping it"
+                    + " connected?)");
+        }
+        this.connectHook = hook;
+    }
+
     /** Runs an action on the loop with the dispatcher's error routing. */
     final void invoke(IoAction action) {
         try {
@@ -1715,11 +1738,19 @@ public class Dispatcher {
         }
         armIdleTimer();
         announceOpened();
+        ConnectHook hook = this.connectHook;
+        if (hook != null) {
+            hook.connected(this);
+        }
         handleConnect();
     }
 
-    /** A connect that failed before it could start: close as a failed connect does. */
-    private void failedAtOnce() {
+    /** A connect that failed before it could start: tell the hook, and close as a failed connect does. */
+    private void failedAtOnce(Exception error) {
+        ConnectHook hook = this.connectHook;
+        if (hook != null) {
+            hook.connectFailed(this, error);
+        }
         close(CloseReason.ERROR);
     }
 
@@ -1741,6 +1772,10 @@ public class Dispatcher {
     private void connectFailed(IOException error) {
         cancelTimer(this.connectTimer);
         this.connectTimer = null;
+        ConnectHook hook = this.connectHook;
+        if (hook != null) {
+            hook.connectFailed(this, error);
+        }
         handleErrorEvent(error);
         close(CloseReason.ERROR);
     }
