@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * {@link #handleOversizedFrame(long)}, which by default logs the reason and closes the channel. With no
  * terminator, everything collected counts as one frame.
  * <p>
+ * A closed chat that creates a socket again ({@link Dispatcher#createSocket(java.net.ProtocolFamily, SocketType)})
+ * starts with no partial frame, unread input or queued output from the old socket. Its terminator stays as
+ * last set; a count terminator counts afresh from the count last set with {@link #setTerminator(long)}, since
+ * the new peer starts a new frame.
+ * <p>
  * Threads: {@link #push}, {@link #pushWithProducer}, {@link #closeWhenDone()} and {@link #shutdownOutput()}
  * may be called from any thread (handed to the loop); the rest on the loop thread, as for
  * {@link Dispatcher}.
@@ -54,7 +59,11 @@ public abstract class AsyncChat extends BufferedDispatcher {
 
     private byte[] terminator = EMPTY;
 
+    /** For a count terminator: the bytes still missing from the current frame. */
     private long remainingCount;
+
+    /** For a count terminator: the count last set, which the first frame of a new socket waits for. */
+    private long setCount;
 
     private byte[] carry = EMPTY;
 
@@ -118,6 +127,7 @@ public abstract class AsyncChat extends BufferedDispatcher {
         this.terminatorKind = terminator.kind();
         this.terminator = (terminator.kind() == Terminator.Kind.BYTES) ? terminator.bytesUnsafe() : EMPTY;
         this.remainingCount = terminator.count();
+        this.setCount = terminator.count();
     }
 
     /**
@@ -273,6 +283,20 @@ public abstract class AsyncChat extends BufferedDispatcher {
         this.frameLength = 0;
         this.frame = EMPTY;
         discardOutput();
+    }
+
+    /** A new socket: no partial frame, unread input or stopped input; a count starts again (see the class). */
+    @Override
+    void reopened() {
+        super.reopened();
+        this.carryLength = 0;
+        this.frameSize = 0;
+        this.frameLength = 0;
+        this.frame = EMPTY;
+        this.inputStopped = false;
+        this.chunkView = null;
+        this.chunkViewOf = null;
+        this.remainingCount = this.setCount;
     }
 
     // ---------------------------------------------------------------- the read path

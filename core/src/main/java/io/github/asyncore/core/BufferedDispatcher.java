@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * thread; from another thread while the loop runs, the bytes are copied and handed to the loop, so each
  * thread's sends, half-close and close arrive in the order it made them. Such bytes count toward the
  * channel's pending output, and its limits, when {@code send} is called, not when the loop gets to them.
+ * Bytes handed in for a socket that closes before the loop gets to them are dropped, also when the
+ * dispatcher has a new socket by then ({@link Dispatcher#createSocket(java.net.ProtocolFamily, SocketType)}).
  * Everything else is as for {@link Dispatcher}.
  * <p>
  * Sends made by a handler are gathered and written once the handler returns (one system call for all the
@@ -114,13 +116,19 @@ public class BufferedDispatcher extends Dispatcher {
     public int send(ByteBuffer data) throws IOException {
         int length = data.remaining();
         if (!executor().inEventLoop()) {
+            int socket = generation();
             if (!bounds().reserve(length)) {
                 return 0;
             }
             ByteBuffer copy = ByteBuffer.allocate(length).put(data).flip();
-            executor().execute(channelTask(() -> {
+            executor().execute(anySocketTask(() -> {
                 bounds().arrived(length);
-                enqueue(copy);
+                if (generation() == socket) {
+                    enqueue(copy);
+                }
+                else {
+                    droppedForOldSocket(length);
+                }
             }));
             return length;
         }
@@ -137,13 +145,19 @@ public class BufferedDispatcher extends Dispatcher {
     @Override
     public int send(byte[] data) throws IOException {
         if (!executor().inEventLoop()) {
+            int socket = generation();
             if (!bounds().reserve(data.length)) {
                 return 0;
             }
             byte[] copy = data.clone();
-            executor().execute(channelTask(() -> {
+            executor().execute(anySocketTask(() -> {
                 bounds().arrived(copy.length);
-                enqueue(copy);
+                if (generation() == socket) {
+                    enqueue(copy);
+                }
+                else {
+                    droppedForOldSocket(copy.length);
+                }
             }));
             return data.length;
         }
@@ -266,6 +280,14 @@ public class BufferedDispatcher extends Dispatcher {
         if (this.output != null) {
             this.output.clear();
         }
+    }
+
+    /** A new socket: nothing queued (close already dropped the bytes; this drops producers and markers too). */
+    @Override
+    void reopened() {
+        super.reopened();
+        releaseOutput();
+        this.outputEnding = false;
     }
 
     @Override
@@ -429,6 +451,10 @@ public class BufferedDispatcher extends Dispatcher {
             }
         }
         return true;
+    }
+
+    private void droppedForOldSocket(int length) {
+        logger.debug("{}: dropped {} bytes sent for the socket it had before it was closed", this, length);
     }
 
     private void droppedAfterEnd(int length) {

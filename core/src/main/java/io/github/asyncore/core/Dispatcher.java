@@ -114,8 +114,17 @@ public class Dispatcher {
     /** The channel's output figures, water marks and output limits. */
     private final OutputBounds bounds = new OutputBounds(this, ChannelSettings.DEFAULTS);
 
-    /** Told when the channel closes (the {@link ChannelGroup}s it is in). */
+    /** Told when the channel closes (the {@link ChannelGroup}s it is in, a {@link Reconnector}). */
     private final CloseHooks closeHooks = new CloseHooks();
+
+    /** Told when a connect completes or fails (a {@link Reconnector}), or {@code null}. Loop thread. */
+    private ConnectHook connectHook;
+
+    /**
+     * How many times the dispatcher was given a socket after a close: work handed to the loop for one socket
+     * ({@link #channelTask}) does nothing for the next. Written on the loop thread.
+     */
+    private volatile int generation;
 
     /** How the channel speaks TLS, or {@code null} for plain bytes; a listener hands it to its connections. */
     private volatile TlsSettings tlsSettings;
@@ -253,7 +262,8 @@ public class Dispatcher {
     // ---------------------------------------------------------------- socket operations (loop thread)
 
     /**
-     * Creates an IPv4 stream socket, as asyncore's {@code create_socket()}.
+     * Creates an IPv4 stream socket, as asyncore's {@code create_socket()}; a closed dispatcher may do so
+     * again (see {@link #createSocket(ProtocolFamily, SocketType)}).
      * @throws IOException when the socket cannot be opened
      */
     public void createSocket() throws IOException {
@@ -264,24 +274,47 @@ public class Dispatcher {
      * Creates a socket and joins the map. A datagram socket is opened now; a stream socket is opened by
      * {@link #listen(int)} (as a server socket) or {@link #connect(SocketAddress)}, because the JDK has
      * separate channel types for the two.
+     * <p>
+     * As asyncore, a closed dispatcher may create a socket again: a client reconnects by calling
+     * {@code createSocket} and {@link #connect(SocketAddress)} once more on the same object (a
+     * {@link Reconnector} does it for you). The dispatcher then starts afresh, as if just constructed: open,
+     * no close reason, not connected, nothing read or ended, no TLS session, no bind address or
+     * {@code SO_REUSEADDR} until asked again, and (for {@link BufferedDispatcher} and {@link AsyncChat})
+     * no output, partial frame or unread input left from the old socket; work other threads handed in for
+     * the old socket (sends, a close-when-done) is dropped. It keeps its {@link #id()}, name, settings, TLS
+     * settings and cumulative byte counts, and a {@link ChannelListener} hears it open and close once more.
+     * Call it after the close has returned, not inside {@link #handleClose()} or
+     * {@link #handleError(Throwable)}, whose default and callers close the channel once more when they
+     * return: hand it to the loop ({@code executor().execute(...)} or a timer) instead.
      * @param family {@link StandardProtocolFamily#INET}, {@code INET6} or {@code UNIX} (stream only)
      * @param type stream or datagram
-     * @throws IOException when the socket cannot be opened
+     * @throws IOException when the socket cannot be opened (a closed dispatcher then stays closed)
+     * @throws IllegalStateException when the dispatcher has a socket that is not closed
      * @throws UnsupportedOperationException for Unix-domain datagram sockets, which the JDK lacks
      */
     public void createSocket(ProtocolFamily family, SocketType type) throws IOException {
         checkInEventLoop("createSocket");
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(type, "type");
-        if (this.socketCreated) {
-            throw new IllegalStateException(this + " already has a socket");
-        }
+        requireNoSocket();
+        DatagramChannel datagram = null;
         if (type == SocketType.DATAGRAM) {
             if (family == StandardProtocolFamily.UNIX) {
                 throw new UnsupportedOperationException("JDK NIO has no Unix-domain datagram sockets");
             }
-            DatagramChannel datagram = DatagramChannel.open(family);
-            datagram.configureBlocking(false);
+            datagram = DatagramChannel.open(family);
+            try {
+                datagram.configureBlocking(false);
+            }
+            catch (IOException ex) {
+                closeQuietly(datagram);
+                throw ex;
+            }
+        }
+        if (this.closed) {
+            reopen();
+        }
+        if (datagram != null) {
             this.channel = datagram;
             this.kind = ChannelKind.DATAGRAM;
         }
@@ -294,17 +327,24 @@ public class Dispatcher {
     /**
      * Adopts an open channel and joins the map, as asyncore's {@code set_socket}. A connected socket
      * channel is a {@link ChannelKind#CONNECTION}; when it was just accepted by a listener on this
-     * thread, the dispatcher inherits that listener's settings and name.
+     * thread, the dispatcher inherits that listener's settings and name. A closed dispatcher may adopt a
+     * channel again, starting afresh as {@link #createSocket(ProtocolFamily, SocketType)} describes.
      * @param channel a socket, server socket or datagram channel
      * @throws IOException when the channel cannot be made non-blocking
+     * @throws IllegalStateException when the dispatcher has a socket that is not closed
      */
     public void setSocket(SelectableChannel channel) throws IOException {
         checkInEventLoop("setSocket");
         Objects.requireNonNull(channel, "channel");
-        if (this.socketCreated) {
-            throw new IllegalStateException(this + " already has a socket");
+        requireNoSocket();
+        if (!(channel instanceof ServerSocketChannel || channel instanceof SocketChannel
+                || channel instanceof DatagramChannel)) {
+            throw new IllegalArgumentException("Unsupported channel type " + channel.getClass().getName());
         }
         channel.configureBlocking(false);
+        if (this.closed) {
+            reopen();
+        }
         if (channel instanceof ServerSocketChannel server) {
             this.socketType = SocketType.STREAM;
             this.kind = ChannelKind.LISTENER;
@@ -325,15 +365,13 @@ public class Dispatcher {
             }
             inheritFromListener(socket);
         }
-        else if (channel instanceof DatagramChannel datagram) {
+        else {
+            DatagramChannel datagram = (DatagramChannel) channel;
             this.socketType = SocketType.DATAGRAM;
             this.kind = ChannelKind.DATAGRAM;
             this.localAddress = datagram.getLocalAddress();
             this.remoteAddress = datagram.getRemoteAddress();
             this.connected = datagram.isConnected();
-        }
-        else {
-            throw new IllegalArgumentException("Unsupported channel type " + channel.getClass().getName());
         }
         this.channel = channel;
         this.socketCreated = true;
@@ -443,7 +481,8 @@ public class Dispatcher {
      * after which the channel is closed even if {@code handleError} did not close it: the attempt is over.
      * For a datagram socket this fixes the peer for {@link #send} and {@link #recv}.
      * @param address the peer's address
-     * @throws IOException when the connect fails at once (the dispatcher is then closed)
+     * @throws IOException when the connect fails at once (the dispatcher is then closed, with
+     *         {@link CloseReason#ERROR})
      */
     public void connect(SocketAddress address) throws IOException {
         checkInEventLoop("connect");
@@ -459,7 +498,7 @@ public class Dispatcher {
                 datagram.connect(address);
             }
             catch (IOException | RuntimeException ex) {
-                close();
+                failedAtOnce(ex);
                 throw ex;
             }
             this.localAddress = datagram.getLocalAddress();
@@ -487,7 +526,7 @@ public class Dispatcher {
             }
         }
         catch (IOException | RuntimeException ex) {
-            close();
+            failedAtOnce(ex);
             throw ex;
         }
         map().markForEvaluation(this);
@@ -655,6 +694,13 @@ public class Dispatcher {
      * The {@linkplain #getCloseReason() reason} recorded is that of the event being handled (see
      * {@link CloseReason}), else {@link CloseReason#APPLICATION}; {@link #close(CloseReason)} names
      * another. Override it to release resources of your own, and call {@code super.close()}.
+     * <p>
+     * As asyncore, a closed dispatcher may create a socket again: {@link #createSocket(ProtocolFamily,
+     * SocketType)} (or {@link #setSocket}) then starts it afresh on the same object, with the same id. Nothing
+     * reopens it by itself, unless a {@link Reconnector} keeps it connected; a reconnector does not reopen it
+     * after a close from the application's code or a loop shutdown, but a dispatcher that is waiting for the
+     * reconnector's next attempt is closed already, so that this method does nothing then: stop the
+     * reconnector ({@link Reconnector#stop()}) to end a client for good.
      */
     public void close() {
         if (this.closed) {
@@ -925,13 +971,18 @@ public class Dispatcher {
      * connect. The default logs the channel and the exception (without a stack trace for I/O errors),
      * calls {@link #handleClose()} as asyncore does, and closes the channel if that did not. Failed TLS
      * handshakes, which any peer can cause at will, are logged at most once every 10 s per loop with the
-     * number of those not logged since (the first one at once); the loop counts each one.
+     * number of those not logged since (the first one at once); the loop counts each one. A failed connect of
+     * a dispatcher that a {@link Reconnector} keeps connected is logged at debug level only: the reconnector
+     * reports the outage once.
      * @param error what went wrong
      */
     public void handleError(Throwable error) {
         if (error instanceof IOException) {
             TlsLayer layer = this.tlsLayer;
-            if (layer == null || !layer.logHandshakeFailure(logger, error)) {
+            if (this.connecting && this.connectHook != null) {
+                logger.debug("{}: {}; closing", this, error.toString());
+            }
+            else if (layer == null || !layer.logHandshakeFailure(logger, error)) {
                 logger.warn("{}: {}; closing", this, error.toString());
             }
         }
@@ -1532,9 +1583,34 @@ public class Dispatcher {
         return this.inHandler;
     }
 
-    /** @return work for the loop that concerns this channel only */
+    /**
+     * @return work for the loop that concerns this channel's current socket only: it does nothing once the
+     *         dispatcher was given a new socket after a close (see {@link #createSocket(ProtocolFamily, SocketType)})
+     */
     final Runnable channelTask(IoAction action) {
-        return new ChannelTask(this, action);
+        return new ChannelTask(this, this.generation, action);
+    }
+
+    /** @return work for the loop that concerns this channel, that runs whatever socket the channel has then */
+    final Runnable anySocketTask(IoAction action) {
+        return new ChannelTask(this, ChannelTask.ANY_SOCKET, action);
+    }
+
+    /** @return how many times the dispatcher was given a socket after a close; any thread */
+    final int generation() {
+        return this.generation;
+    }
+
+    /**
+     * Sets who hears that a connect completed or failed, or {@code null} for nobody. Loop thread.
+     * @throws IllegalStateException when another hook is set
+     */
+    final void connectHook(ConnectHook hook) {
+        if (hook != null && this.connectHook != null && this.connectHook != hook) {
+            throw new IllegalStateException(this + " already has a connect hook (is another Reconnector keeping it"
+                    + " connected?)");
+        }
+        this.connectHook = hook;
     }
 
     /** Runs an action on the loop with the dispatcher's error routing. */
@@ -1662,7 +1738,20 @@ public class Dispatcher {
         }
         armIdleTimer();
         announceOpened();
+        ConnectHook hook = this.connectHook;
+        if (hook != null) {
+            hook.connected(this);
+        }
         handleConnect();
+    }
+
+    /** A connect that failed before it could start: tell the hook, and close as a failed connect does. */
+    private void failedAtOnce(Exception error) {
+        ConnectHook hook = this.connectHook;
+        if (hook != null) {
+            hook.connectFailed(this, error);
+        }
+        close(CloseReason.ERROR);
     }
 
     private void connectTimedOut(Duration timeout) {
@@ -1683,6 +1772,10 @@ public class Dispatcher {
     private void connectFailed(IOException error) {
         cancelTimer(this.connectTimer);
         this.connectTimer = null;
+        ConnectHook hook = this.connectHook;
+        if (hook != null) {
+            hook.connectFailed(this, error);
+        }
         handleErrorEvent(error);
         close(CloseReason.ERROR);
     }
@@ -1785,6 +1878,13 @@ public class Dispatcher {
 
     /** Drops queued output and returns its memory to the loop; the channel is closing. Loop thread. */
     void releaseOutput() {
+    }
+
+    /**
+     * The closed dispatcher is being given a new socket: forget what belonged to the old one. Subclasses
+     * reset their own state and call {@code super.reopened()}. Loop thread.
+     */
+    void reopened() {
     }
 
     /** Stops reading for good (the loop no longer waits for input). */
@@ -2001,6 +2101,55 @@ public class Dispatcher {
         finally {
             acceptingListener.set(previousListener);
             acceptedSocket.set(previousSocket);
+        }
+    }
+
+    /**
+     * Starts a closed dispatcher afresh for a new socket: every per-socket field as a new dispatcher has
+     * it. The id, name, settings, TLS settings, statistics, close hooks and a listener's count of open
+     * connections carry over.
+     */
+    private void reopen() {
+        this.generation++; // before anything else: work handed in for the old socket does nothing from now on
+        this.channel = null;
+        this.key = null;
+        this.interestOps = -1;
+        this.family = null;
+        this.socketType = null;
+        this.bindAddress = null;
+        this.reuseAddress = false;
+        this.connectPending = false;
+        this.connectTimer = null;
+        this.idleTimer = null;
+        Arrays.fill(this.idleSince, 0);
+        this.kind = ChannelKind.CLIENT;
+        this.localAddress = null;
+        this.remoteAddress = null;
+        this.acceptedBy = null;
+        this.connected = false;
+        this.accepting = false;
+        this.connecting = false;
+        this.inputEnded = false;
+        this.outputShutdown = false;
+        this.readSuspended = false;
+        this.drain = null;
+        this.evaluatedReadable = false;
+        this.evaluatedWritable = false;
+        this.announced = false;
+        this.tlsLayer = null;
+        this.tlsStatus = (this.tlsSettings != null) ? TlsStatus.HANDSHAKING : null;
+        this.bounds.reopened();
+        reopened();
+        this.socketCreated = false;
+        this.closeReason = null;
+        this.closing = false;
+        this.closed = false;
+    }
+
+    private void requireNoSocket() {
+        if (this.socketCreated && !this.closed) {
+            throw new IllegalStateException(this + " already has a socket" + (this.closing ? " (closing)" : "")
+                    + "; a dispatcher may create one again once it is closed");
         }
     }
 

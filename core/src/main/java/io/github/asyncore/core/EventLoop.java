@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -127,6 +129,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     /** Channels whose {@code readable()}/{@code writable()} may have changed; loop thread. */
     private final ArrayDeque<Dispatcher> toEvaluate = new ArrayDeque<>();
+
+    /** Told on the loop thread when a shutdown begins (the {@link Reconnector}s of its channels); any thread. */
+    private final Set<Runnable> shutdownHooks = new CopyOnWriteArraySet<>();
 
     /** Whether the next iteration asks every channel; loop thread. */
     private boolean evaluateAll = true;
@@ -378,6 +383,22 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 counters.outputSoftLimitCloses, counters.outputMemoryCloses, this.map.buffers().lentBytes(),
                 this.map.buffers().maxLentBytes(), counters.handlerRuns,
                 Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(), this.failure, this.stoppedAt);
+    }
+
+    /**
+     * Adds work to run on the loop thread when a shutdown begins, before any channel is closed. Any thread.
+     * @param hook the work; added once however often it is passed
+     */
+    void addShutdownHook(Runnable hook) {
+        this.shutdownHooks.add(hook);
+    }
+
+    /**
+     * Removes work added with {@link #addShutdownHook}. Any thread.
+     * @param hook the work
+     */
+    void removeShutdownHook(Runnable hook) {
+        this.shutdownHooks.remove(hook);
     }
 
     String threadName() {
@@ -661,6 +682,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         int aborted = 0;
         long unsent = 0;
         try {
+            for (Runnable hook : this.shutdownHooks) {
+                runGuarded(hook, hook);
+            }
             for (Dispatcher dispatcher : this.map.dispatchers()) {
                 if (dispatcher.isAccepting()) {
                     dispatcher.close(CloseReason.SHUTDOWN);

@@ -216,6 +216,21 @@ final class OutputBounds {
         }
     }
 
+    /**
+     * The closed channel was given a new socket: nothing is queued for it, reading is not paused and no bound
+     * was crossed. Bytes other threads handed in for the old socket stay counted until their tasks reach the
+     * loop (which drops them). Loop thread.
+     */
+    void reopened() {
+        closed();
+        this.softLimitTimer = null;
+        this.queuedBytes = 0;
+        this.readPaused = false;
+        this.unwritable = false;
+        this.overSoftLimit = false;
+        this.overflowed = false;
+    }
+
     private void writability(boolean writable) {
         this.readPaused = !writable;
         this.unwritable = !writable;

@@ -19,5 +19,9 @@
  * A {@link io.github.asyncore.core.ChannelListener} hears, on the loop thread, when channels open, idle and
  * close (with a {@link io.github.asyncore.core.CloseReason}). Each type's documentation says which of its
  * methods any thread may call.
+ * <p>
+ * As in asyncore, a closed dispatcher may create a socket again; a {@link io.github.asyncore.core.Reconnector}
+ * uses that to keep a client connected, waiting between attempts as a
+ * {@link io.github.asyncore.core.ReconnectPolicy} says.
  */
 package io.github.asyncore.core;
