@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +47,9 @@ public final class ChannelMap implements AutoCloseable {
 
     private final EventLoop eventLoop;
 
+    /** Set while the map refuses channels: see {@link #refuseChannels(String)}. */
+    private volatile String refusal;
+
     /** Where accepted connections go: set by an {@link EventLoopGroup} of several loops. */
     private volatile Supplier<ChannelMap> connectionMaps;
 
@@ -77,6 +81,29 @@ public final class ChannelMap implements AutoCloseable {
     public static ChannelMap current() {
         EventLoop running = EventLoop.current();
         return (running != null) ? running.map() : defaultMap();
+    }
+
+    /**
+     * Makes the map refuse channels and its loop refuse work until {@link #acceptChannels()}: creating or
+     * adopting a socket fails with an {@link IllegalStateException}, and a task or timer handed to its loop
+     * (as a send from another thread is) with a {@link java.util.concurrent.RejectedExecutionException},
+     * each giving the reason. For a map no loop
+     * will ever run, such as the default map of an application that switched asyncore off, so that a call
+     * fails at once with the reason instead of waiting for a loop that never comes. Any thread.
+     * @param reason why, for the exceptions' messages
+     */
+    public void refuseChannels(String reason) {
+        this.refusal = Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Undoes {@link #refuseChannels(String)}. Any thread. */
+    public void acceptChannels() {
+        this.refusal = null;
+    }
+
+    /** @return why the map refuses channels, or {@code null} when it takes them */
+    String refusal() {
+        return this.refusal;
     }
 
     /** @return the map's name, shared with its loop */
@@ -242,6 +269,10 @@ public final class ChannelMap implements AutoCloseable {
     }
 
     void add(Dispatcher dispatcher) {
+        String refusal = this.refusal;
+        if (refusal != null) {
+            throw new IllegalStateException(dispatcher + " cannot join " + this.name + ": " + refusal);
+        }
         if (!this.eventLoop.inEventLoop()) {
             throw new IllegalStateException("A dispatcher must join " + this.name + " on its loop thread ("
                     + this.eventLoop.threadName() + "), not on " + Thread.currentThread().getName()

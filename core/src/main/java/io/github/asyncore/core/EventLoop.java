@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -204,6 +205,13 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         this.selectTimeout = timeout;
     }
 
+    private void refuseIfRefusing() {
+        String refusal = this.map.refusal();
+        if (refusal != null) {
+            throw new RejectedExecutionException(this.map.name() + " takes no work: " + refusal);
+        }
+    }
+
     /** @return the longest single wait of {@link #run()} */
     public Duration getSelectTimeout() {
         return this.selectTimeout;
@@ -211,6 +219,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     @Override
     public void execute(Runnable task) {
+        refuseIfRefusing();
         this.tasks.add(Objects.requireNonNull(task, "task"));
         if (this.thread.get() != Thread.currentThread()) {
             wakeupSelector();
@@ -220,6 +229,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     @Override
     public ScheduledTask schedule(Duration delay, Runnable task) {
         Objects.requireNonNull(task, "task");
+        refuseIfRefusing();
         long delayNanos = Math.max(0, delay.toNanos());
         ScheduledTask timer = new ScheduledTask(System.nanoTime() + delayNanos,
                 this.timerSequence.incrementAndGet(), task);
