@@ -12,7 +12,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of asyncore's loops: the managed {@link ChannelMap},
@@ -52,10 +54,12 @@ public final class AsyncoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AsyncoreLifecycle asyncoreLifecycle(EventLoopGroup eventLoopGroup, AsyncoreProperties properties,
-            ConfigurableListableBeanFactory beanFactory, ObjectProvider<SslBundles> sslBundles) {
+            ConfigurableListableBeanFactory beanFactory, ObjectProvider<SslBundles> sslBundles, Environment environment,
+            ApplicationEventPublisher eventPublisher) {
         DispatcherTls tls = new DispatcherTls(sslBundles.getIfAvailable(), properties);
         return new AsyncoreLifecycle(eventLoopGroup,
-                new DispatcherRegistrar(beanFactory, properties, eventLoopGroup, tls), properties);
+                new DispatcherRegistrar(beanFactory, properties, eventLoopGroup, tls), properties, environment,
+                eventPublisher);
     }
 
 }

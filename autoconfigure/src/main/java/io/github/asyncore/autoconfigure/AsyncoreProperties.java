@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.github.asyncore.core.ChannelSettings;
 import io.github.asyncore.core.OutputLimit;
+import io.github.asyncore.core.ReconnectPolicy;
 import io.github.asyncore.core.SocketType;
 import io.github.asyncore.core.TlsSettings;
 import io.github.asyncore.core.WriteBufferWaterMark;
@@ -38,8 +39,10 @@ public class AsyncoreProperties implements Validator {
     private final Events events = new Events();
 
     /**
-     * Settings of single dispatchers, keyed by bean name: where each listens and overrides of the
-     * 'asyncore.channel' defaults. Connections a listener accepts inherit its settings.
+     * Settings of single dispatchers, keyed by bean name in any relaxed form ('kvServer', 'kv-server',
+     * or 'KVSERVER' from an environment variable): where each listens or connects, and overrides of the
+     * 'asyncore.channel' defaults. Connections a listener accepts inherit its settings. A key that names
+     * no Dispatcher bean fails start-up.
      */
     private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
 
@@ -78,8 +81,31 @@ public class AsyncoreProperties implements Validator {
      */
     public ChannelSettings settingsFor(String beanName) {
         ChannelSettings defaults = this.channel.toSettings();
-        Dispatcher overrides = this.dispatchers.get(beanName);
+        Dispatcher overrides = dispatcher(beanName);
         return (overrides != null) ? overrides.applyTo(defaults) : defaults;
+    }
+
+    /**
+     * The settings of one dispatcher bean, found by Spring Boot's relaxed rules: {@code kvServer},
+     * {@code kv-server}, {@code kv_server} and {@code kvserver} (the form an environment variable such as
+     * {@code ASYNCORE_DISPATCHERS_KVSERVER_ADDRESS} gives) all name the bean {@code kvServer}. When several
+     * such keys are present (a YAML file and an environment variable), Spring Boot has bound each of them
+     * from every property source in order of precedence, so they hold the same values.
+     * @param beanName the dispatcher's bean name
+     * @return its settings, or {@code null} when none are configured
+     */
+    public @Nullable Dispatcher dispatcher(String beanName) {
+        Dispatcher exact = this.dispatchers.get(beanName);
+        if (exact != null) {
+            return exact;
+        }
+        String uniform = DispatcherNames.uniform(beanName);
+        for (Map.Entry<String, Dispatcher> entry : this.dispatchers.entrySet()) {
+            if (DispatcherNames.uniform(entry.getKey()).equals(uniform)) {
+                return entry.getValue();
+            }
+        }
+        return null;
     }
 
     @Override
@@ -475,11 +501,20 @@ public class AsyncoreProperties implements Validator {
          */
         private @Nullable String address;
 
-        /** Kind of socket opened at the address. */
+        /**
+         * Address a client dispatcher connects to at start-up, in the forms of 'address' ('port' alone
+         * means this machine's loopback address). With 'reconnect.enabled', it connects again whenever the
+         * connection fails or closes for a reason other than the application's own close.
+         */
+        private @Nullable String remoteAddress;
+
+        /** Kind of socket opened at the address, or connected to the remote address. */
         private SocketType type = SocketType.STREAM;
 
         /** Length of the queue of connections not yet accepted. */
         private int backlog = 128;
+
+        private final Reconnect reconnect = new Reconnect();
 
         /** Creates overrides that inherit every channel default until set. */
         public Dispatcher() {
@@ -504,6 +539,18 @@ public class AsyncoreProperties implements Validator {
 
         public void setAddress(@Nullable String address) {
             this.address = address;
+        }
+
+        public @Nullable String getRemoteAddress() {
+            return this.remoteAddress;
+        }
+
+        public void setRemoteAddress(@Nullable String remoteAddress) {
+            this.remoteAddress = remoteAddress;
+        }
+
+        public Reconnect getReconnect() {
+            return this.reconnect;
         }
 
         public SocketType getType() {
@@ -565,6 +612,19 @@ public class AsyncoreProperties implements Validator {
                     errors.rejectValue(prefix + "address", "asyncore.address", ex.getMessage());
                 }
             }
+            if (this.remoteAddress != null) {
+                if (this.address != null) {
+                    errors.rejectValue(prefix + "remote-address", "asyncore.address",
+                            "a dispatcher either listens at 'address' or connects to 'remote-address', not both");
+                }
+                try {
+                    SocketAddresses.parseRemote(this.remoteAddress, this.type);
+                }
+                catch (IllegalArgumentException ex) {
+                    errors.rejectValue(prefix + "remote-address", "asyncore.address", ex.getMessage());
+                }
+            }
+            this.reconnect.validate(errors, prefix + "reconnect.");
             super.validate(errors, prefix, defaults);
             notNegative(errors, prefix + "ssl.handshake-timeout", getSsl().getHandshakeTimeout());
             String bundle = getSsl().getBundle();
@@ -598,6 +658,92 @@ public class AsyncoreProperties implements Validator {
 
         private static long bytes(@Nullable DataSize value, long fallback) {
             return (value != null) ? value.toBytes() : fallback;
+        }
+
+    }
+
+    /**
+     * How a client dispatcher with a 'remote-address' reconnects: after a failed connect, or a connection
+     * that closed for any reason but the application's own close and shutdown, it waits 'initial-delay',
+     * then a delay multiplied by 'multiplier' after each further failure up to 'max-delay', each shortened
+     * by up to 'jitter' of itself at random so that many clients do not come back in step.
+     */
+    public static class Reconnect {
+
+        /** Whether to connect again when the connection fails or is lost. */
+        private boolean enabled = true;
+
+        /** Delay before the first attempt after a failure or a loss. */
+        private Duration initialDelay = ReconnectPolicy.DEFAULT.initialDelay();
+
+        /** Longest delay between two attempts. */
+        private Duration maxDelay = ReconnectPolicy.DEFAULT.maxDelay();
+
+        /** Factor by which the delay grows after each failed attempt (1 for a fixed delay). */
+        private double multiplier = ReconnectPolicy.DEFAULT.multiplier();
+
+        /** Fraction of each delay (0 to 1) taken off at random. */
+        private double jitter = ReconnectPolicy.DEFAULT.jitter();
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getInitialDelay() {
+            return this.initialDelay;
+        }
+
+        public void setInitialDelay(Duration initialDelay) {
+            this.initialDelay = initialDelay;
+        }
+
+        public Duration getMaxDelay() {
+            return this.maxDelay;
+        }
+
+        public void setMaxDelay(Duration maxDelay) {
+            this.maxDelay = maxDelay;
+        }
+
+        public double getMultiplier() {
+            return this.multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public double getJitter() {
+            return this.jitter;
+        }
+
+        public void setJitter(double jitter) {
+            this.jitter = jitter;
+        }
+
+        /** @return the policy, or {@code null} when reconnecting is off */
+        @Nullable ReconnectPolicy toPolicy() {
+            return this.enabled
+                    ? new ReconnectPolicy(this.initialDelay, this.maxDelay, this.multiplier, this.jitter) : null;
+        }
+
+        void validate(Errors errors, String prefix) {
+            positive(errors, prefix + "initial-delay", this.initialDelay);
+            positive(errors, prefix + "max-delay", this.maxDelay);
+            if (this.initialDelay != null && this.maxDelay != null && this.maxDelay.compareTo(this.initialDelay) < 0) {
+                errors.rejectValue(prefix + "max-delay", "asyncore.delay",
+                        "must not be below the initial delay (" + this.initialDelay.toMillis() + " ms)");
+            }
+            if (!(this.multiplier >= 1.0) || Double.isInfinite(this.multiplier)) {
+                errors.rejectValue(prefix + "multiplier", "asyncore.multiplier", "must be 1 or more");
+            }
+            if (!(this.jitter >= 0.0 && this.jitter <= 1.0)) {
+                errors.rejectValue(prefix + "jitter", "asyncore.jitter", "must be from 0 to 1");
+            }
         }
 
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;
+import io.github.asyncore.core.Reconnector;
 import io.github.asyncore.core.SocketType;
 import io.github.asyncore.core.TlsSettings;
 import org.apache.commons.logging.Log;
@@ -25,12 +26,16 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 
 /**
- * Puts every {@link Dispatcher} bean to work on start-up. In order ({@code @Order} or {@code Ordered}
- * first, then bean definition order), on the acceptor loop's thread, each bean is named after itself,
- * gets its settings from {@link AsyncoreProperties#settingsFor(String)} and, when
- * {@code asyncore.dispatchers.<bean-name>.address} is set, opens its socket there: a stream socket
- * listens, a datagram socket binds. A bean whose {@code ssl.bundle} is set speaks TLS ({@link DispatcherTls}):
- * as a server when it has an address (or already listens on a socket of its own), else as a client. A bean made without a map therefore joins the acceptor loop's map.
+ * Puts every {@link Dispatcher} bean to work on start-up. It first checks that every key under
+ * {@code asyncore.dispatchers} names one dispatcher bean ({@link DispatcherNames}). Then, in order
+ * ({@code @Order} or {@code Ordered} first, then bean definition order), on the acceptor loop's thread,
+ * each bean is named after itself, gets its settings from {@link AsyncoreProperties#settingsFor(String)}
+ * and, when {@code asyncore.dispatchers.<bean-name>.address} is set, opens its socket there: a stream
+ * socket listens, a datagram socket binds. A bean with a {@code remote-address} is a client: a
+ * {@link Reconnector} connects it, and connects it again after a failure when {@code reconnect.enabled}.
+ * A bean whose {@code ssl.bundle} is set speaks TLS ({@link DispatcherTls}): as a server when it has an
+ * address (or already listens on a socket of its own), else as a client. A bean made without a map
+ * therefore joins the acceptor loop's map.
  */
 class DispatcherRegistrar {
 
@@ -56,18 +61,26 @@ class DispatcherRegistrar {
 
     /**
      * Registers every dispatcher bean; the loops must be running.
+     * @return what was started, by bean name
+     * @throws AsyncoreConfigurationException when a key under {@code asyncore.dispatchers} names no
+     *         dispatcher bean, or several
      * @throws DispatcherStartException naming the first bean that could not start
      */
-    void registerAll() {
+    StartedDispatchers registerAll() {
         List<NamedDispatcher> dispatchers = dispatcherBeans();
-        for (NamedDispatcher dispatcher : dispatchers) {
-            register(dispatcher.name(), dispatcher.dispatcher());
-        }
-        for (String configured : this.properties.getDispatchers().keySet()) {
-            if (dispatchers.stream().noneMatch((dispatcher) -> dispatcher.name().equals(configured))) {
-                logger.warn("asyncore.dispatchers." + configured + " names no Dispatcher bean; its settings are unused");
+        DispatcherNames.check(dispatchers.stream().map(NamedDispatcher::name).toList(),
+                this.properties.getDispatchers().keySet());
+        StartedDispatchers started = new StartedDispatchers();
+        try {
+            for (NamedDispatcher dispatcher : dispatchers) {
+                register(dispatcher.name(), dispatcher.dispatcher(), started);
             }
         }
+        catch (RuntimeException ex) {
+            started.stopClients();
+            throw ex;
+        }
+        return started;
     }
 
     private List<NamedDispatcher> dispatcherBeans() {
@@ -104,9 +117,10 @@ class DispatcherRegistrar {
         return definition.isSingleton() || definition.isPrototype();
     }
 
-    private void register(String name, Dispatcher dispatcher) {
-        AsyncoreProperties.Dispatcher overrides = this.properties.getDispatchers().get(name);
+    private void register(String name, Dispatcher dispatcher, StartedDispatchers started) {
+        AsyncoreProperties.Dispatcher overrides = this.properties.dispatcher(name);
         String address = (overrides != null) ? overrides.getAddress() : null;
+        String remoteAddress = (overrides != null) ? overrides.getRemoteAddress() : null;
         boolean server = address != null || dispatcher.isAccepting(); // listening here, or on a socket of its own
         TlsSettings tlsSettings;
         try {
@@ -119,6 +133,15 @@ class DispatcherRegistrar {
         this.group.acceptor().eventLoop().execute(() -> {
             try {
                 open(name, dispatcher, overrides, address, tlsSettings);
+                if (remoteAddress != null && overrides != null) {
+                    started.client(name, connect(name, dispatcher, overrides, remoteAddress, tlsSettings));
+                }
+                else if (dispatcher.getLocalAddress() != null) {
+                    started.bound(name, dispatcher.getLocalAddress());
+                }
+                else {
+                    started.unopened(name, dispatcher);
+                }
                 done.complete(null);
             }
             catch (Throwable ex) {
@@ -129,7 +152,7 @@ class DispatcherRegistrar {
             done.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         catch (ExecutionException ex) {
-            throw new DispatcherStartException(name, address, ex.getCause());
+            throw new DispatcherStartException(name, (address != null) ? address : remoteAddress, ex.getCause());
         }
         catch (TimeoutException ex) {
             throw new DispatcherStartException(name, address, new IOException(
@@ -157,10 +180,6 @@ class DispatcherRegistrar {
                     + ", which asyncore's loops do not serve: create it without a map, or with the ChannelMap bean");
         }
         if (address == null || overrides == null) {
-            if (!dispatcher.hasSocket()) {
-                logger.warn("Dispatcher bean '" + name + "' has no socket and no asyncore.dispatchers." + name
-                        + ".address: it serves nothing until it opens a socket itself");
-            }
             return;
         }
         if (dispatcher.hasSocket()) {
@@ -187,6 +206,27 @@ class DispatcherRegistrar {
         logger.info("Dispatcher bean '" + name + "' " + ((type == SocketType.STREAM) ? "listening on " : "bound to ")
                 + Dispatcher.format(dispatcher.getLocalAddress()) + " (" + dispatcher.map().name() + ")"
                 + ((tlsSettings != null) ? " with TLS from SSL bundle '" + overrides.getSsl().getBundle() + "'" : ""));
+    }
+
+    /**
+     * Starts connecting a client bean; runs on the acceptor loop's thread, and the connect completes
+     * through the loop.
+     */
+    private Reconnector connect(String name, Dispatcher dispatcher, AsyncoreProperties.Dispatcher overrides,
+            String remoteAddress, @Nullable TlsSettings tlsSettings) {
+        if (dispatcher.hasSocket()) {
+            throw new IllegalStateException("the bean opened a socket of its own (" + dispatcher
+                    + ") and asyncore.dispatchers." + name + ".remote-address asks for another one");
+        }
+        SocketType type = overrides.getType();
+        SocketAddress remote = SocketAddresses.parseRemote(remoteAddress, type);
+        Reconnector reconnector = new Reconnector(dispatcher, remote, type, overrides.getReconnect().toPolicy());
+        reconnector.start();
+        logger.info("Dispatcher bean '" + name + "' connecting to " + Dispatcher.format(remote) + " ("
+                + dispatcher.map().name() + ")"
+                + ((tlsSettings != null) ? " with TLS from SSL bundle '" + overrides.getSsl().getBundle() + "'" : "")
+                + (overrides.getReconnect().isEnabled() ? ", reconnecting when the connection fails or is lost" : ""));
+        return reconnector;
     }
 
     private record NamedDispatcher(String name, Dispatcher dispatcher) {

@@ -52,7 +52,7 @@ class DispatcherTls {
      * @throws NoSuchSslBundleException when the bundle does not exist
      */
     @Nullable TlsSettings settingsFor(String beanName, boolean server) {
-        AsyncoreProperties.Dispatcher overrides = this.properties.getDispatchers().get(beanName);
+        AsyncoreProperties.Dispatcher overrides = this.properties.dispatcher(beanName);
         String bundleName = (overrides != null) ? overrides.getSsl().getBundle() : null;
         if (overrides == null || bundleName == null) {
             return null;
@@ -68,7 +68,7 @@ class DispatcherTls {
      * @param server whether it listens
      */
     void followUpdates(String beanName, Dispatcher dispatcher, boolean server) {
-        AsyncoreProperties.Dispatcher overrides = this.properties.getDispatchers().get(beanName);
+        AsyncoreProperties.Dispatcher overrides = this.properties.dispatcher(beanName);
         if (this.bundles == null || overrides == null || overrides.getSsl().getBundle() == null) {
             return;
         }

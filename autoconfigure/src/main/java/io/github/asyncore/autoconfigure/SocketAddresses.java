@@ -1,6 +1,7 @@
 package io.github.asyncore.autoconfigure;
 
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
@@ -57,6 +58,27 @@ final class SocketAddresses {
             throw new IllegalArgumentException("'" + text + "': unknown host '" + host + "'");
         }
         return resolved;
+    }
+
+    /**
+     * Reads the address a client connects to: the forms of {@link #parse}, where a port alone names this
+     * machine's loopback address and the port must not be 0.
+     * @param text the configured remote address
+     * @param type the kind of socket it is for
+     * @return the address, resolved
+     * @throws IllegalArgumentException with the reason when the text is not an address to connect to
+     */
+    static SocketAddress parseRemote(String text, SocketType type) {
+        SocketAddress address = parse(text, type);
+        if (address instanceof InetSocketAddress inet) {
+            if (inet.getPort() == 0) {
+                throw new IllegalArgumentException("'" + text + "': a client cannot connect to port 0");
+            }
+            if (inet.getAddress().isAnyLocalAddress()) {
+                return new InetSocketAddress(InetAddress.getLoopbackAddress(), inet.getPort());
+            }
+        }
+        return address;
     }
 
     /** @return the protocol family to open a socket for the address with */

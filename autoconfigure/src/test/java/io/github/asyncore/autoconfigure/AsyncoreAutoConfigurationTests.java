@@ -108,7 +108,7 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void resolvesChannelSettingsFromDefaultsAndPerBeanOverrides() {
-        this.contextRunner
+        this.contextRunner.withUserConfiguration(ChatEchoAndBulkConfiguration.class)
             .withPropertyValues("asyncore.channel.idle-timeout=5s", "asyncore.channel.max-frame-size=1KB",
                     "asyncore.dispatchers.chat.idle-timeout=2s", "asyncore.dispatchers.chat.write-buffer-high-water-mark=128KB")
             .run((context) -> {
@@ -191,7 +191,7 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void resolvesTheConnectionLimitGloballyAndPerListener() {
-        this.contextRunner
+        this.contextRunner.withUserConfiguration(ChatEchoAndBulkConfiguration.class)
             .withPropertyValues("asyncore.channel.max-connections=100", "asyncore.dispatchers.chat.max-connections=5")
             .run((context) -> {
                 AsyncoreProperties properties = context.getBean(AsyncoreProperties.class);
@@ -202,7 +202,7 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void resolvesTheOutputLimitsGloballyAndPerBean() {
-        this.contextRunner
+        this.contextRunner.withUserConfiguration(ChatEchoAndBulkConfiguration.class)
             .withPropertyValues("asyncore.channel.output-hard-limit=8MB", "asyncore.channel.output-soft-limit-duration=30s",
                     "asyncore.dispatchers.chat.output-soft-limit=256KB", "asyncore.dispatchers.bulk.output-hard-limit=0",
                     "asyncore.dispatchers.bulk.output-soft-limit=0")
@@ -331,6 +331,27 @@ class AsyncoreAutoConfigurationTests {
         @Bean
         EventLoopGroup myGroup() {
             return new EventLoopGroup("own", 1);
+        }
+
+    }
+
+    /** Dispatcher beans for the keys the settings tests configure: a key must name a bean. */
+    @Configuration(proxyBeanMethods = false)
+    static class ChatEchoAndBulkConfiguration {
+
+        @Bean
+        Dispatcher chat() {
+            return new Dispatcher() { };
+        }
+
+        @Bean
+        Dispatcher echo() {
+            return new Dispatcher() { };
+        }
+
+        @Bean
+        Dispatcher bulk() {
+            return new Dispatcher() { };
         }
 
     }

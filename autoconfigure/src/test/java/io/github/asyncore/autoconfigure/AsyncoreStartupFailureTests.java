@@ -83,6 +83,37 @@ class AsyncoreStartupFailureTests {
             .contains("its options (ciphers and enabled-protocols in the JDK's names");
     }
 
+    @Test
+    void aDispatcherKeyThatNamesNoBeanFailsWithAnAnalysisListingTheBeans(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> run("--asyncore.dispatchers.echoSrever.address=127.0.0.1:0"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("'asyncore.dispatchers.echoSrever' names no Dispatcher bean, so nothing would use its settings."
+                    + " The Dispatcher beans are: echoServer.")
+            .contains("Use a Dispatcher bean's name under 'asyncore.dispatchers'");
+    }
+
+    @Test
+    void anUnknownKeyUnderAsyncoreFailsWithAnAnalysisNamingTheNearestKnownOne(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> run("--asyncore.dispatcher.echoServer.address=127.0.0.1:0",
+                "--asyncore.channel.idle-timout=5s"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Unknown asyncore properties:")
+            .contains("'asyncore.dispatcher.echoserver.address' (from \"asyncore.dispatcher.echoServer.address\" from"
+                    + " property source \"commandLineArgs\"); did you mean 'asyncore.dispatchers.echoserver.address'?")
+            .contains("'asyncore.channel.idle-timout' (from \"asyncore.channel.idle-timout\" from property source"
+                    + " \"commandLineArgs\"); did you mean 'asyncore.channel.idle-timeout'?");
+    }
+
+    @Test
+    void anEnumValueThatDoesNotExistFailsWithTheValidValues(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> run("--asyncore.dispatchers.echoServer.address=127.0.0.1:0",
+                "--asyncore.dispatchers.echoServer.type=tcp"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("asyncore.dispatchers.echoServer.type")
+            .contains("STREAM")
+            .contains("DATAGRAM");
+    }
+
     private static void run(String... args) {
         SpringApplication application = new SpringApplication(EchoApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);

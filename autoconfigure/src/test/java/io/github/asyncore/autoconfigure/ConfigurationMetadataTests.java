@@ -46,6 +46,39 @@ class ConfigurationMetadataTests {
             .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo("10s");
     }
 
+    @Test
+    void everyDispatcherKeyHasAnEntryAndEnumsListTheirValues() throws IOException {
+        List<Map<String, Object>> properties = properties();
+        assertThat(properties).extracting((property) -> property.get("name"))
+            .contains("asyncore.dispatchers.*.address", "asyncore.dispatchers.*.remote-address",
+                    "asyncore.dispatchers.*.type", "asyncore.dispatchers.*.backlog",
+                    "asyncore.dispatchers.*.reconnect.enabled", "asyncore.dispatchers.*.reconnect.initial-delay",
+                    "asyncore.dispatchers.*.reconnect.max-delay", "asyncore.dispatchers.*.reconnect.multiplier",
+                    "asyncore.dispatchers.*.reconnect.jitter", "asyncore.dispatchers.*.ssl.bundle",
+                    "asyncore.dispatchers.*.ssl.client-auth", "asyncore.dispatchers.*.ssl.verify-hostname",
+                    "asyncore.dispatchers.*.ssl.handshake-timeout");
+        // every channel default can be overridden per dispatcher
+        List<String> channelKeys = properties.stream()
+            .map((property) -> (String) property.get("name"))
+            .filter((name) -> name.startsWith("asyncore.channel.") && !name.startsWith("asyncore.channel.ssl."))
+            .map((name) -> name.substring("asyncore.channel.".length()))
+            .toList();
+        assertThat(channelKeys).hasSizeGreaterThan(10);
+        assertThat(properties).extracting((property) -> property.get("name"))
+            .containsAll(channelKeys.stream().map((key) -> "asyncore.dispatchers.*." + key).toList());
+        try (InputStream metadata = new ClassPathResource("META-INF/spring-configuration-metadata.json").getInputStream()) {
+            String json = new String(metadata.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            List<String> types = JsonPath.read(json, "$.hints[?(@.name == 'asyncore.dispatchers.*.type')].values[*].value");
+            assertThat(types).containsExactly("stream", "datagram");
+            List<String> clientAuth = JsonPath.read(json,
+                    "$.hints[?(@.name == 'asyncore.dispatchers.*.ssl.client-auth')].values[*].value");
+            assertThat(clientAuth).containsExactly("none", "want", "need");
+            List<String> keyProviders = JsonPath.read(json,
+                    "$.hints[?(@.name == 'asyncore.dispatchers.keys')].providers[*].parameters.target");
+            assertThat(keyProviders).containsExactly("io.github.asyncore.core.Dispatcher");
+        }
+    }
+
     private static List<Map<String, Object>> properties() throws IOException {
         try (InputStream metadata = new ClassPathResource("META-INF/spring-configuration-metadata.json").getInputStream()) {
             return JsonPath.read(metadata, "$.properties[?(@.name =~ /asyncore\\..*/)]");

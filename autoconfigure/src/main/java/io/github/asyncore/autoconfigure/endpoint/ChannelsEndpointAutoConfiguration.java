@@ -1,10 +1,14 @@
 package io.github.asyncore.autoconfigure.endpoint;
 
-import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpointWebExtension;
-import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint;
+import java.util.Map;
+
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
+import io.github.asyncore.autoconfigure.AsyncoreLifecycle;
+import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint;
+import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpointWebExtension;
 import io.github.asyncore.core.EventLoopGroup;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -28,8 +32,11 @@ public final class ChannelsEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ChannelsEndpoint channelsEndpoint(EventLoopGroup eventLoopGroup) {
-        return new ChannelsEndpoint(eventLoopGroup);
+    ChannelsEndpoint channelsEndpoint(EventLoopGroup eventLoopGroup, ObjectProvider<AsyncoreLifecycle> lifecycle) {
+        return new ChannelsEndpoint(eventLoopGroup, () -> {
+            AsyncoreLifecycle asyncore = lifecycle.getIfUnique();
+            return (asyncore != null) ? asyncore.clients() : Map.of();
+        });
     }
 
     @Bean

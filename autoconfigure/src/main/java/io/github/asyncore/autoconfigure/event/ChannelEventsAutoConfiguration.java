@@ -1,8 +1,8 @@
 package io.github.asyncore.autoconfigure.event;
 
-import io.github.asyncore.boot.event.ChannelEventPublisher;
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
 import io.github.asyncore.autoconfigure.AsyncoreProperties;
+import io.github.asyncore.boot.event.ChannelEventPublisher;
 import io.github.asyncore.core.EventLoopGroup;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;

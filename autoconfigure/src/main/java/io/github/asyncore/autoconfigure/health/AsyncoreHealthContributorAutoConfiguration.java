@@ -1,7 +1,7 @@
 package io.github.asyncore.autoconfigure.health;
 
-import io.github.asyncore.boot.actuate.health.AsyncoreHealthIndicator;
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
+import io.github.asyncore.boot.actuate.health.AsyncoreHealthIndicator;
 import io.github.asyncore.core.EventLoopGroup;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;

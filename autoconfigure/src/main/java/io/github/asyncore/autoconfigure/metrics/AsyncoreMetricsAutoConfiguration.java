@@ -1,10 +1,10 @@
 package io.github.asyncore.autoconfigure.metrics;
 
-import io.github.asyncore.boot.actuate.metrics.ChannelEventMetrics;
-import io.github.asyncore.boot.actuate.metrics.AsyncoreMetrics;
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
-import io.github.asyncore.boot.event.ChannelEventPublisher;
 import io.github.asyncore.autoconfigure.event.ChannelEventsAutoConfiguration;
+import io.github.asyncore.boot.actuate.metrics.AsyncoreMetrics;
+import io.github.asyncore.boot.actuate.metrics.ChannelEventMetrics;
+import io.github.asyncore.boot.event.ChannelEventPublisher;
 import io.github.asyncore.core.EventLoopGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

@@ -1,8 +1,8 @@
 package io.github.asyncore.autoconfigure.endpoint;
 
+import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
 import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint;
 import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpointWebExtension;
-import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
 import io.github.asyncore.core.EventLoopGroup;
 import org.junit.jupiter.api.Test;
 

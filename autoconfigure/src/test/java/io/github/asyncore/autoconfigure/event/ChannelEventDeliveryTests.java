@@ -1,7 +1,7 @@
 package io.github.asyncore.autoconfigure.event;
 
-import io.github.asyncore.boot.event.ChannelEventPublisher;
 import io.github.asyncore.boot.event.ChannelEvent;
+import io.github.asyncore.boot.event.ChannelEventPublisher;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

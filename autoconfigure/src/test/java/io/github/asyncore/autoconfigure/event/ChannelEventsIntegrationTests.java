@@ -1,11 +1,11 @@
 package io.github.asyncore.autoconfigure.event;
 
-import io.github.asyncore.boot.event.ConnectionRefusedEvent;
 import io.github.asyncore.boot.event.ChannelClosedEvent;
-import io.github.asyncore.boot.event.ChannelOpenedEvent;
-import io.github.asyncore.boot.event.ChannelIdleEvent;
-import io.github.asyncore.boot.event.ChannelEventPublisher;
 import io.github.asyncore.boot.event.ChannelEvent;
+import io.github.asyncore.boot.event.ChannelEventPublisher;
+import io.github.asyncore.boot.event.ChannelIdleEvent;
+import io.github.asyncore.boot.event.ChannelOpenedEvent;
+import io.github.asyncore.boot.event.ConnectionRefusedEvent;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketAddress;

@@ -1,8 +1,8 @@
 package io.github.asyncore.autoconfigure.event;
 
 import io.github.asyncore.boot.event.ChannelClosedEvent;
-import io.github.asyncore.boot.event.ChannelOpenedEvent;
 import io.github.asyncore.boot.event.ChannelEvent;
+import io.github.asyncore.boot.event.ChannelOpenedEvent;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.github.asyncore.autoconfigure.metrics;
 
-import io.github.asyncore.boot.actuate.metrics.AsyncoreMetrics;
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
+import io.github.asyncore.boot.actuate.metrics.AsyncoreMetrics;
 import io.github.asyncore.core.EventLoopGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;

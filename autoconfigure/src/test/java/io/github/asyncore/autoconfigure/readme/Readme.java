@@ -9,9 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads the README's fenced code blocks and the example sources they must equal. */
-final class Readme {
+public final class Readme {
 
     static final Path SOURCES = Path.of("src", "test", "java", "io", "github", "asyncore", "autoconfigure", "readme");
+
+    public static final Path CLIENT_GUIDE_SOURCES = SOURCES.resolveSibling("clientguide");
 
     private static final Path README = Path.of("..", "README.md");
 
@@ -19,7 +21,7 @@ final class Readme {
     }
 
     /** @return the fenced blocks of one language in the README section with that heading */
-    static List<String> blocks(String heading, String language) throws IOException {
+    public static List<String> blocks(String heading, String language) throws IOException {
         String readme = Files.readString(README);
         int start = readme.indexOf(heading);
         if (start < 0) {
@@ -37,7 +39,12 @@ final class Readme {
 
     /** @return the source from the class's first annotation or declaration on, without package and imports */
     static String classBody(String fileName) throws IOException {
-        List<String> lines = Files.readAllLines(SOURCES.resolve(fileName));
+        return classBody(SOURCES.resolve(fileName));
+    }
+
+    /** @return the source from the class's first annotation or declaration on, without package and imports */
+    public static String classBody(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
         int first = 0;
         while (!lines.get(first).startsWith("@") && !lines.get(first).startsWith("public class")) {
             first++;

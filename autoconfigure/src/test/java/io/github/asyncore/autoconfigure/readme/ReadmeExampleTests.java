@@ -35,6 +35,13 @@ class ReadmeExampleTests {
     }
 
     @Test
+    void theReadmesTestIsTheTestRunHere() throws IOException {
+        List<String> java = Readme.blocks("## Testing your dispatcher", "java");
+        assertThat(java).hasSize(1);
+        assertThat(java.get(0)).isEqualTo(Readme.classBody("EchoServerTests.java"));
+    }
+
+    @Test
     void theReadmesYamlConfiguresAnEchoServiceFromTheExampleCode() throws Exception {
         List<String> yaml = Readme.blocks(SECTION, "yaml");
         assertThat(yaml).hasSize(1);

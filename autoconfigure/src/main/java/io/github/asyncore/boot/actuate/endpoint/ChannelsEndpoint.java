@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.github.asyncore.core.ChannelKind;
@@ -18,6 +20,8 @@ import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;
 import io.github.asyncore.core.LoopSnapshot;
+import io.github.asyncore.core.ReconnectStatus;
+import io.github.asyncore.core.Reconnector;
 import io.github.asyncore.core.TlsStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -44,20 +48,34 @@ public class ChannelsEndpoint {
 
     private final EventLoopGroup group;
 
+    private final Supplier<Map<String, ReconnectStatus>> clients;
+
     /**
      * @param group the loops whose channels the endpoint shows
      */
     public ChannelsEndpoint(EventLoopGroup group) {
-        this.group = group;
+        this(group, Map::of);
     }
 
     /**
-     * Every loop, and every live channel ordered by id, optionally filtered.
+     * @param group the loops whose channels the endpoint shows
+     * @param clients the client dispatchers kept connected by a {@link Reconnector}, with their state, by
+     *        name; called on the request's thread
+     */
+    public ChannelsEndpoint(EventLoopGroup group, Supplier<Map<String, ReconnectStatus>> clients) {
+        this.group = group;
+        this.clients = clients;
+    }
+
+    /**
+     * Every loop, every live channel ordered by id (optionally filtered), and the state of every client
+     * kept connected (connected, connecting, or waiting to reconnect: a client between two attempts has no
+     * live channel, so it shows only here).
      * @param kind only channels of this kind ({@link ChannelKind}, any case), or {@code null} (or blank)
      *        for all
      * @param state only channels in this state ({@link ChannelState}, any case), or {@code null} (or
      *        blank) for all
-     * @return the loops and the channels
+     * @return the loops, the channels and the clients
      * @throws InvalidEndpointRequestException when {@code kind} or {@code state} names no constant (a 400
      *         over HTTP)
      */
@@ -71,7 +89,12 @@ public class ChannelsEndpoint {
             .filter(filter)
             .map(ChannelDescriptor::of)
             .toList();
-        return new ChannelsDescriptor(loops, channels);
+        List<ClientDescriptor> clients = this.clients.get()
+            .entrySet()
+            .stream()
+            .map((client) -> ClientDescriptor.of(client.getKey(), client.getValue()))
+            .toList();
+        return new ChannelsDescriptor(loops, channels, clients);
     }
 
     /**
@@ -130,13 +153,39 @@ public class ChannelsEndpoint {
     }
 
     /**
-     * The answer of {@link #channels(String, String)}: the loops and the channels. Immutable; any thread.
+     * The answer of {@link #channels(String, String)}: the loops, the channels and the clients. Immutable;
+     * any thread.
      *
      * @param loops a summary of every loop, the acceptor first
      * @param channels the live channels that matched, ordered by id
+     * @param clients the clients kept connected, by name (in registration order)
      */
-    public record ChannelsDescriptor(List<LoopDescriptor> loops, List<ChannelDescriptor> channels)
-            implements OperationResponseBody {
+    public record ChannelsDescriptor(List<LoopDescriptor> loops, List<ChannelDescriptor> channels,
+            List<ClientDescriptor> clients) implements OperationResponseBody {
+    }
+
+    /**
+     * A client dispatcher kept connected to one remote address, from its {@link ReconnectStatus};
+     * a {@code null} value is left out of the JSON. Immutable; any thread.
+     *
+     * @param name the client's (bean) name
+     * @param remoteAddress where it connects
+     * @param state {@code CONNECTING}, {@code CONNECTED}, {@code WAITING} (for the next attempt) or
+     *        {@code STOPPED} (no further attempts: closed by the application, shut down, or reconnecting
+     *        is off)
+     * @param failedAttempts attempts that failed since the last connection
+     * @param connects connections made since start-up
+     * @param nextAttempt when the next attempt is due, or {@code null} when none is waiting
+     * @param lastFailure why the last connection failed or closed, or {@code null}
+     */
+    public record ClientDescriptor(String name, @Nullable String remoteAddress, ReconnectStatus.State state,
+            int failedAttempts, long connects, @Nullable Instant nextAttempt, @Nullable String lastFailure) {
+
+        static ClientDescriptor of(String name, ReconnectStatus status) {
+            return new ClientDescriptor(name, format(status.remote()), status.state(), status.failedAttempts(),
+                    status.connects(), status.nextAttempt(), status.lastFailure());
+        }
+
     }
 
     /**

@@ -1,0 +1,44 @@
+package io.github.asyncore.autoconfigure;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Thrown at start-up when the {@code asyncore.*} configuration cannot be what the application meant: a
+ * key that asyncore does not know ({@link UnknownProperties}), or a key under
+ * {@code asyncore.dispatchers} that names no dispatcher bean (a typo, or a bean that is not created) or
+ * matches several. It carries the description and the action that
+ * {@link AsyncoreConfigurationFailureAnalyzer} shows.
+ */
+class AsyncoreConfigurationException extends RuntimeException {
+
+    private final String action;
+
+    AsyncoreConfigurationException(String description, String action) {
+        super(description);
+        this.action = action;
+    }
+
+    static AsyncoreConfigurationException unknownDispatchers(List<String> keys, Collection<String> beanNames) {
+        String names = String.join(", ", keys.stream().map((key) -> "'asyncore.dispatchers." + key + "'").toList());
+        String beans = beanNames.isEmpty() ? "There are no Dispatcher beans."
+                : "The Dispatcher beans are: " + String.join(", ", beanNames) + ".";
+        return new AsyncoreConfigurationException(
+                ((keys.size() == 1) ? names + " names no Dispatcher bean" : names + " name no Dispatcher bean")
+                        + ", so nothing would use " + ((keys.size() == 1) ? "its" : "their") + " settings. " + beans,
+                "Use a Dispatcher bean's name under 'asyncore.dispatchers' (in any relaxed form: 'kvServer',"
+                        + " 'kv-server' or KVSERVER in an environment variable), or define the bean.");
+    }
+
+    static AsyncoreConfigurationException ambiguousDispatcher(String key, List<String> beanNames) {
+        return new AsyncoreConfigurationException("'asyncore.dispatchers." + key + "' matches several Dispatcher"
+                + " beans by Spring Boot's relaxed names (case, dashes and underscores aside): "
+                + String.join(", ", beanNames) + ".",
+                "Give those beans names that differ by more than case, dashes or underscores.");
+    }
+
+    String getAction() {
+        return this.action;
+    }
+
+}
