@@ -1,15 +1,19 @@
 package io.github.asyncore.autoconfigure;
 
+import java.beans.Introspector;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.StreamSupport;
 
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;
@@ -23,7 +27,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.util.ClassUtils;
 
 /**
  * Puts every {@link Dispatcher} bean to work on start-up. It first checks that every key under
@@ -69,7 +75,7 @@ class DispatcherRegistrar {
     StartedDispatchers registerAll() {
         List<NamedDispatcher> dispatchers = dispatcherBeans();
         DispatcherNames.check(dispatchers.stream().map(NamedDispatcher::name).toList(),
-                this.properties.getDispatchers().keySet());
+                this.properties.getDispatchers().keySet(), beansLeftOut());
         StartedDispatchers started = new StartedDispatchers();
         try {
             for (NamedDispatcher dispatcher : dispatchers) {
@@ -81,6 +87,30 @@ class DispatcherRegistrar {
             throw ex;
         }
         return started;
+    }
+
+    /**
+     * The beans that conditions left out, by the name they would have had (a {@code @Bean} method's name,
+     * or a component's decapitalized class name), with the first condition that did not match, from
+     * Spring Boot's condition evaluation report.
+     */
+    private Map<String, String> beansLeftOut() {
+        Map<String, String> leftOut = new LinkedHashMap<>();
+        ConditionEvaluationReport.get(this.beanFactory).getConditionAndOutcomesBySource().forEach((source, outcomes) -> {
+            if (outcomes.isFullMatch()) {
+                return;
+            }
+            int hash = source.indexOf('#');
+            String name = (hash >= 0) ? source.substring(hash + 1)
+                    : Introspector.decapitalize(ClassUtils.getShortName(source));
+            String reason = StreamSupport.stream(outcomes.spliterator(), false)
+                .filter((outcome) -> !outcome.getOutcome().isMatch())
+                .map((outcome) -> outcome.getOutcome().getMessage())
+                .findFirst()
+                .orElse("a condition did not match");
+            leftOut.putIfAbsent(name, reason);
+        });
+        return leftOut;
     }
 
     private List<NamedDispatcher> dispatcherBeans() {

@@ -15,6 +15,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -105,6 +106,19 @@ class DispatcherNamesIntegrationTests {
     }
 
     @Test
+    void aKeyForABeanThatAConditionLeftOutIsOnlyReported(CapturedOutput output) throws Exception {
+        try (ConfigurableApplicationContext context = run(SwitchableApplication.class,
+                Map.of("asyncore.dispatchers.kvServer.address", "127.0.0.1:0",
+                        "asyncore.dispatchers.tlsServer.address", "127.0.0.1:0"), Map.of())) {
+            assertThat(context.getBean("kvServer", Dispatcher.class).isAccepting()).isTrue();
+            assertThat(context.containsBean("tlsServer")).isFalse();
+            assertThat(output).contains("asyncore.dispatchers.tlsServer names a bean that a condition left out"
+                    + " (tlsServer: @ConditionalOnBooleanProperty (test.tls.enabled=true) did not find property"
+                    + " 'test.tls.enabled'); its settings are unused");
+        }
+    }
+
+    @Test
     void aBeanWithoutASocketIsReportedOnceTheApplicationIsReady(CapturedOutput output) {
         try (ConfigurableApplicationContext context = run(KeyValueApplication.class, Map.of(), Map.of())) {
             assertThat(output).contains("Dispatcher bean 'kvServer' has no socket: set"
@@ -150,6 +164,23 @@ class DispatcherNamesIntegrationTests {
                     return false;
                 }
             };
+        }
+
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class SwitchableApplication {
+
+        @Bean
+        EchoApplication.EchoServer kvServer() {
+            return new EchoApplication.EchoServer();
+        }
+
+        @Bean
+        @ConditionalOnBooleanProperty("test.tls.enabled")
+        EchoApplication.EchoServer tlsServer() {
+            return new EchoApplication.EchoServer();
         }
 
     }

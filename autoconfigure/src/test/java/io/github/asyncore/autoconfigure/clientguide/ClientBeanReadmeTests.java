@@ -9,11 +9,13 @@ import java.util.concurrent.TimeUnit;
 import io.github.asyncore.autoconfigure.AsyncoreLifecycle;
 import io.github.asyncore.autoconfigure.readme.Readme;
 import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint;
+import io.github.asyncore.boot.actuate.health.AsyncoreHealthIndicator;
 import io.github.asyncore.core.ReconnectStatus;
 import io.github.asyncore.core.Reconnector;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -54,6 +56,10 @@ class ClientBeanReadmeTests {
             await().atMost(Duration.ofSeconds(5))
                 .until(() -> asyncore.clients().get("priceClient").failedAttempts() >= 2);
             assertThat(client.request("LOST")).isFalse(); // nothing is queued while the connection is down
+            assertThat(asyncore.clients().get("priceClient").state()).isIn(ReconnectStatus.State.WAITING,
+                    ReconnectStatus.State.CONNECTING);
+            // the server is another service's availability: this application stays healthy while it retries
+            assertThat(context.getBean(AsyncoreHealthIndicator.class).health(false).getStatus()).isEqualTo(Status.UP);
 
             server.restart(port);
             long restarted = System.nanoTime();

@@ -109,7 +109,9 @@ class HelmChartApplicationTests {
         assertThat(environment.getProperty("demo.fetch.trust-bundle")).as("/fetch trusts the JDK's default CAs")
                 .isEmpty();
         assertThat(output).as("what values.yaml says the log shows")
-                .contains("asyncore.dispatchers.tlsEchoServer names no Dispatcher bean; its settings are unused");
+                .contains("asyncore.dispatchers.tlsEchoServer names a bean that a condition left out (tlsEchoServer:")
+                .contains("demo.tls-echo.enabled")
+                .contains("its settings are unused");
     }
 
     @Test
