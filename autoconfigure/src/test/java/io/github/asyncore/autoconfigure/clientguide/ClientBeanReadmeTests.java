@@ -1,6 +1,5 @@
 package io.github.asyncore.autoconfigure.clientguide;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ByteArrayResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -111,10 +108,7 @@ class ClientBeanReadmeTests {
 
     /** The README's YAML, with the test server's address in place of the README's. */
     private static ConfigurableApplicationContext run(int port) throws Exception {
-        List<String> yaml = Readme.blocks(SECTION, "yaml");
-        assertThat(yaml).hasSize(1);
-        List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("README.md",
-                new ByteArrayResource(yaml.get(0).getBytes(StandardCharsets.UTF_8)));
+        List<PropertySource<?>> sources = Readme.yaml(SECTION, 0, 1);
         SpringApplication application = new SpringApplication(PriceClientApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         application.addInitializers((context) -> sources.forEach(context.getEnvironment().getPropertySources()::addLast));

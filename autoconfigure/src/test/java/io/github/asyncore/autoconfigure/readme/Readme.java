@@ -1,12 +1,19 @@
 package io.github.asyncore.autoconfigure.readme;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Reads the README's fenced code blocks and the example sources they must equal. */
 public final class Readme {
@@ -35,6 +42,17 @@ public final class Readme {
             blocks.add(block.group(1).strip());
         }
         return blocks;
+    }
+
+    /**
+     * @return the property sources of the README section's YAML block at that index, as Spring Boot
+     *         loads an {@code application.yml}
+     */
+    public static List<PropertySource<?>> yaml(String heading, int index, int blocks) throws IOException {
+        List<String> yaml = blocks(heading, "yaml");
+        assertThat(yaml).as("YAML blocks in %s", heading).hasSize(blocks);
+        return new YamlPropertySourceLoader().load("README.md",
+                new ByteArrayResource(yaml.get(index).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** @return the source from the class's first annotation or declaration on, without package and imports */

@@ -11,10 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ByteArrayResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,10 +41,7 @@ class ReadmeExampleTests {
 
     @Test
     void theReadmesYamlConfiguresAnEchoServiceFromTheExampleCode() throws Exception {
-        List<String> yaml = Readme.blocks(SECTION, "yaml");
-        assertThat(yaml).hasSize(1);
-        List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("README.md",
-                new ByteArrayResource(yaml.get(0).getBytes(StandardCharsets.UTF_8)));
+        List<PropertySource<?>> sources = Readme.yaml(SECTION, 0, 1);
         SpringApplication application = new SpringApplication(ReadmeApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         application.addInitializers((context) -> sources.forEach(context.getEnvironment().getPropertySources()::addLast));

@@ -1,6 +1,5 @@
 package io.github.asyncore.autoconfigure.readme;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -13,10 +12,8 @@ import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;
 import org.springframework.boot.autoconfigure.ssl.SslBundleProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.ByteArrayResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,11 +27,8 @@ class TlsReadmeTests {
 
     @Test
     void theBundleOptionsExampleBindsAndNamesOnlyWhatTheJdkSupports() throws Exception {
-        List<String> yaml = Readme.blocks(SECTION, "yaml");
-        assertThat(yaml).hasSize(2);
         StandardEnvironment environment = new StandardEnvironment();
-        List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("README.md",
-                new ByteArrayResource(yaml.get(1).getBytes(StandardCharsets.UTF_8)));
+        List<PropertySource<?>> sources = Readme.yaml(SECTION, 1, 2);
         sources.forEach(environment.getPropertySources()::addLast);
         Map<String, PemSslBundleProperties> bundles = Binder.get(environment)
             .bind("spring.ssl.bundle.pem", Bindable.mapOf(String.class, PemSslBundleProperties.class))
