@@ -3,10 +3,10 @@ package io.github.asyncore.core;
 import java.net.SocketAddress;
 
 /**
- * Hears about the life of the channels of a {@link ChannelMap}: opened, idle, closed, and connections
- * refused at a listener's limit. Register one with {@link ChannelMap#addChannelListener} (or on every loop
- * of a group with {@link EventLoopGroup#addChannelListener}); a map without listeners pays nothing for
- * the feature.
+ * Hears about the life of the channels of a {@link ChannelMap}: opened, idle, closed, connections refused
+ * at a listener's limit, and dispatcher names the map begins to count traffic under. Register one with
+ * {@link ChannelMap#addChannelListener} (or on every loop of a group with
+ * {@link EventLoopGroup#addChannelListener}); a map without listeners pays nothing for the feature.
  * <p>
  * Every method is called on the loop thread of the channel (or on the thread acting as it before the loop
  * runs), synchronously, in the order the events happen: for one channel, opened, then any idle events,
@@ -55,6 +55,16 @@ public interface ChannelListener {
      * @param peer the refused peer's address, or {@code null} when the JDK could no longer tell it
      */
     default void connectionRefused(ChannelSnapshot listener, SocketAddress peer) {
+    }
+
+    /**
+     * The map began counting traffic under a dispatcher name it had not counted under before (see
+     * {@link ChannelMap#traffic()}): a channel of a new name joined the map, was renamed, or is an accepted
+     * connection whose listener's name is new to this map. Called once per name and map, before anything is
+     * counted under it, so that observers (meters) can follow the new name.
+     * @param traffic the name's counters at that moment: all zero
+     */
+    default void dispatcherNamed(DispatcherTraffic traffic) {
     }
 
 }

@@ -89,6 +89,19 @@ final class ChannelListeners {
         }
     }
 
+    void dispatcherNamed(DispatcherTraffic traffic) {
+        for (ChannelListener listener : this.listeners) {
+            try {
+                listener.dispatcherNamed(traffic);
+            }
+            catch (Throwable ex) {
+                Dispatcher.rethrowIfFatal(ex);
+                logger.warn("Channel listener {} threw from dispatcherNamed for '{}' on {}; counting goes on", listener,
+                        traffic.dispatcher(), traffic.loop(), ex);
+            }
+        }
+    }
+
     private static void failed(ChannelListener listener, String method, ChannelSnapshot channel, Throwable error) {
         Dispatcher.rethrowIfFatal(error);
         logger.warn("Channel listener {} threw from {} for channel #{} ({}); the channel goes on", listener, method,

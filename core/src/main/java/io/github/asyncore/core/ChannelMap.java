@@ -11,6 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * asyncore's socket map: the live dispatchers that one {@link EventLoop} serves. A dispatcher joins its
  * map when its socket is created or adopted and leaves it on {@link Dispatcher#close()}; the loop
@@ -20,13 +23,27 @@ import java.util.function.Supplier;
  * is not created on a running loop's thread, and any number of explicit maps, each with its own loop
  * ({@link #eventLoop()}).
  * <p>
- * Threads: {@link #snapshot()}, {@link #find(long)}, {@link #size()}, {@link #closeAll()},
- * {@link #close()} and adding or removing a {@link ChannelListener} may be called from any thread while
- * the loop runs. Joining and leaving happen on the loop thread.
+ * The map also keeps the traffic counters of its channels, one set per dispatcher name
+ * ({@link #traffic()}): a channel counts under its name, an accepted connection under its listener's. Give
+ * dispatchers names per role (the starter uses bean names), never per connection: a name's counters stay
+ * for the life of the map, and past {@link #MAX_DISPATCHER_NAMES} names further ones count together under
+ * {@link #OTHER_DISPATCHERS}, with one warning.
+ * <p>
+ * Threads: {@link #snapshot()}, {@link #traffic()}, {@link #find(long)}, {@link #size()}, {@link #count},
+ * {@link #closeAll()}, {@link #close()} and adding or removing a {@link ChannelListener} may be called from
+ * any thread while the loop runs. Joining and leaving happen on the loop thread.
  */
 public final class ChannelMap implements AutoCloseable {
 
+    private static final Logger logger = LoggerFactory.getLogger(ChannelMap.class);
+
     private static final AtomicInteger counter = new AtomicInteger();
+
+    /** How many dispatcher names a map counts traffic under apart; further names share {@link #OTHER_DISPATCHERS}. */
+    public static final int MAX_DISPATCHER_NAMES = 1000;
+
+    /** The name the traffic of dispatcher names past {@link #MAX_DISPATCHER_NAMES} is counted under. */
+    public static final String OTHER_DISPATCHERS = "other";
 
     /**
      * 64 MiB: how much output memory a map's loop lends its channels at most, unless set otherwise. Keep the
@@ -40,6 +57,12 @@ public final class ChannelMap implements AutoCloseable {
     private final Map<Long, Dispatcher> channels = new ConcurrentHashMap<>();
 
     private final LoopStatistics statistics = new LoopStatistics();
+
+    /** Traffic counters by dispatcher name: added on the loop thread, read from any. */
+    private final Map<String, DispatcherCounters> traffic = new ConcurrentHashMap<>();
+
+    /** Set once the map warned that it counts further names under {@link #OTHER_DISPATCHERS}; loop thread. */
+    private boolean trafficNamesExhausted;
 
     private final LoopBuffers buffers = new LoopBuffers();
 
@@ -164,6 +187,48 @@ public final class ChannelMap implements AutoCloseable {
     }
 
     /**
+     * Counts the live channels of one kind whose traffic counts under a dispatcher name (see
+     * {@link #traffic()}). Any thread.
+     * @param kind the kind to count
+     * @param dispatcher the dispatcher name
+     * @return how many live channels are of that kind and count under that name
+     */
+    public int count(ChannelKind kind, String dispatcher) {
+        int count = 0;
+        for (Dispatcher channel : this.channels.values()) {
+            DispatcherCounters counters = channel.countedUnder();
+            if (channel.kind() == kind && counters != null && counters.name().equals(dispatcher)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Reads the traffic counted under each dispatcher name on this map's loop: every name a channel of the
+     * map counted under since the map was created, whether or not it has live channels now. Any thread.
+     * @return a new list, ordered by name
+     */
+    public List<DispatcherTraffic> traffic() {
+        List<DispatcherTraffic> all = new ArrayList<>(this.traffic.size());
+        for (DispatcherCounters counters : this.traffic.values()) {
+            all.add(counters.snapshot(this.name));
+        }
+        all.sort(Comparator.comparing(DispatcherTraffic::dispatcher));
+        return all;
+    }
+
+    /**
+     * Reads the traffic counted under one dispatcher name on this map's loop. Any thread.
+     * @param dispatcher the dispatcher name
+     * @return its counters now, or empty when no channel of the map ever counted under that name
+     */
+    public Optional<DispatcherTraffic> traffic(String dispatcher) {
+        DispatcherCounters counters = this.traffic.get(dispatcher);
+        return (counters != null) ? Optional.of(counters.snapshot(this.name)) : Optional.empty();
+    }
+
+    /**
      * Finds a live dispatcher, for operations that are safe from any thread (such as
      * {@link Dispatcher#close()}).
      * @param id a channel id from a snapshot
@@ -243,6 +308,51 @@ public final class ChannelMap implements AutoCloseable {
         return this.statistics;
     }
 
+    /**
+     * Finds, or adds, the counters of a dispatcher name; the map's listeners hear of a name it adds. Loop
+     * thread (or the thread acting as it before the loop runs); not for the per-read or per-write path:
+     * channels keep the object they are given.
+     * @param dispatcher the dispatcher name
+     * @return its counters, or those of {@link #OTHER_DISPATCHERS} for a new name past
+     *         {@link #MAX_DISPATCHER_NAMES}
+     */
+    DispatcherCounters countersFor(String dispatcher) {
+        DispatcherCounters counters = this.traffic.get(dispatcher);
+        return (counters != null) ? counters : addCounters(dispatcher);
+    }
+
+    private DispatcherCounters addCounters(String dispatcher) {
+        String key = dispatcher;
+        if (this.traffic.size() >= MAX_DISPATCHER_NAMES) {
+            key = OTHER_DISPATCHERS;
+            if (!this.trafficNamesExhausted) {
+                this.trafficNamesExhausted = true;
+                logger.warn("{}: traffic is counted under {} dispatcher names already; '{}' and every further name"
+                        + " count under '{}'. Name dispatchers per role, not per connection", this.name,
+                        MAX_DISPATCHER_NAMES, dispatcher, OTHER_DISPATCHERS);
+            }
+            DispatcherCounters other = this.traffic.get(key);
+            if (other != null) {
+                return other;
+            }
+        }
+        DispatcherCounters added = new DispatcherCounters(key);
+        this.traffic.put(key, added);
+        if (!this.listeners.isEmpty()) {
+            this.listeners.dispatcherNamed(added.snapshot(this.name));
+        }
+        return added;
+    }
+
+    /** @return the traffic counters of every name added together, in an object no other thread sees; any thread */
+    DispatcherCounters totalTraffic() {
+        DispatcherCounters total = new DispatcherCounters("");
+        for (DispatcherCounters counters : this.traffic.values()) {
+            counters.addTo(total);
+        }
+        return total;
+    }
+
     /** @return the listeners to notify; loop thread */
     ChannelListeners listeners() {
         return this.listeners;
@@ -278,6 +388,7 @@ public final class ChannelMap implements AutoCloseable {
                     + this.eventLoop.threadName() + "), not on " + Thread.currentThread().getName()
                     + ": create it inside eventLoop().execute(...)");
         }
+        dispatcher.countUnder(countersFor(dispatcher.trafficName()));
         this.channels.put(dispatcher.id(), dispatcher);
         this.eventLoop.markForEvaluation(dispatcher);
     }

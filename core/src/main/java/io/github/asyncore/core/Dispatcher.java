@@ -109,6 +109,15 @@ public class Dispatcher {
 
     private volatile String name;
 
+    /**
+     * The name the channel's traffic counts under ({@link ChannelMap#traffic()}): its name, or for an accepted
+     * connection not renamed since, its listener's.
+     */
+    private volatile String trafficName;
+
+    /** The counters of {@link #trafficName} in the map: set on the loop thread when joining and on renaming. */
+    private volatile DispatcherCounters traffic;
+
     private volatile ChannelSettings settings = ChannelSettings.DEFAULTS;
 
     /** The channel's output figures, water marks and output limits. */
@@ -225,6 +234,7 @@ public class Dispatcher {
      */
     public Dispatcher() {
         this.name = defaultName(getClass());
+        this.trafficName = this.name;
     }
 
     /**
@@ -570,7 +580,7 @@ public class Dispatcher {
             closeQuietly(socket);
             throw ex;
         }
-        statistics().connectionAccepted();
+        traffic().connectionAccepted();
         acceptedSocket.set(socket);
         return socket;
     }
@@ -662,7 +672,7 @@ public class Dispatcher {
         int sent = datagramChannel().send(data, target);
         if (sent > 0) {
             this.statistics.written(sent, System.nanoTime());
-            statistics().bytesWritten(sent);
+            traffic().bytesWritten(sent);
         }
         return sent;
     }
@@ -680,7 +690,7 @@ public class Dispatcher {
         SocketAddress sender = datagramChannel().receive(buffer);
         if (sender != null) {
             this.statistics.read(buffer.position() - before, System.nanoTime());
-            statistics().bytesRead(buffer.position() - before);
+            traffic().bytesRead(buffer.position() - before);
         }
         return sender;
     }
@@ -1044,11 +1054,24 @@ public class Dispatcher {
     }
 
     /**
-     * Names the dispatcher for observers and logs. Any thread.
+     * Names the dispatcher for observers and logs. Its traffic counts under the name too
+     * ({@link ChannelMap#traffic()}, the starter's meters), from the next event on; a listener's connections
+     * count under their listener's name. So name dispatchers per role, never per connection or address. Any
+     * thread.
      * @param name the new name
      */
     public final void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        this.trafficName = name;
+        if (this.socketCreated && !this.closed) { // joined: count under the new name from now on
+            EventExecutor loop = executor();
+            if (loop.inEventLoop()) {
+                countUnderName();
+            }
+            else {
+                loop.execute(this::countUnderName);
+            }
+        }
     }
 
     /**
@@ -1378,7 +1401,7 @@ public class Dispatcher {
         int read = ((ReadableByteChannel) requireChannel()).read(buffer);
         if (read > 0) {
             this.statistics.read(read, clock());
-            statistics().bytesRead(read);
+            traffic().bytesRead(read);
         }
         return read;
     }
@@ -1388,7 +1411,7 @@ public class Dispatcher {
         int written = ((WritableByteChannel) requireChannel()).write(data);
         if (written > 0) {
             this.statistics.written(written, clock());
-            statistics().bytesWritten(written);
+            traffic().bytesWritten(written);
         }
         return written;
     }
@@ -1647,7 +1670,7 @@ public class Dispatcher {
                 handleClose();
             }
             else {
-                statistics().handlerError();
+                traffic().handlerError();
                 handleError(error);
             }
         }
@@ -1759,7 +1782,7 @@ public class Dispatcher {
         if (this.closed || !this.connectPending) {
             return;
         }
-        statistics().connectTimeout();
+        traffic().connectTimeout();
         connectFailed(new SocketTimeoutException(
                 "connect to " + format(this.remoteAddress) + " timed out after " + timeout.toMillis() + " ms"));
     }
@@ -1816,7 +1839,7 @@ public class Dispatcher {
             long timeout = idleTimeout(state).toNanos();
             if (timeout > 0 && now - idleBase(state) >= timeout) {
                 this.idleSince[state.ordinal()] = now;
-                statistics().idleTimeout();
+                traffic().idleTimeout();
                 if (this.announced) {
                     map().listeners().idle(snapshot(), state);
                 }
@@ -2005,6 +2028,7 @@ public class Dispatcher {
                 this.tlsStatus = TlsStatus.HANDSHAKING;
             }
             this.name = listener.name + "#" + this.id;
+            this.trafficName = listener.trafficName;
         }
     }
 
@@ -2019,14 +2043,41 @@ public class Dispatcher {
         return this.inHandler ? statistics().now : System.nanoTime();
     }
 
-    /** @return the counters of this dispatcher's loop */
+    /** @return the loop-wide counters of this dispatcher's loop */
     LoopStatistics statistics() {
         map();
         return this.loopStatistics;
     }
 
+    /** @return the counters this channel's traffic goes to; loop thread */
+    DispatcherCounters traffic() {
+        DispatcherCounters counters = this.traffic;
+        return (counters != null) ? counters : countUnderName();
+    }
+
+    /** @return the name the channel's traffic counts under; any thread */
+    String trafficName() {
+        return this.trafficName;
+    }
+
+    /** @return the counters this channel's traffic goes to, or {@code null} before it joined a map; any thread */
+    DispatcherCounters countedUnder() {
+        return this.traffic;
+    }
+
+    /** Sets the counters this channel's traffic goes to (its map's for its traffic name). Loop thread. */
+    void countUnder(DispatcherCounters counters) {
+        this.traffic = counters;
+    }
+
+    private DispatcherCounters countUnderName() {
+        DispatcherCounters counters = map().countersFor(this.trafficName);
+        this.traffic = counters;
+        return counters;
+    }
+
     private void refuse(SocketChannel socket, int limit) {
-        statistics().connectionRefused();
+        traffic().connectionRefused();
         ChannelListeners listeners = map().listeners();
         if (!listeners.isEmpty()) {
             listeners.refused(snapshot(), remoteAddressOf(socket));
@@ -2066,7 +2117,7 @@ public class Dispatcher {
     /** Called by the TLS layer when the first handshake has finished. */
     final void tlsHandshakeFinished(TlsStatus status) {
         this.tlsStatus = status;
-        statistics().tlsHandshake();
+        traffic().tlsHandshake();
     }
 
     /** Reports an error that ends the channel, then closes it even if handleError did not. */
@@ -2093,7 +2144,7 @@ public class Dispatcher {
             if (acceptedSocket.get() == socket) {
                 this.openConnections.decrementAndGet();
             }
-            target.statistics().connectionRejected();
+            target.countersFor(this.trafficName).connectionRejected();
             logger.warn("{}: setting up the connection from {} failed; closed it: {}", this, format(address),
                     ex.toString(), ex);
             closeQuietly(socket);

@@ -385,12 +385,13 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         long busySince = this.busySinceNanos;
         Duration busyFor = (busySince != NOT_BUSY) ? Duration.ofNanos(System.nanoTime() - busySince) : Duration.ZERO;
         LoopStatistics counters = this.statistics;
+        DispatcherCounters traffic = this.map.totalTraffic();
         return new LoopSnapshot(name(), (owner != null) ? owner.getName() : null, owner != null, this.map.size(),
-                counters.iterations, this.tasks.size(), this.timerCount, counters.stalls, counters.handlerErrors,
-                counters.idleTimeouts, counters.connectTimeouts, counters.bytesRead, counters.bytesWritten,
-                counters.connectionsAccepted, counters.connectionsRejected, counters.connectionsRefused,
-                counters.tlsHandshakes, counters.tlsHandshakeFailures, counters.outputHardLimitCloses,
-                counters.outputSoftLimitCloses, counters.outputMemoryCloses, this.map.buffers().lentBytes(),
+                counters.iterations, this.tasks.size(), this.timerCount, counters.stalls, traffic.handlerErrors,
+                traffic.idleTimeouts, traffic.connectTimeouts, traffic.bytesRead, traffic.bytesWritten,
+                traffic.connectionsAccepted, traffic.connectionsRejected, traffic.connectionsRefused,
+                traffic.tlsHandshakes, traffic.tlsHandshakeFailures, traffic.outputHardLimitCloses,
+                traffic.outputSoftLimitCloses, traffic.outputMemoryCloses, this.map.buffers().lentBytes(),
                 this.map.buffers().maxLentBytes(), counters.handlerRuns,
                 Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(), this.failure, this.stoppedAt);
     }

@@ -173,6 +173,19 @@ public final class EventLoopGroup implements AutoCloseable {
         return this.maps.stream().mapToInt((map) -> map.count(kind)).sum();
     }
 
+    /**
+     * @param kind the kind to count
+     * @param dispatcher a dispatcher name (see {@link ChannelMap#traffic()})
+     * @return how many live channels of that kind, counting under that name, all maps hold
+     */
+    public int count(ChannelKind kind, String dispatcher) {
+        int count = 0;
+        for (ChannelMap map : this.maps) {
+            count += map.count(kind, dispatcher);
+        }
+        return count;
+    }
+
     private static DrainReport add(DrainReport a, DrainReport b) {
         return new DrainReport(a.listenersClosed() + b.listenersClosed(), a.drained() + b.drained(),
                 a.aborted() + b.aborted(), a.bytesUnsent() + b.bytesUnsent(),

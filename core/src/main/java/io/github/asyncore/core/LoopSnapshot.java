@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /**
  * What one event loop looked like at one moment, for observers on any thread (health checks, metrics).
- * The counters are cumulative since the loop was created.
+ * The counters are cumulative since the loop was created. Those of traffic (bytes, connections, handler
+ * errors, timeouts, TLS handshakes, output-limit closes) add up what is counted per dispatcher name, which
+ * {@link ChannelMap#traffic()} tells apart.
  *
  * @param name the loop's name (also its map's name)
  * @param thread the name of the thread running the loop, or {@code null} when none does

@@ -198,7 +198,7 @@ final class OutputBounds {
         }
         this.overflowed = true;
         closing.markClosing();
-        closing.statistics().outputLimitClose(overflow);
+        closing.traffic().outputLimitClose(overflow);
         log(overflow, pending, memory);
         closing.releaseOutput();
         closing.executor().execute(closing.channelTask(() -> closing.withCloseCause(CloseReason.OUTPUT_LIMIT, () -> {

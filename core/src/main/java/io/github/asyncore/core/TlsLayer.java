@@ -404,7 +404,7 @@ final class TlsLayer {
         this.handshakeFailed = true;
         if (this.handshaking) {
             this.handshaking = false; // failed for good: no more handshake work, and no second count
-            this.dispatcher.statistics().tlsHandshakeFailed();
+            this.dispatcher.traffic().tlsHandshakeFailed();
         }
         sendAlertQuietly();
         closeSoon();
@@ -415,7 +415,7 @@ final class TlsLayer {
         cancelHandshakeTimer();
         this.inboundDone = true;
         if (this.receivedAny) {
-            this.dispatcher.statistics().tlsHandshakeFailed();
+            this.dispatcher.traffic().tlsHandshakeFailed();
         }
         logger.debug("{}: the peer closed the connection during the TLS handshake", this.dispatcher);
         this.handshaking = false;
@@ -434,7 +434,7 @@ final class TlsLayer {
         }
         this.handshaking = false;
         this.handshakeFailed = true;
-        this.dispatcher.statistics().tlsHandshakeFailed();
+        this.dispatcher.traffic().tlsHandshakeFailed();
         this.dispatcher.failAndClose(new SSLHandshakeException("TLS handshake with "
                 + Dispatcher.format(this.dispatcher.getRemoteAddress()) + " not finished within "
                 + this.handshakeTimeout.toMillis() + " ms (handshake-timeout)"));

@@ -30,8 +30,8 @@ class AsyncoreMetricsAutoConfigurationTests {
         this.contextRunner.run((context) -> {
             assertThat(context).hasSingleBean(AsyncoreMetrics.class);
             MeterRegistry registry = context.getBean(MeterRegistry.class);
-            assertThat(registry.get("asyncore.bytes.read").tag("loop", "asyncore-0").functionCounter()).isNotNull();
-            assertThat(registry.get("asyncore.channels").tag("kind", "listener").gauge()).isNotNull();
+            assertThat(registry.get("asyncore.loop.stalls").tag("loop", "asyncore-0").functionCounter()).isNotNull();
+            assertThat(registry.get("asyncore.handler.duration").tag("loop", "asyncore-0").functionTimer()).isNotNull();
         });
     }
 
@@ -39,7 +39,7 @@ class AsyncoreMetricsAutoConfigurationTests {
     void metricsFollowEveryLoopOfTheGroup() {
         this.contextRunner.withPropertyValues("asyncore.loop.threads=3")
             .run((context) -> assertThat(
-                    context.getBean(MeterRegistry.class).get("asyncore.bytes.read").functionCounters())
+                    context.getBean(MeterRegistry.class).get("asyncore.loop.stalls").functionCounters())
                 .hasSize(3));
     }
 

@@ -83,6 +83,8 @@ class AsyncoreMetricsEndpointTests {
         assertThat((String) JsonPath.read(body, "$.description")).isEqualTo("Bytes read by the loop's channels");
         assertThat((List<String>) JsonPath.read(body, "$.availableTags[?(@.tag=='loop')].values[*]"))
             .containsExactly("asyncore-0");
+        assertThat((List<String>) JsonPath.read(body, "$.availableTags[?(@.tag=='dispatcher')].values[*]"))
+            .containsExactly("echoServer");
         String timeouts = this.actuator.get("/actuator/metrics/asyncore.timeouts").body();
         assertThat((List<String>) JsonPath.read(timeouts, "$.availableTags[?(@.tag=='type')].values[*]"))
             .containsExactlyInAnyOrder("idle", "connect");
@@ -105,11 +107,11 @@ class AsyncoreMetricsEndpointTests {
                 "# TYPE asyncore_handler_errors_total counter", "# TYPE asyncore_loop_stalls_total counter",
                 "# TYPE asyncore_timeouts_total counter", "# TYPE asyncore_channels gauge",
                 "# TYPE asyncore_handler_duration_seconds summary",
-                "asyncore_channels{kind=\"listener\"} 1.0",
-                "asyncore_timeouts_total{loop=\"asyncore-0\",type=\"idle\"} 0.0",
-                "asyncore_timeouts_total{loop=\"asyncore-0\",type=\"connect\"} 0.0");
+                "asyncore_channels{dispatcher=\"echoServer\",kind=\"listener\"} 1.0",
+                "asyncore_timeouts_total{dispatcher=\"echoServer\",loop=\"asyncore-0\",type=\"idle\"} 0.0",
+                "asyncore_timeouts_total{dispatcher=\"echoServer\",loop=\"asyncore-0\",type=\"connect\"} 0.0");
         assertThat(response.body().lines()).anyMatch((line) -> line.startsWith(
-                "asyncore_bytes_read_bytes_total{loop=\"asyncore-0\"} "))
+                "asyncore_bytes_read_bytes_total{dispatcher=\"echoServer\",loop=\"asyncore-0\"} "))
             .anyMatch((line) -> line.startsWith("asyncore_handler_duration_seconds_count{loop=\"asyncore-0\"} "))
             .anyMatch((line) -> line.startsWith("asyncore_handler_duration_seconds_sum{loop=\"asyncore-0\"} "));
     }

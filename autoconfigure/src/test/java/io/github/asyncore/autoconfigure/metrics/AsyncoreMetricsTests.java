@@ -18,6 +18,7 @@ import io.github.asyncore.autoconfigure.readme.EchoHandler;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoop;
 import io.github.asyncore.core.EventLoopGroup;
+import io.github.asyncore.core.LoopSnapshot;
 import io.github.asyncore.core.SocketType;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Tags;
@@ -50,52 +51,63 @@ class AsyncoreMetricsTests {
     }
 
     @Test
-    void everyLoopHasItsSeriesAndEveryMeterADescription() {
+    void everyLoopHasItsSeriesAndEveryDispatcherNameItsOwn() throws Exception {
         for (String loop : List.of("metrics-test-0", "metrics-test-1")) {
-            for (String name : List.of("asyncore.bytes.read", "asyncore.bytes.written",
-                    "asyncore.connections.accepted", "asyncore.connections.rejected", "asyncore.connections.refused",
-                    "asyncore.handler.errors", "asyncore.loop.stalls", "asyncore.tls.handshakes",
-                    "asyncore.tls.handshake.failures")) {
-                assertThat(this.registry.get(name).tag("loop", loop).functionCounter().count()).as(name).isZero();
-            }
-            assertThat(this.registry.get("asyncore.timeouts").tags("loop", loop, "type", "idle").functionCounter())
-                .isNotNull();
-            assertThat(this.registry.get("asyncore.timeouts").tags("loop", loop, "type", "connect").functionCounter())
-                .isNotNull();
+            assertThat(this.registry.get("asyncore.loop.stalls").tag("loop", loop).functionCounter().count()).isZero();
             assertThat(this.registry.get("asyncore.handler.duration").tag("loop", loop).functionTimer()).isNotNull();
-            for (String limit : List.of("hard", "soft", "memory")) {
-                assertThat(this.registry.get("asyncore.output.limit.closes").tags("loop", loop, "limit", limit)
-                    .functionCounter().count()).as(limit).isZero();
-            }
             assertThat(this.registry.get("asyncore.output.memory.used").tag("loop", loop).gauge().value()).isZero();
             assertThat(this.registry.get("asyncore.output.memory.max").tag("loop", loop).gauge().value())
                 .isEqualTo(64 * 1024 * 1024);
         }
-        for (String kind : List.of("listener", "connection", "client", "datagram")) {
-            assertThat(this.registry.get("asyncore.channels").tag("kind", kind).gauge().value()).isZero();
+        // traffic meters appear with the first name a loop counts under
+        assertThat(this.registry.find("asyncore.bytes.read").meters()).isEmpty();
+        assertThat(this.registry.getMeters()).hasSize(2 * 4);
+        listen("echo");
+        Tags echo = Tags.of("loop", "metrics-test-0", "dispatcher", "echo");
+        for (String name : List.of("asyncore.bytes.read", "asyncore.bytes.written", "asyncore.connections.accepted",
+                "asyncore.connections.rejected", "asyncore.connections.refused", "asyncore.handler.errors",
+                "asyncore.tls.handshakes", "asyncore.tls.handshake.failures")) {
+            assertThat(this.registry.get(name).tags(echo).functionCounter().count()).as(name).isZero();
         }
-        assertThat(this.registry.getMeters()).hasSize(4 + 2 * 17)
+        for (String type : List.of("idle", "connect")) {
+            assertThat(this.registry.get("asyncore.timeouts").tags(echo).tag("type", type).functionCounter())
+                .isNotNull();
+        }
+        for (String limit : List.of("hard", "soft", "memory")) {
+            assertThat(this.registry.get("asyncore.output.limit.closes").tags(echo).tag("limit", limit)
+                .functionCounter().count()).as(limit).isZero();
+        }
+        for (String kind : List.of("connection", "client", "datagram")) {
+            assertThat(this.registry.get("asyncore.channels").tags("kind", kind, "dispatcher", "echo").gauge().value())
+                .isZero();
+        }
+        assertThat(this.registry.get("asyncore.channels").tags("kind", "listener", "dispatcher", "echo").gauge()
+            .value()).isEqualTo(1);
+        assertThat(this.registry.getMeters()).hasSize(2 * 4 + 4 + 13)
             .allSatisfy((meter) -> assertThat(meter.getId().getDescription()).as(meter.getId().getName()).isNotBlank())
             .allSatisfy((meter) -> assertThat(meter.getId().getTag("app")).isEqualTo("test"));
         assertThat(this.registry.get("asyncore.bytes.read").meter().getId().getBaseUnit()).isEqualTo("bytes");
+        assertThat(this.registry.get("asyncore.loop.stalls").meter().getId().getTag("dispatcher")).isNull();
     }
 
     @Test
     void metersFollowTrafficAcrossLoops() throws Exception {
-        Dispatcher listener = listen();
+        Dispatcher listener = listen("echo");
         int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         assertThat(this.registry.get("asyncore.channels").tag("kind", "listener").gauge().value()).isEqualTo(1);
-        // with two loops, the two connections go one to each loop
+        // with two loops, the two connections go one to each loop, and count there under their listener's name
         try (Socket first = LoopbackClients.connect(port); Socket second = LoopbackClients.connect(port)) {
             LoopbackClients.echo(first, LoopbackClients.pattern(100));
             LoopbackClients.echo(second, LoopbackClients.pattern(20));
-            assertThat(this.registry.get("asyncore.channels").tag("kind", "connection").gauge().value()).isEqualTo(2);
+            assertThat(this.registry.get("asyncore.channels").tags("kind", "connection", "dispatcher", "echo").gauge()
+                .value()).isEqualTo(2);
             assertThat(sum("asyncore.bytes.read")).isEqualTo(120);
             // a write is counted once the socket took it, which may be just after the peer already has it
             await().atMost(WAIT).until(() -> sum("asyncore.bytes.written") == 120);
-            assertThat(this.registry.get("asyncore.connections.accepted").tag("loop", "metrics-test-0")
-                .functionCounter().count()).isEqualTo(2);
-            assertThat(this.registry.find("asyncore.bytes.read").functionCounters())
+            assertThat(this.registry.get("asyncore.connections.accepted").tags("loop", "metrics-test-0",
+                    "dispatcher", "echo").functionCounter().count()).isEqualTo(2);
+            assertThat(this.registry.find("asyncore.bytes.read").functionCounters()).hasSize(2)
+                .allSatisfy((counter) -> assertThat(counter.getId().getTag("dispatcher")).isEqualTo("echo"))
                 .allSatisfy((counter) -> assertThat(counter.count()).isPositive());
             FunctionTimer handlers = this.registry.get("asyncore.handler.duration").tag("loop", "metrics-test-1")
                 .functionTimer();
@@ -107,6 +119,29 @@ class AsyncoreMetricsTests {
             .value() == 0);
         // counters are cumulative: closing the connections takes nothing back
         assertThat(sum("asyncore.bytes.read")).isEqualTo(120);
+    }
+
+    @Test
+    void twoListenersHaveSeriesOfTheirOwn() throws Exception {
+        Dispatcher alpha = listen("alpha");
+        Dispatcher beta = listen("beta");
+        try (Socket a = LoopbackClients.connect(LoopbackClients.port(alpha));
+                Socket b = LoopbackClients.connect(LoopbackClients.port(beta))) {
+            LoopbackClients.echo(a, LoopbackClients.pattern(300));
+            LoopbackClients.echo(b, LoopbackClients.pattern(12));
+            assertThat(dispatcherSum("asyncore.bytes.read", "alpha")).isEqualTo(300);
+            assertThat(dispatcherSum("asyncore.bytes.read", "beta")).isEqualTo(12);
+            await().atMost(WAIT).until(() -> dispatcherSum("asyncore.bytes.written", "alpha") == 300
+                    && dispatcherSum("asyncore.bytes.written", "beta") == 12);
+            assertThat(dispatcherSum("asyncore.connections.accepted", "alpha")).isEqualTo(1);
+            assertThat(dispatcherSum("asyncore.connections.accepted", "beta")).isEqualTo(1);
+            // the loops' own totals are the sums over names
+            long read = this.group.loopSnapshots().stream().mapToLong(LoopSnapshot::bytesRead).sum();
+            assertThat(read).isEqualTo(312);
+            assertThat(this.registry.find("asyncore.bytes.read").functionCounters())
+                .extracting((counter) -> counter.getId().getTag("dispatcher"))
+                .containsOnly("alpha", "beta");
+        }
     }
 
     @Test
@@ -138,11 +173,18 @@ class AsyncoreMetricsTests {
         return this.registry.find(name).functionCounters().stream().mapToDouble((counter) -> counter.count()).sum();
     }
 
-    private Dispatcher listen() throws Exception {
+    /** @return the named dispatcher's count over every loop */
+    private double dispatcherSum(String name, String dispatcher) {
+        return this.registry.find(name).tag("dispatcher", dispatcher).functionCounters().stream()
+            .mapToDouble((counter) -> counter.count()).sum();
+    }
+
+    private Dispatcher listen(String name) throws Exception {
         CompletableFuture<Dispatcher> listening = new CompletableFuture<>();
         this.group.acceptor().eventLoop().execute(() -> {
             try {
                 Dispatcher listener = new Listener();
+                listener.setName(name);
                 listener.createSocket(StandardProtocolFamily.INET, SocketType.STREAM);
                 listener.bind(new InetSocketAddress("127.0.0.1", 0));
                 listener.listen(16);
