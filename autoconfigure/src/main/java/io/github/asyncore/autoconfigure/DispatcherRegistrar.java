@@ -34,7 +34,8 @@ import org.springframework.util.ClassUtils;
 /**
  * Puts every {@link Dispatcher} bean to work on start-up. It first checks that every key under
  * {@code asyncore.dispatchers} names one dispatcher bean ({@link DispatcherNames}). Then, in order
- * ({@code @Order} or {@code Ordered} first, then bean definition order), on the acceptor loop's thread,
+ * ({@code @Order} or {@code Ordered} first, then bean definition order; every client bean after every other
+ * bean, so that a client of a listener in the same application finds it open), on the acceptor loop's thread,
  * each bean is named after itself, gets its settings from {@link AsyncoreProperties#settingsFor(String)}
  * and, when {@code asyncore.dispatchers.<bean-name>.address} is set, opens its socket there: a stream
  * socket listens, a datagram socket binds. A bean with a {@code remote-address} is a client: a
@@ -78,8 +79,16 @@ class DispatcherRegistrar {
                 this.properties.getDispatchers().keySet(), beansLeftOut());
         StartedDispatchers started = new StartedDispatchers();
         try {
+            // listeners first, then the clients: a client of a listener in the same application connects at once
             for (NamedDispatcher dispatcher : dispatchers) {
-                register(dispatcher.name(), dispatcher.dispatcher(), started);
+                if (!isClient(dispatcher.name())) {
+                    register(dispatcher.name(), dispatcher.dispatcher(), started);
+                }
+            }
+            for (NamedDispatcher dispatcher : dispatchers) {
+                if (isClient(dispatcher.name())) {
+                    register(dispatcher.name(), dispatcher.dispatcher(), started);
+                }
             }
         }
         catch (RuntimeException ex) {
@@ -236,6 +245,11 @@ class DispatcherRegistrar {
         logger.info("Dispatcher bean '" + name + "' " + ((type == SocketType.STREAM) ? "listening on " : "bound to ")
                 + Dispatcher.format(dispatcher.getLocalAddress()) + " (" + dispatcher.map().name() + ")"
                 + ((tlsSettings != null) ? " with TLS from SSL bundle '" + overrides.getSsl().getBundle() + "'" : ""));
+    }
+
+    private boolean isClient(String name) {
+        AsyncoreProperties.Dispatcher overrides = this.properties.dispatcher(name);
+        return overrides != null && overrides.getRemoteAddress() != null;
     }
 
     /**

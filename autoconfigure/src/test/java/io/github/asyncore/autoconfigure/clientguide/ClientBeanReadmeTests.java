@@ -1,11 +1,14 @@
 package io.github.asyncore.autoconfigure.clientguide;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.github.asyncore.autoconfigure.AsyncoreLifecycle;
+import io.github.asyncore.autoconfigure.EchoApplication;
 import io.github.asyncore.autoconfigure.readme.Readme;
 import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint;
 import io.github.asyncore.boot.actuate.health.AsyncoreHealthIndicator;
@@ -16,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.PropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +110,44 @@ class ClientBeanReadmeTests {
             // no new connection, hence no new SUBSCRIBE, for a while longer than the first reconnection delay
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(server.lines::isEmpty);
         }
+    }
+
+    @Test
+    void aClientOfAListenerInTheSameApplicationConnectsAtTheFirstAttempt() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // a free port, known before start-up for both beans
+        }
+        SpringApplication application = new SpringApplication(ClientBeforeServer.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        try (ConfigurableApplicationContext context = application.run(
+                "--asyncore.dispatchers.priceClient.remote-address=127.0.0.1:" + port,
+                "--asyncore.dispatchers.echoServer.address=127.0.0.1:" + port)) {
+            PriceClient client = context.getBean(PriceClient.class);
+            // the echo server sends the subscription back as the client's first line
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.prices().contains("SUBSCRIBE EURUSD"));
+            ReconnectStatus status = context.getBean(AsyncoreLifecycle.class).clients().get("priceClient");
+            assertThat(status.connects()).isEqualTo(1);
+            assertThat(status.failedAttempts()).isZero();
+            assertThat(status.lastFailure()).as("the first attempt found the listener open").isNull();
+        }
+    }
+
+    /** A client bean defined before the listener it connects to. */
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class ClientBeforeServer {
+
+        @Bean
+        PriceClient priceClient() {
+            return new PriceClient();
+        }
+
+        @Bean
+        EchoApplication.EchoServer echoServer() {
+            return new EchoApplication.EchoServer();
+        }
+
     }
 
     /** The README's YAML, with the test server's address in place of the README's. */
