@@ -191,7 +191,11 @@ class DispatcherRegistrar {
             done.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         catch (ExecutionException ex) {
-            throw new DispatcherStartException(name, (address != null) ? address : remoteAddress, ex.getCause());
+            if (address == null && remoteAddress != null) {
+                throw new DispatcherStartException(name, remoteAddress,
+                        "asyncore.dispatchers." + name + ".remote-address", ex.getCause());
+            }
+            throw new DispatcherStartException(name, address, ex.getCause());
         }
         catch (TimeoutException ex) {
             throw new DispatcherStartException(name, address, new IOException(

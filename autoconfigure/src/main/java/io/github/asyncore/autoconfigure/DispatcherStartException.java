@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * available, unknown host), its SSL bundle does not exist, or setting it up failed. Fails application start-up;
  * {@link DispatcherStartFailureAnalyzer} explains it.
  */
-public class DispatcherStartException extends RuntimeException {
+class DispatcherStartException extends RuntimeException {
 
     private final String beanName;
 
@@ -20,7 +20,7 @@ public class DispatcherStartException extends RuntimeException {
      * @param address the configured address, or {@code null} when none was configured
      * @param cause what went wrong
      */
-    public DispatcherStartException(String beanName, @Nullable String address, Throwable cause) {
+    DispatcherStartException(String beanName, @Nullable String address, Throwable cause) {
         this(beanName, address, null, cause);
     }
 
@@ -31,7 +31,7 @@ public class DispatcherStartException extends RuntimeException {
      *        the dispatcher's own code) failed
      * @param cause what went wrong
      */
-    public DispatcherStartException(String beanName, @Nullable String address, @Nullable String property,
+    DispatcherStartException(String beanName, @Nullable String address, @Nullable String property,
             Throwable cause) {
         super("Dispatcher bean '" + beanName + "' could not start"
                 + ((address != null) ? " at " + address : "") + ": " + cause.getMessage(), cause);
@@ -41,17 +41,17 @@ public class DispatcherStartException extends RuntimeException {
     }
 
     /** @return the dispatcher's bean name */
-    public String getBeanName() {
+    String getBeanName() {
         return this.beanName;
     }
 
     /** @return the configured address, or {@code null} when none was configured */
-    public @Nullable String getAddress() {
+    @Nullable String getAddress() {
         return this.address;
     }
 
     /** @return the property whose value could not be used, or {@code null} when it was the address */
-    public @Nullable String getProperty() {
+    @Nullable String getProperty() {
         return this.property;
     }
 

@@ -25,6 +25,14 @@ class DispatcherStartFailureAnalyzer extends AbstractFailureAnalyzer<DispatcherS
                             + " bundle in '" + property + "'.",
                     cause);
         }
+        if (cause.getProperty() != null && cause.getProperty().endsWith(".remote-address")) {
+            return new FailureAnalysis("Dispatcher bean '" + bean + "' could not start connecting to "
+                    + cause.getAddress() + ": " + cause.getCause().getMessage(),
+                    "Check '" + cause.getProperty() + "': it must be 'port', 'host:port', '[ipv6]:port' or"
+                            + " 'unix:/path' of a server, and a bean that the starter connects must not open a socket"
+                            + " of its own.",
+                    cause);
+        }
         if (cause.getProperty() != null) {
             return new FailureAnalysis("Dispatcher bean '" + bean + "' could not use the SSL bundle named in '"
                     + cause.getProperty() + "': " + cause.getCause().getMessage(),

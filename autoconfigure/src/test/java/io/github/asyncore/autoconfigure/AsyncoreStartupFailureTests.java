@@ -1,9 +1,14 @@
 package io.github.asyncore.autoconfigure;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
 import java.nio.file.Path;
 
+import io.github.asyncore.core.ChannelMap;
+import io.github.asyncore.core.Dispatcher;
+import io.github.asyncore.core.SocketType;
 import io.github.asyncore.core.TestPki;
 
 import org.junit.jupiter.api.Test;
@@ -11,9 +16,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -112,6 +120,31 @@ class AsyncoreStartupFailureTests {
             .contains("asyncore.dispatchers.echoServer.type")
             .contains("STREAM")
             .contains("DATAGRAM");
+    }
+
+    @Test
+    void aClientBeanThatOpenedASocketOfItsOwnFailsWithAnAnalysisNamingTheRemoteAddress(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(SelfOpeningClientApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        assertThatException().isThrownBy(
+                () -> application.run("--asyncore.dispatchers.client.remote-address=127.0.0.1:9").close());
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Dispatcher bean 'client' could not start connecting to 127.0.0.1:9: the bean opened a socket"
+                    + " of its own")
+            .contains("Check 'asyncore.dispatchers.client.remote-address'");
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class SelfOpeningClientApplication {
+
+        @Bean
+        Dispatcher client() throws IOException {
+            Dispatcher client = new Dispatcher(new ChannelMap("self-opening-test"));
+            client.createSocket(StandardProtocolFamily.INET, SocketType.DATAGRAM); // not the starter's to connect
+            return client;
+        }
+
     }
 
     private static void run(String... args) {
