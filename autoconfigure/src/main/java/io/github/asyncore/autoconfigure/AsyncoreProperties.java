@@ -4,12 +4,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.asyncore.core.ChannelSettings;
-import io.github.asyncore.core.OutputLimit;
 import io.github.asyncore.core.ReconnectPolicy;
 import io.github.asyncore.core.SocketType;
 import io.github.asyncore.core.TlsSettings;
-import io.github.asyncore.core.WriteBufferWaterMark;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,11 +15,14 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Configuration of asyncore's event loops and channels, under {@code asyncore.*}. It validates itself
- * when bound, so that a bad value fails start-up with a message naming the property.
+ * Configuration of asyncore's event loops and channels, under {@code asyncore.*}: plain data, as Spring
+ * Boot binds it. {@link AsyncorePropertiesValidator} checks it when it is bound, so that a bad value fails
+ * start-up with a message naming the property; {@link DispatcherSettings} maps it onto core's settings.
  */
 @ConfigurationProperties("asyncore")
 public class AsyncoreProperties implements Validator {
+
+    private static final Validator VALIDATOR = new AsyncorePropertiesValidator();
 
     /**
      * Whether to run asyncore: the event loops, the registration of Dispatcher beans, and its actuator
@@ -44,7 +44,7 @@ public class AsyncoreProperties implements Validator {
      * 'asyncore.channel' defaults. Connections a listener accepts inherit its settings. A key that names
      * no Dispatcher bean fails start-up.
      */
-    private final Map<String, Dispatcher> dispatchers = new LinkedHashMap<>();
+    private final Map<String, DispatcherBean> dispatchers = new LinkedHashMap<>();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -70,99 +70,19 @@ public class AsyncoreProperties implements Validator {
         return this.events;
     }
 
-    public Map<String, Dispatcher> getDispatchers() {
+    public Map<String, DispatcherBean> getDispatchers() {
         return this.dispatchers;
     }
 
-    /**
-     * The settings a dispatcher bean gets: its own overrides on top of the channel defaults.
-     * @param beanName the dispatcher's bean name
-     * @return the resolved settings
-     */
-    public ChannelSettings settingsFor(String beanName) {
-        ChannelSettings defaults = this.channel.toSettings();
-        Dispatcher overrides = dispatcher(beanName);
-        return (overrides != null) ? overrides.applyTo(defaults) : defaults;
-    }
-
-    /**
-     * The settings of one dispatcher bean, found by Spring Boot's relaxed rules: {@code kvServer},
-     * {@code kv-server}, {@code kv_server} and {@code kvserver} (the form an environment variable such as
-     * {@code ASYNCORE_DISPATCHERS_KVSERVER_ADDRESS} gives) all name the bean {@code kvServer}. When several
-     * such keys are present (a YAML file and an environment variable), Spring Boot has bound each of them
-     * from every property source in order of precedence, so they hold the same values.
-     * @param beanName the dispatcher's bean name
-     * @return its settings, or {@code null} when none are configured
-     */
-    public @Nullable Dispatcher dispatcher(String beanName) {
-        Dispatcher exact = this.dispatchers.get(beanName);
-        if (exact != null) {
-            return exact;
-        }
-        String uniform = DispatcherNames.uniform(beanName);
-        for (Map.Entry<String, Dispatcher> entry : this.dispatchers.entrySet()) {
-            if (DispatcherNames.uniform(entry.getKey()).equals(uniform)) {
-                return entry.getValue();
-            }
-        }
-        return null;
-    }
-
+    /** Runs {@link AsyncorePropertiesValidator}: Spring Boot validates properties that are a validator. */
     @Override
     public boolean supports(Class<?> type) {
-        return AsyncoreProperties.class.isAssignableFrom(type);
+        return VALIDATOR.supports(type);
     }
 
     @Override
     public void validate(Object target, Errors errors) {
-        AsyncoreProperties properties = (AsyncoreProperties) target;
-        if (properties.loop.threads < 1) {
-            errors.rejectValue("loop.threads", "asyncore.threads", "must be at least 1");
-        }
-        positive(errors, "loop.select-timeout", properties.loop.selectTimeout);
-        positive(errors, "loop.stall-threshold", properties.loop.stallThreshold);
-        DataSize maxOutputMemory = properties.loop.maxOutputMemory;
-        if (maxOutputMemory != null && maxOutputMemory.toBytes() < 16 * 1024) {
-            errors.rejectValue("loop.max-output-memory", "asyncore.size", "must be at least 16KB (one output chunk)");
-        }
-        notNegative(errors, "shutdown.timeout", properties.shutdown.timeout);
-        if (properties.events.queueCapacity < 1) {
-            errors.rejectValue("events.queue-capacity", "asyncore.capacity", "must be at least 1");
-        }
-        properties.channel.validate(errors, "channel.", properties.channel);
-        notNegative(errors, "channel.ssl.handshake-timeout", properties.channel.ssl.handshakeTimeout);
-        properties.dispatchers.forEach((name, dispatcher) -> dispatcher.validate(errors, "dispatchers." + name + ".",
-                properties.channel));
-    }
-
-    private static void positive(Errors errors, String field, @Nullable Duration value) {
-        if (value != null && (value.isNegative() || value.isZero())) {
-            errors.rejectValue(field, "asyncore.positive", "must be positive");
-        }
-    }
-
-    private static void notNegative(Errors errors, String field, @Nullable Duration value) {
-        if (value != null && value.isNegative()) {
-            errors.rejectValue(field, "asyncore.negative", "must not be negative");
-        }
-    }
-
-    private static void atLeastOneByte(Errors errors, String field, @Nullable DataSize value) {
-        if (value != null && value.toBytes() < 1) {
-            errors.rejectValue(field, "asyncore.size", "must be at least 1 byte");
-        }
-    }
-
-    private static void notNegativeSize(Errors errors, String field, @Nullable DataSize value) {
-        if (value != null && value.isNegative()) {
-            errors.rejectValue(field, "asyncore.size", "must not be negative (0 for no limit)");
-        }
-    }
-
-    private static void fitsAnInt(Errors errors, String field, @Nullable DataSize value) {
-        if (value != null && value.toBytes() > Integer.MAX_VALUE) {
-            errors.rejectValue(field, "asyncore.size", "must be less than 2 GB");
-        }
+        VALIDATOR.validate(target, errors);
     }
 
     /** The event loops. */
@@ -442,57 +362,13 @@ public class AsyncoreProperties implements Validator {
             this.outputSoftLimitDuration = outputSoftLimitDuration;
         }
 
-        ChannelSettings toSettings() {
-            return new ChannelSettings(this.connectTimeout, this.idleTimeout, this.readIdleTimeout,
-                    this.writeIdleTimeout, (int) this.receiveBufferSize.toBytes(), (int) this.maxFrameSize.toBytes(),
-                    new WriteBufferWaterMark((int) this.writeBufferLowWaterMark.toBytes(),
-                            (int) this.writeBufferHighWaterMark.toBytes()),
-                    this.maxConnections, new OutputLimit(this.outputHardLimit.toBytes(),
-                            this.outputSoftLimit.toBytes(), this.outputSoftLimitDuration));
-        }
-
-        void validate(Errors errors, String prefix, Channel defaults) {
-            notNegative(errors, prefix + "connect-timeout", this.connectTimeout);
-            notNegative(errors, prefix + "idle-timeout", this.idleTimeout);
-            notNegative(errors, prefix + "read-idle-timeout", this.readIdleTimeout);
-            notNegative(errors, prefix + "write-idle-timeout", this.writeIdleTimeout);
-            if (this.maxConnections != null && this.maxConnections < 0) {
-                errors.rejectValue(prefix + "max-connections", "asyncore.negative", "must be 0 (no limit) or more");
-            }
-            atLeastOneByte(errors, prefix + "receive-buffer-size", this.receiveBufferSize);
-            atLeastOneByte(errors, prefix + "max-frame-size", this.maxFrameSize);
-            fitsAnInt(errors, prefix + "receive-buffer-size", this.receiveBufferSize);
-            fitsAnInt(errors, prefix + "max-frame-size", this.maxFrameSize);
-            fitsAnInt(errors, prefix + "write-buffer-high-water-mark", this.writeBufferHighWaterMark);
-            DataSize low = this.writeBufferLowWaterMark;
-            DataSize high = this.writeBufferHighWaterMark;
-            if (low != null && low.isNegative()) {
-                errors.rejectValue(prefix + "write-buffer-low-water-mark", "asyncore.size", "must not be negative");
-            }
-            else if (low != null && high != null && low.compareTo(high) > 0) {
-                errors.rejectValue(prefix + "write-buffer-low-water-mark", "asyncore.marks",
-                        "must not be above the write buffer high water mark (" + high.toBytes() + " bytes)");
-            }
-            notNegativeSize(errors, prefix + "output-hard-limit", this.outputHardLimit);
-            notNegativeSize(errors, prefix + "output-soft-limit", this.outputSoftLimit);
-            notNegative(errors, prefix + "output-soft-limit-duration", this.outputSoftLimitDuration);
-            DataSize hard = (this.outputHardLimit != null) ? this.outputHardLimit : defaults.outputHardLimit;
-            DataSize soft = (this.outputSoftLimit != null) ? this.outputSoftLimit : defaults.outputSoftLimit;
-            if ((this.outputHardLimit != null || this.outputSoftLimit != null) && hard != null && soft != null
-                    && hard.toBytes() > 0 && soft.compareTo(hard) > 0) {
-                String field = (this.outputSoftLimit != null) ? "output-soft-limit" : "output-hard-limit";
-                errors.rejectValue(prefix + field, "asyncore.limits", "leaves the output soft limit (" + soft.toBytes()
-                                + " bytes) above the output hard limit (" + hard.toBytes() + " bytes)");
-            }
-        }
-
     }
 
     /**
-     * One dispatcher bean: where it listens, and overrides of the channel defaults. An override left
-     * unset is {@code null} here and inherits the 'asyncore.channel' value.
+     * One dispatcher bean: where it listens or connects, and overrides of the channel defaults. An override
+     * left unset is {@code null} here and inherits the 'asyncore.channel' value.
      */
-    public static class Dispatcher extends Channel {
+    public static class DispatcherBean extends Channel {
 
         /**
          * Address the dispatcher listens on (stream) or binds to (datagram): 'port' for every interface,
@@ -517,7 +393,7 @@ public class AsyncoreProperties implements Validator {
         private final Reconnect reconnect = new Reconnect();
 
         /** Creates overrides that inherit every channel default until set. */
-        public Dispatcher() {
+        public DispatcherBean() {
             super(new DispatcherSsl());
             setConnectTimeout(null);
             setIdleTimeout(null);
@@ -572,92 +448,6 @@ public class AsyncoreProperties implements Validator {
         @Override
         public DispatcherSsl getSsl() {
             return (DispatcherSsl) super.getSsl();
-        }
-
-        /**
-         * @param defaults the 'asyncore.channel.ssl' defaults
-         * @return the handshake timeout in force for this dispatcher
-         */
-        Duration handshakeTimeout(Ssl defaults) {
-            Duration fallback = defaults.getHandshakeTimeout();
-            return or(getSsl().getHandshakeTimeout(),
-                    (fallback != null) ? fallback : TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT);
-        }
-
-        ChannelSettings applyTo(ChannelSettings defaults) {
-            WriteBufferWaterMark marks = defaults.writeBufferWaterMark();
-            return new ChannelSettings(or(getConnectTimeout(), defaults.connectTimeout()),
-                    or(getIdleTimeout(), defaults.idleTimeout()), or(getReadIdleTimeout(), defaults.readIdleTimeout()),
-                    or(getWriteIdleTimeout(), defaults.writeIdleTimeout()),
-                    bytes(getReceiveBufferSize(), defaults.receiveBufferSize()),
-                    bytes(getMaxFrameSize(), defaults.maxFrameSize()),
-                    new WriteBufferWaterMark(bytes(getWriteBufferLowWaterMark(), marks.low()),
-                            bytes(getWriteBufferHighWaterMark(), marks.high())),
-                    (getMaxConnections() != null) ? getMaxConnections() : defaults.maxConnections(),
-                    new OutputLimit(bytes(getOutputHardLimit(), defaults.outputLimit().hard()),
-                            bytes(getOutputSoftLimit(), defaults.outputLimit().soft()),
-                            or(getOutputSoftLimitDuration(), defaults.outputLimit().softDuration())));
-        }
-
-        @Override
-        void validate(Errors errors, String prefix, Channel defaults) {
-            if (this.backlog < 1) {
-                errors.rejectValue(prefix + "backlog", "asyncore.backlog", "must be at least 1");
-            }
-            if (this.address != null) {
-                try {
-                    SocketAddresses.parse(this.address, this.type);
-                }
-                catch (IllegalArgumentException ex) {
-                    errors.rejectValue(prefix + "address", "asyncore.address", ex.getMessage());
-                }
-            }
-            if (this.remoteAddress != null) {
-                if (this.address != null) {
-                    errors.rejectValue(prefix + "remote-address", "asyncore.address",
-                            "a dispatcher either listens at 'address' or connects to 'remote-address', not both");
-                }
-                try {
-                    SocketAddresses.parseRemote(this.remoteAddress, this.type);
-                }
-                catch (IllegalArgumentException ex) {
-                    errors.rejectValue(prefix + "remote-address", "asyncore.address", ex.getMessage());
-                }
-            }
-            this.reconnect.validate(errors, prefix + "reconnect.");
-            super.validate(errors, prefix, defaults);
-            notNegative(errors, prefix + "ssl.handshake-timeout", getSsl().getHandshakeTimeout());
-            String bundle = getSsl().getBundle();
-            if (bundle != null && bundle.isBlank()) {
-                errors.rejectValue(prefix + "ssl.bundle", "asyncore.bundle", "must name an SSL bundle, or be left out");
-            }
-            if (this.type == SocketType.DATAGRAM && bundle != null) {
-                errors.rejectValue(prefix + "ssl.bundle", "asyncore.bundle",
-                        "TLS needs a stream socket; DTLS is not supported");
-            }
-            DataSize low = getWriteBufferLowWaterMark();
-            DataSize high = getWriteBufferHighWaterMark();
-            if ((low == null) != (high == null)) { // one mark set here, the other inherited
-                DataSize effectiveLow = (low != null) ? low : defaults.getWriteBufferLowWaterMark();
-                DataSize effectiveHigh = (high != null) ? high : defaults.getWriteBufferHighWaterMark();
-                if (effectiveLow.compareTo(effectiveHigh) > 0) {
-                    errors.rejectValue(prefix + ((low != null) ? "write-buffer-low-water-mark" : "write-buffer-high-water-mark"),
-                            "asyncore.marks", "leaves the write buffer low water mark (" + effectiveLow.toBytes()
-                                    + " bytes) above the high water mark (" + effectiveHigh.toBytes() + " bytes)");
-                }
-            }
-        }
-
-        private static Duration or(@Nullable Duration value, Duration fallback) {
-            return (value != null) ? value : fallback;
-        }
-
-        private static int bytes(@Nullable DataSize value, int fallback) {
-            return (value != null) ? (int) value.toBytes() : fallback;
-        }
-
-        private static long bytes(@Nullable DataSize value, long fallback) {
-            return (value != null) ? value.toBytes() : fallback;
         }
 
     }
@@ -723,27 +513,6 @@ public class AsyncoreProperties implements Validator {
 
         public void setJitter(double jitter) {
             this.jitter = jitter;
-        }
-
-        /** @return the policy, or {@code null} when reconnecting is off */
-        @Nullable ReconnectPolicy toPolicy() {
-            return this.enabled
-                    ? new ReconnectPolicy(this.initialDelay, this.maxDelay, this.multiplier, this.jitter) : null;
-        }
-
-        void validate(Errors errors, String prefix) {
-            positive(errors, prefix + "initial-delay", this.initialDelay);
-            positive(errors, prefix + "max-delay", this.maxDelay);
-            if (this.initialDelay != null && this.maxDelay != null && this.maxDelay.compareTo(this.initialDelay) < 0) {
-                errors.rejectValue(prefix + "max-delay", "asyncore.delay",
-                        "must not be below the initial delay (" + this.initialDelay.toMillis() + " ms)");
-            }
-            if (!(this.multiplier >= 1.0) || Double.isInfinite(this.multiplier)) {
-                errors.rejectValue(prefix + "multiplier", "asyncore.multiplier", "must be 1 or more");
-            }
-            if (!(this.jitter >= 0.0 && this.jitter <= 1.0)) {
-                errors.rejectValue(prefix + "jitter", "asyncore.jitter", "must be from 0 to 1");
-            }
         }
 
     }

@@ -36,7 +36,7 @@ import org.springframework.util.ClassUtils;
  * {@code asyncore.dispatchers} names one dispatcher bean ({@link DispatcherNames}). Then, in order
  * ({@code @Order} or {@code Ordered} first, then bean definition order; every client bean after every other
  * bean, so that a client of a listener in the same application finds it open), on the acceptor loop's thread,
- * each bean is named after itself, gets its settings from {@link AsyncoreProperties#settingsFor(String)}
+ * each bean is named after itself, gets its settings from {@link DispatcherSettings#of}
  * and, when {@code asyncore.dispatchers.<bean-name>.address} is set, opens its socket there: a stream
  * socket listens, a datagram socket binds. A bean with a {@code remote-address} is a client: a
  * {@link Reconnector} connects it, and connects it again after a failure when {@code reconnect.enabled}.
@@ -157,7 +157,7 @@ class DispatcherRegistrar {
     }
 
     private void register(String name, Dispatcher dispatcher, StartedDispatchers started) {
-        AsyncoreProperties.Dispatcher overrides = this.properties.dispatcher(name);
+        AsyncoreProperties.DispatcherBean overrides = DispatcherSettings.find(this.properties, name);
         String address = (overrides != null) ? overrides.getAddress() : null;
         String remoteAddress = (overrides != null) ? overrides.getRemoteAddress() : null;
         boolean server = address != null || dispatcher.isAccepting(); // listening here, or on a socket of its own
@@ -211,10 +211,10 @@ class DispatcherRegistrar {
     }
 
     /** Runs on the acceptor loop's thread. */
-    private void open(String name, Dispatcher dispatcher, AsyncoreProperties.@Nullable Dispatcher overrides,
+    private void open(String name, Dispatcher dispatcher, AsyncoreProperties.@Nullable DispatcherBean overrides,
             @Nullable String address, @Nullable TlsSettings tlsSettings) throws IOException {
         dispatcher.setName(name);
-        dispatcher.setSettings(this.properties.settingsFor(name));
+        dispatcher.setSettings(DispatcherSettings.of(this.properties, name));
         if (tlsSettings != null) {
             dispatcher.setTls(tlsSettings);
         }
@@ -252,7 +252,7 @@ class DispatcherRegistrar {
     }
 
     private boolean isClient(String name) {
-        AsyncoreProperties.Dispatcher overrides = this.properties.dispatcher(name);
+        AsyncoreProperties.DispatcherBean overrides = DispatcherSettings.find(this.properties, name);
         return overrides != null && overrides.getRemoteAddress() != null;
     }
 
@@ -260,7 +260,7 @@ class DispatcherRegistrar {
      * Starts connecting a client bean; runs on the acceptor loop's thread, and the connect completes
      * through the loop.
      */
-    private Reconnector connect(String name, Dispatcher dispatcher, AsyncoreProperties.Dispatcher overrides,
+    private Reconnector connect(String name, Dispatcher dispatcher, AsyncoreProperties.DispatcherBean overrides,
             String remoteAddress, @Nullable TlsSettings tlsSettings) {
         if (dispatcher.hasSocket()) {
             throw new IllegalStateException("the bean opened a socket of its own (" + dispatcher
@@ -268,7 +268,7 @@ class DispatcherRegistrar {
         }
         SocketType type = overrides.getType();
         SocketAddress remote = SocketAddresses.parseRemote(remoteAddress, type);
-        Reconnector reconnector = new Reconnector(dispatcher, remote, type, overrides.getReconnect().toPolicy());
+        Reconnector reconnector = new Reconnector(dispatcher, remote, type, DispatcherSettings.reconnectPolicy(overrides.getReconnect()));
         reconnector.start();
         logger.info("Dispatcher bean '" + name + "' connecting to " + Dispatcher.format(remote) + " ("
                 + dispatcher.map().name() + ")"

@@ -52,7 +52,7 @@ class DispatcherTls {
      * @throws NoSuchSslBundleException when the bundle does not exist
      */
     @Nullable TlsSettings settingsFor(String beanName, boolean server) {
-        AsyncoreProperties.Dispatcher overrides = this.properties.dispatcher(beanName);
+        AsyncoreProperties.DispatcherBean overrides = DispatcherSettings.find(this.properties, beanName);
         String bundleName = (overrides != null) ? overrides.getSsl().getBundle() : null;
         if (overrides == null || bundleName == null) {
             return null;
@@ -68,7 +68,7 @@ class DispatcherTls {
      * @param server whether it listens
      */
     void followUpdates(String beanName, Dispatcher dispatcher, boolean server) {
-        AsyncoreProperties.Dispatcher overrides = this.properties.dispatcher(beanName);
+        AsyncoreProperties.DispatcherBean overrides = DispatcherSettings.find(this.properties, beanName);
         if (this.bundles == null || overrides == null || overrides.getSsl().getBundle() == null) {
             return;
         }
@@ -102,7 +102,7 @@ class DispatcherTls {
         }
     }
 
-    private TlsSettings toSettings(String bundleName, SslBundle bundle, AsyncoreProperties.Dispatcher overrides,
+    private TlsSettings toSettings(String bundleName, SslBundle bundle, AsyncoreProperties.DispatcherBean overrides,
             boolean server) {
         AsyncoreProperties.DispatcherSsl ssl = overrides.getSsl();
         TlsSettings settings = server ? TlsSettings.server(bundle.createSslContext()).withClientAuth(ssl.getClientAuth())
@@ -116,7 +116,7 @@ class DispatcherTls {
         if (ciphers != null) {
             settings = withOption(bundleName, "ciphers", ciphers, settings::withCipherSuites);
         }
-        Duration timeout = overrides.handshakeTimeout(this.properties.getChannel().getSsl());
+        Duration timeout = DispatcherSettings.handshakeTimeout(overrides, this.properties.getChannel().getSsl());
         return settings.withHandshakeTimeout(timeout);
     }
 

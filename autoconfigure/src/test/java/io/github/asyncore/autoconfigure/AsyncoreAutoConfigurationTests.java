@@ -113,11 +113,11 @@ class AsyncoreAutoConfigurationTests {
                     "asyncore.dispatchers.chat.idle-timeout=2s", "asyncore.dispatchers.chat.write-buffer-high-water-mark=128KB")
             .run((context) -> {
                 AsyncoreProperties properties = context.getBean(AsyncoreProperties.class);
-                ChannelSettings chat = properties.settingsFor("chat");
+                ChannelSettings chat = DispatcherSettings.of(properties, "chat");
                 assertThat(chat.idleTimeout()).isEqualTo(Duration.ofSeconds(2));
                 assertThat(chat.maxFrameSize()).as("inherited").isEqualTo(1024);
                 assertThat(chat.writeBufferWaterMark()).isEqualTo(new WriteBufferWaterMark(32 * 1024, 128 * 1024));
-                ChannelSettings other = properties.settingsFor("echo");
+                ChannelSettings other = DispatcherSettings.of(properties, "echo");
                 assertThat(other.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
                 assertThat(other.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
             });
@@ -195,8 +195,8 @@ class AsyncoreAutoConfigurationTests {
             .withPropertyValues("asyncore.channel.max-connections=100", "asyncore.dispatchers.chat.max-connections=5")
             .run((context) -> {
                 AsyncoreProperties properties = context.getBean(AsyncoreProperties.class);
-                assertThat(properties.settingsFor("chat").maxConnections()).isEqualTo(5);
-                assertThat(properties.settingsFor("echo").maxConnections()).isEqualTo(100);
+                assertThat(DispatcherSettings.of(properties, "chat").maxConnections()).isEqualTo(5);
+                assertThat(DispatcherSettings.of(properties, "echo").maxConnections()).isEqualTo(100);
             });
     }
 
@@ -208,18 +208,18 @@ class AsyncoreAutoConfigurationTests {
                     "asyncore.dispatchers.bulk.output-soft-limit=0")
             .run((context) -> {
                 AsyncoreProperties properties = context.getBean(AsyncoreProperties.class);
-                assertThat(properties.settingsFor("echo").outputLimit())
+                assertThat(DispatcherSettings.of(properties, "echo").outputLimit())
                     .isEqualTo(new OutputLimit(8 * 1024 * 1024, 1024 * 1024, Duration.ofSeconds(30)));
-                assertThat(properties.settingsFor("chat").outputLimit())
+                assertThat(DispatcherSettings.of(properties, "chat").outputLimit())
                     .isEqualTo(new OutputLimit(8 * 1024 * 1024, 256 * 1024, Duration.ofSeconds(30)));
-                assertThat(properties.settingsFor("bulk").outputLimit()).isEqualTo(new OutputLimit(0, 0, Duration.ofSeconds(30)));
+                assertThat(DispatcherSettings.of(properties, "bulk").outputLimit()).isEqualTo(new OutputLimit(0, 0, Duration.ofSeconds(30)));
             });
     }
 
     @Test
     void theOutputLimitsDefaultToFourAndOneMegabytesForTenSeconds() {
         this.contextRunner.run((context) -> assertThat(
-                context.getBean(AsyncoreProperties.class).settingsFor("any").outputLimit())
+                DispatcherSettings.of(context.getBean(AsyncoreProperties.class), "any").outputLimit())
             .isEqualTo(OutputLimit.DEFAULT));
     }
 
