@@ -1,9 +1,13 @@
-package io.github.asyncore.core;
+package io.github.asyncore.benchmarks;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+
+import io.github.asyncore.core.ChannelMap;
+import io.github.asyncore.core.Dispatcher;
+import io.github.asyncore.core.SocketType;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
