@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -109,7 +110,7 @@ public final class ChannelMap implements AutoCloseable {
     /**
      * Makes the map refuse channels and its loop refuse work until {@link #acceptChannels()}: creating or
      * adopting a socket fails with an {@link IllegalStateException}, and a task or timer handed to its loop
-     * (as a send from another thread is) with a {@link java.util.concurrent.RejectedExecutionException},
+     * (as a send from another thread is) with a {@link RejectedExecutionException},
      * each giving the reason. For a map no loop
      * will ever run, such as the default map of an application that switched asyncore off, so that a call
      * fails at once with the reason instead of waiting for a loop that never comes. Any thread.
@@ -124,9 +125,15 @@ public final class ChannelMap implements AutoCloseable {
         this.refusal = null;
     }
 
-    /** @return why the map refuses channels, or {@code null} when it takes them */
-    String refusal() {
-        return this.refusal;
+    /**
+     * Refuses a task or timer for the map's loop while the map refuses channels. Any thread.
+     * @throws RejectedExecutionException with the reason
+     */
+    void checkTakesWork() {
+        String refusal = this.refusal;
+        if (refusal != null) {
+            throw new RejectedExecutionException(this.name + " takes no work: " + refusal);
+        }
     }
 
     /** @return the map's name, shared with its loop */
@@ -196,7 +203,7 @@ public final class ChannelMap implements AutoCloseable {
     public int count(ChannelKind kind, String dispatcher) {
         int count = 0;
         for (Dispatcher channel : this.channels.values()) {
-            DispatcherCounters counters = channel.countedUnder();
+            DispatcherCounters counters = channel.trafficAccount().counters();
             if (channel.kind() == kind && counters != null && counters.name().equals(dispatcher)) {
                 count++;
             }
@@ -388,7 +395,7 @@ public final class ChannelMap implements AutoCloseable {
                     + this.eventLoop.threadName() + "), not on " + Thread.currentThread().getName()
                     + ": create it inside eventLoop().execute(...)");
         }
-        dispatcher.countUnder(countersFor(dispatcher.trafficName()));
+        dispatcher.trafficAccount().resolve(this);
         this.channels.put(dispatcher.id(), dispatcher);
         this.eventLoop.markForEvaluation(dispatcher);
     }

@@ -109,14 +109,8 @@ public class Dispatcher {
 
     private volatile String name;
 
-    /**
-     * The name the channel's traffic counts under ({@link ChannelMap#traffic()}): its name, or for an accepted
-     * connection not renamed since, its listener's.
-     */
-    private volatile String trafficName;
-
-    /** The counters of {@link #trafficName} in the map: set on the loop thread when joining and on renaming. */
-    private volatile DispatcherCounters traffic;
+    /** Where the channel's traffic counts: under its name, or an accepted connection's under its listener's. */
+    private final TrafficAccount trafficAccount;
 
     private volatile ChannelSettings settings = ChannelSettings.DEFAULTS;
 
@@ -126,14 +120,8 @@ public class Dispatcher {
     /** Told when the channel closes (the {@link ChannelGroup}s it is in, a {@link Reconnector}). */
     private final CloseHooks closeHooks = new CloseHooks();
 
-    /** Told when a connect completes or fails (a {@link Reconnector}), or {@code null}. Loop thread. */
-    private ConnectHook connectHook;
-
-    /**
-     * How many times the dispatcher was given a socket after a close: work handed to the loop for one socket
-     * ({@link #channelTask}) does nothing for the next. Written on the loop thread.
-     */
-    private volatile int generation;
+    /** The socket's generation and the connect hook of a {@link Reconnector}. */
+    private final Reconnection reconnection = new Reconnection();
 
     /** How the channel speaks TLS, or {@code null} for plain bytes; a listener hands it to its connections. */
     private volatile TlsSettings tlsSettings;
@@ -234,7 +222,7 @@ public class Dispatcher {
      */
     public Dispatcher() {
         this.name = defaultName(getClass());
-        this.trafficName = this.name;
+        this.trafficAccount = new TrafficAccount(this.name);
     }
 
     /**
@@ -989,7 +977,7 @@ public class Dispatcher {
     public void handleError(Throwable error) {
         if (error instanceof IOException) {
             TlsLayer layer = this.tlsLayer;
-            if (this.connecting && this.connectHook != null) {
+            if (this.connecting && this.reconnection.watched()) {
                 logger.debug("{}: {}; closing", this, error.toString());
             }
             else if (layer == null || !layer.logHandshakeFailure(logger, error)) {
@@ -1062,14 +1050,14 @@ public class Dispatcher {
      */
     public final void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
-        this.trafficName = name;
+        this.trafficAccount.rename(name);
         if (this.socketCreated && !this.closed) { // joined: count under the new name from now on
             EventExecutor loop = executor();
             if (loop.inEventLoop()) {
-                countUnderName();
+                this.trafficAccount.resolve(map());
             }
             else {
-                loop.execute(this::countUnderName);
+                loop.execute(() -> this.trafficAccount.resolve(map()));
             }
         }
     }
@@ -1611,7 +1599,7 @@ public class Dispatcher {
      *         dispatcher was given a new socket after a close (see {@link #createSocket(ProtocolFamily, SocketType)})
      */
     final Runnable channelTask(IoAction action) {
-        return new ChannelTask(this, this.generation, action);
+        return new ChannelTask(this, this.reconnection.generation(), action);
     }
 
     /** @return work for the loop that concerns this channel, that runs whatever socket the channel has then */
@@ -1621,7 +1609,7 @@ public class Dispatcher {
 
     /** @return how many times the dispatcher was given a socket after a close; any thread */
     final int generation() {
-        return this.generation;
+        return this.reconnection.generation();
     }
 
     /**
@@ -1629,11 +1617,7 @@ public class Dispatcher {
      * @throws IllegalStateException when another hook is set
      */
     final void connectHook(ConnectHook hook) {
-        if (hook != null && this.connectHook != null && this.connectHook != hook) {
-            throw new IllegalStateException(this + " already has a connect hook (is another Reconnector keeping it"
-                    + " connected?)");
-        }
-        this.connectHook = hook;
+        this.reconnection.hook(this, hook);
     }
 
     /** Runs an action on the loop with the dispatcher's error routing. */
@@ -1761,19 +1745,13 @@ public class Dispatcher {
         }
         armIdleTimer();
         announceOpened();
-        ConnectHook hook = this.connectHook;
-        if (hook != null) {
-            hook.connected(this);
-        }
+        this.reconnection.connected(this);
         handleConnect();
     }
 
     /** A connect that failed before it could start: tell the hook, and close as a failed connect does. */
     private void failedAtOnce(Exception error) {
-        ConnectHook hook = this.connectHook;
-        if (hook != null) {
-            hook.connectFailed(this, error);
-        }
+        this.reconnection.connectFailed(this, error);
         close(CloseReason.ERROR);
     }
 
@@ -1795,10 +1773,7 @@ public class Dispatcher {
     private void connectFailed(IOException error) {
         cancelTimer(this.connectTimer);
         this.connectTimer = null;
-        ConnectHook hook = this.connectHook;
-        if (hook != null) {
-            hook.connectFailed(this, error);
-        }
+        this.reconnection.connectFailed(this, error);
         handleErrorEvent(error);
         close(CloseReason.ERROR);
     }
@@ -2028,7 +2003,7 @@ public class Dispatcher {
                 this.tlsStatus = TlsStatus.HANDSHAKING;
             }
             this.name = listener.name + "#" + this.id;
-            this.trafficName = listener.trafficName;
+            this.trafficAccount.inherit(listener.trafficAccount);
         }
     }
 
@@ -2051,29 +2026,12 @@ public class Dispatcher {
 
     /** @return the counters this channel's traffic goes to; loop thread */
     DispatcherCounters traffic() {
-        DispatcherCounters counters = this.traffic;
-        return (counters != null) ? counters : countUnderName();
+        return this.trafficAccount.counters(map());
     }
 
-    /** @return the name the channel's traffic counts under; any thread */
-    String trafficName() {
-        return this.trafficName;
-    }
-
-    /** @return the counters this channel's traffic goes to, or {@code null} before it joined a map; any thread */
-    DispatcherCounters countedUnder() {
-        return this.traffic;
-    }
-
-    /** Sets the counters this channel's traffic goes to (its map's for its traffic name). Loop thread. */
-    void countUnder(DispatcherCounters counters) {
-        this.traffic = counters;
-    }
-
-    private DispatcherCounters countUnderName() {
-        DispatcherCounters counters = map().countersFor(this.trafficName);
-        this.traffic = counters;
-        return counters;
+    /** @return where this channel's traffic counts; any thread */
+    TrafficAccount trafficAccount() {
+        return this.trafficAccount;
     }
 
     private void refuse(SocketChannel socket, int limit) {
@@ -2144,7 +2102,7 @@ public class Dispatcher {
             if (acceptedSocket.get() == socket) {
                 this.openConnections.decrementAndGet();
             }
-            target.countersFor(this.trafficName).connectionRejected();
+            target.countersFor(this.trafficAccount.name()).connectionRejected();
             logger.warn("{}: setting up the connection from {} failed; closed it: {}", this, format(address),
                     ex.toString(), ex);
             closeQuietly(socket);
@@ -2161,7 +2119,7 @@ public class Dispatcher {
      * connections carry over.
      */
     private void reopen() {
-        this.generation++; // before anything else: work handed in for the old socket does nothing from now on
+        this.reconnection.nextSocket(); // before anything else: work handed in for the old socket does nothing now
         this.channel = null;
         this.key = null;
         this.interestOps = -1;

@@ -12,11 +12,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -131,8 +128,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     /** Channels whose {@code readable()}/{@code writable()} may have changed; loop thread. */
     private final ArrayDeque<Dispatcher> toEvaluate = new ArrayDeque<>();
 
-    /** Told on the loop thread when a shutdown begins (the {@link Reconnector}s of its channels); any thread. */
-    private final Set<Runnable> shutdownHooks = new CopyOnWriteArraySet<>();
+    /** Run on the loop thread when a shutdown begins (the {@link Reconnector}s of its channels). */
+    private final ShutdownHooks shutdownHooks = new ShutdownHooks();
 
     /** Whether the next iteration asks every channel; loop thread. */
     private boolean evaluateAll = true;
@@ -205,13 +202,6 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         this.selectTimeout = timeout;
     }
 
-    private void refuseIfRefusing() {
-        String refusal = this.map.refusal();
-        if (refusal != null) {
-            throw new RejectedExecutionException(this.map.name() + " takes no work: " + refusal);
-        }
-    }
-
     /** @return the longest single wait of {@link #run()} */
     public Duration getSelectTimeout() {
         return this.selectTimeout;
@@ -219,7 +209,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     @Override
     public void execute(Runnable task) {
-        refuseIfRefusing();
+        this.map.checkTakesWork();
         this.tasks.add(Objects.requireNonNull(task, "task"));
         if (this.thread.get() != Thread.currentThread()) {
             wakeupSelector();
@@ -229,7 +219,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     @Override
     public ScheduledTask schedule(Duration delay, Runnable task) {
         Objects.requireNonNull(task, "task");
-        refuseIfRefusing();
+        this.map.checkTakesWork();
         long delayNanos = Math.max(0, delay.toNanos());
         ScheduledTask timer = new ScheduledTask(System.nanoTime() + delayNanos,
                 this.timerSequence.incrementAndGet(), task);
@@ -396,20 +386,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(), this.failure, this.stoppedAt);
     }
 
-    /**
-     * Adds work to run on the loop thread when a shutdown begins, before any channel is closed. Any thread.
-     * @param hook the work; added once however often it is passed
-     */
-    void addShutdownHook(Runnable hook) {
-        this.shutdownHooks.add(hook);
-    }
-
-    /**
-     * Removes work added with {@link #addShutdownHook}. Any thread.
-     * @param hook the work
-     */
-    void removeShutdownHook(Runnable hook) {
-        this.shutdownHooks.remove(hook);
+    /** @return the work run on the loop thread when a shutdown begins; any thread */
+    ShutdownHooks shutdownHooks() {
+        return this.shutdownHooks;
     }
 
     String threadName() {
@@ -693,9 +672,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         int aborted = 0;
         long unsent = 0;
         try {
-            for (Runnable hook : this.shutdownHooks) {
-                runGuarded(hook, hook);
-            }
+            this.shutdownHooks.run((hook) -> runGuarded(hook, hook));
             for (Dispatcher dispatcher : this.map.dispatchers()) {
                 if (dispatcher.isAccepting()) {
                     dispatcher.close(CloseReason.SHUTDOWN);

@@ -246,7 +246,7 @@ public final class Reconnector {
         }
         this.dispatcher.closeHooks().add(this.closeHook);
         this.loop = this.dispatcher.map().eventLoop();
-        this.loop.addShutdownHook(this.shutdownHook);
+        this.loop.shutdownHooks().add(this.shutdownHook);
         attempt();
     }
 
@@ -388,7 +388,7 @@ public final class Reconnector {
             // not ours: begin() found another reconnector's hook there
         }
         if (this.loop != null) {
-            this.loop.removeShutdownHook(this.shutdownHook);
+            this.loop.shutdownHooks().remove(this.shutdownHook);
         }
         this.nextAttempt = null;
         this.state = State.STOPPED;
