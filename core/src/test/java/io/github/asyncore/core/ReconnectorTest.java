@@ -132,9 +132,7 @@ class ReconnectorTest {
     void keepsTryingWhileTheServerIsDownAtTheStartUntilItAppears() throws Exception {
         int port = PlainServer.freePort();
         LineClient client = client();
-        Reconnector reconnector = new Reconnector(client, new InetSocketAddress("127.0.0.1", port),
-                SocketType.STREAM, POLICY);
-        reconnector.start();
+        Reconnector reconnector = started(client, port, POLICY);
 
         int[] seen = new int[1];
         ReconnectStatus waiting = await().atMost(LoopFixture.WAIT).until(reconnector::status, (status) -> {
@@ -160,12 +158,9 @@ class ReconnectorTest {
 
     @Test
     void applicationCloseEndsIt() throws Exception {
-        PlainServer server = server(0);
-        LineClient client = client();
-        Reconnector reconnector = new Reconnector(client, server.address(), SocketType.STREAM, POLICY);
-        reconnector.start();
-        server.accept();
-        awaitConnects(reconnector, 1);
+        Connected connected = connected(POLICY);
+        LineClient client = connected.client();
+        Reconnector reconnector = connected.reconnector();
 
         client.close();
 
@@ -176,12 +171,10 @@ class ReconnectorTest {
 
     @Test
     void operatorCloseReconnects() throws Exception {
-        PlainServer server = server(0);
-        LineClient client = client();
-        Reconnector reconnector = new Reconnector(client, server.address(), SocketType.STREAM, POLICY);
-        reconnector.start();
-        server.accept();
-        awaitConnects(reconnector, 1);
+        Connected connected = connected(POLICY);
+        PlainServer server = connected.server();
+        LineClient client = connected.client();
+        Reconnector reconnector = connected.reconnector();
 
         client.close(CloseReason.OPERATOR);
 
@@ -196,9 +189,7 @@ class ReconnectorTest {
     void stopCancelsTheAttemptThatWaits() throws Exception {
         int port = PlainServer.freePort();
         LineClient client = client();
-        Reconnector reconnector = new Reconnector(client, new InetSocketAddress("127.0.0.1", port),
-                SocketType.STREAM, POLICY);
-        reconnector.start();
+        Reconnector reconnector = started(client, port, POLICY);
         await().atMost(LoopFixture.WAIT).until(() -> reconnector.status().state() == State.WAITING);
 
         reconnector.stop();
@@ -212,12 +203,10 @@ class ReconnectorTest {
 
     @Test
     void stopLeavesAnOpenConnectionOpenAndDoesNotReconnectItLater() throws Exception {
-        PlainServer server = server(0);
-        LineClient client = client();
-        Reconnector reconnector = new Reconnector(client, server.address(), SocketType.STREAM, POLICY);
-        reconnector.start();
-        PlainServer.Peer peer = server.accept();
-        awaitConnects(reconnector, 1);
+        Connected connected = connected(POLICY);
+        LineClient client = connected.client();
+        Reconnector reconnector = connected.reconnector();
+        PlainServer.Peer peer = connected.peer();
 
         reconnector.stop();
 
@@ -231,12 +220,9 @@ class ReconnectorTest {
 
     @Test
     void loopShutdownClosesTheConnectionForGood() throws Exception {
-        PlainServer server = server(0);
-        LineClient client = client();
-        Reconnector reconnector = new Reconnector(client, server.address(), SocketType.STREAM, POLICY);
-        reconnector.start();
-        server.accept();
-        awaitConnects(reconnector, 1);
+        Connected connected = connected(POLICY);
+        LineClient client = connected.client();
+        Reconnector reconnector = connected.reconnector();
 
         this.fixture.loop.shutdownGracefully(Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
 
@@ -250,9 +236,7 @@ class ReconnectorTest {
     void loopShutdownCancelsTheAttemptThatWaits() throws Exception {
         int port = PlainServer.freePort();
         LineClient client = client();
-        Reconnector reconnector = new Reconnector(client, new InetSocketAddress("127.0.0.1", port),
-                SocketType.STREAM, POLICY);
-        reconnector.start();
+        Reconnector reconnector = started(client, port, POLICY);
         await().atMost(LoopFixture.WAIT).until(() -> reconnector.status().state() == State.WAITING);
 
         this.fixture.loop.close();
@@ -265,12 +249,10 @@ class ReconnectorTest {
 
     @Test
     void withoutAPolicyItConnectsOnceAndNeverAgain() throws Exception {
-        PlainServer server = server(0);
-        LineClient client = client();
-        Reconnector reconnector = new Reconnector(client, server.address(), SocketType.STREAM, null);
-        reconnector.start();
-        PlainServer.Peer peer = server.accept();
-        awaitConnects(reconnector, 1);
+        Connected connected = connected(null);
+        LineClient client = connected.client();
+        Reconnector reconnector = connected.reconnector();
+        PlainServer.Peer peer = connected.peer();
 
         peer.close();
 
@@ -283,9 +265,7 @@ class ReconnectorTest {
     void withoutAPolicyAFailedFirstAttemptStops() throws Exception {
         int port = PlainServer.freePort();
         LineClient client = client();
-        Reconnector reconnector = new Reconnector(client, new InetSocketAddress("127.0.0.1", port),
-                SocketType.STREAM, null);
-        reconnector.start();
+        Reconnector reconnector = started(client, port, null);
 
         ReconnectStatus status = await().atMost(LoopFixture.WAIT)
             .until(reconnector::status, (current) -> current.state() == State.STOPPED);
@@ -380,6 +360,27 @@ class ReconnectorTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A client kept connected to a new server on a free port, once it has connected. */
+    private record Connected(PlainServer server, LineClient client, Reconnector reconnector, PlainServer.Peer peer) {
+    }
+
+    private Connected connected(ReconnectPolicy policy) throws IOException {
+        PlainServer server = server(0);
+        LineClient client = client();
+        Reconnector reconnector = started(client, server.address().getPort(), policy);
+        PlainServer.Peer peer = server.accept();
+        awaitConnects(reconnector, 1);
+        return new Connected(server, client, reconnector, peer);
+    }
+
+    /** @return a started reconnector keeping the client connected to 127.0.0.1:port */
+    private static Reconnector started(LineClient client, int port, ReconnectPolicy policy) {
+        Reconnector reconnector = new Reconnector(client, new InetSocketAddress("127.0.0.1", port), SocketType.STREAM,
+                policy);
+        reconnector.start();
+        return reconnector;
+    }
 
     private PlainServer server(int port) throws IOException {
         PlainServer server = PlainServer.bind(port);
