@@ -3,6 +3,9 @@ package io.github.asyncore.core;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
+import io.github.asyncore.core.internal.channel.OutputQueue;
+import io.github.asyncore.core.internal.loop.LoopBuffers;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 
+import io.github.asyncore.core.internal.channel.OutputOverflow;
+import io.github.asyncore.core.internal.channel.OutputQueue;
+import io.github.asyncore.core.internal.loop.FatalErrors;
+import io.github.asyncore.core.internal.loop.OutputMemoryExhaustedException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +180,7 @@ public class BufferedDispatcher extends Dispatcher {
             return enqueue(data);
         }
         catch (Throwable ex) {
-            handleErrorEvent(rethrowIfFatal(ex));
+            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
             return false;
         }
     }

@@ -12,6 +12,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.github.asyncore.core.internal.channel.ChannelListeners;
+import io.github.asyncore.core.internal.channel.DispatcherCounters;
+import io.github.asyncore.core.internal.loop.LoopBuffers;
+import io.github.asyncore.core.internal.loop.LoopStatistics;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +56,7 @@ public final class ChannelMap implements AutoCloseable {
      * loops' ceilings together below the JVM's direct memory ({@code -XX:MaxDirectMemorySize}, which is
      * the maximum heap unless set).
      */
-    public static final long DEFAULT_MAX_OUTPUT_MEMORY = 64L * 1024 * 1024;
+    public static final long DEFAULT_MAX_OUTPUT_MEMORY = LoopBuffers.DEFAULT_MAX_LENT_BYTES;
 
     private final String name;
 

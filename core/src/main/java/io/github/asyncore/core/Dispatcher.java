@@ -29,6 +29,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
+import io.github.asyncore.core.internal.channel.ChannelListeners;
+import io.github.asyncore.core.internal.channel.ChannelStatistics;
+import io.github.asyncore.core.internal.channel.DispatcherCounters;
+import io.github.asyncore.core.internal.channel.OutputOverflow;
+import io.github.asyncore.core.internal.loop.FatalErrors;
+import io.github.asyncore.core.internal.loop.LogThrottle;
+import io.github.asyncore.core.internal.loop.LoopStatistics;
+import io.github.asyncore.core.internal.loop.OutputMemoryExhaustedException;
+import io.github.asyncore.core.internal.transport.DisconnectErrors;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -1502,7 +1512,7 @@ public class Dispatcher {
             }
         }
         catch (Throwable ex) {
-            handleErrorEvent(rethrowIfFatal(ex));
+            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
             return;
         }
         TlsLayer layer = this.tlsLayer;
@@ -1564,7 +1574,7 @@ public class Dispatcher {
             }
         }
         catch (Throwable ex) {
-            handleErrorEvent(rethrowIfFatal(ex));
+            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
         }
         finally {
             this.inHandler = false;
@@ -1626,22 +1636,8 @@ public class Dispatcher {
             action.run();
         }
         catch (Throwable ex) {
-            handleErrorEvent(rethrowIfFatal(ex));
+            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
         }
-    }
-
-    /**
-     * The errors no handler can recover from (out of memory, an internal JVM error) end the loop thread
-     * instead of being treated as one channel's fault; a {@link StackOverflowError} is not one of them:
-     * its stack is unwound by the time it is caught, nor is running out of direct buffer memory: the heap
-     * is intact, and the channel whose work needed the memory is the one to close.
-     */
-    static Throwable rethrowIfFatal(Throwable error) {
-        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)
-                && !OutputMemoryExhaustedException.isDirectMemoryError(error)) {
-            throw (VirtualMachineError) error;
-        }
-        return error;
     }
 
     /** asyncore's {@code _DISCONNECTED} rule: disconnects close, everything else is an error. */
@@ -1659,7 +1655,7 @@ public class Dispatcher {
             }
         }
         catch (Throwable secondary) {
-            rethrowIfFatal(secondary);
+            FatalErrors.rethrowIfFatal(secondary);
             secondary.addSuppressed(error);
             logger.error("{}: {} threw; closing", this, disconnect ? "handleClose" : "handleError", secondary);
             close();

@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import io.github.asyncore.core.internal.channel.DispatcherCounters;
+import io.github.asyncore.core.internal.loop.FatalErrors;
+import io.github.asyncore.core.internal.loop.LoopStatistics;
+import io.github.asyncore.core.internal.loop.ShutdownHooks;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -644,7 +649,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             callback.run();
         }
         catch (Throwable ex) {
-            Dispatcher.rethrowIfFatal(ex);
+            FatalErrors.rethrowIfFatal(ex);
             logger.error("{}: {} failed; the loop goes on", name(), source, ex);
         }
         finally {

@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
+import io.github.asyncore.core.internal.channel.OutputOverflow;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,6 +13,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 
+import io.github.asyncore.core.internal.transport.PeerClosedException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -309,7 +311,7 @@ final class TlsLayer {
      * peer ended, closes the channel after the error went its way (even if {@code handleError} or
      * {@code handleClose} did not close it): the engine is of no further use.
      * @throws SSLException when the handshake fails
-     * @throws PeerClosedDuringHandshakeException when the peer closed the connection (a disconnect:
+     * @throws PeerClosedException when the peer closed the connection (a disconnect:
      *         {@code handleClose})
      */
     private void handshake() throws IOException {
@@ -323,7 +325,7 @@ final class TlsLayer {
         }
         if (peerClosed) {
             handshakeEndedByPeer();
-            throw new PeerClosedDuringHandshakeException();
+            throw new PeerClosedException("the peer closed the connection during the TLS handshake");
         }
     }
 
@@ -611,21 +613,6 @@ final class TlsLayer {
             this.handshakeTimer = null;
             timer.cancel();
         }
-    }
-
-    /**
-     * The peer closed the connection before the handshake finished: a disconnect, which reaches
-     * {@code handleClose()}, not an error to log (load balancers and port probes do this all the time).
-     * Counted as a failed handshake when the peer had sent anything.
-     */
-    static final class PeerClosedDuringHandshakeException extends IOException {
-
-        private static final long serialVersionUID = 1L;
-
-        PeerClosedDuringHandshakeException() {
-            super("the peer closed the connection during the TLS handshake");
-        }
-
     }
 
     /** @return a buffer in read mode with the same bytes and at least {@code room} more capacity */

@@ -1,5 +1,7 @@
 package io.github.asyncore.core;
 
+import io.github.asyncore.core.internal.channel.DispatcherCounters;
+
 /**
  * Where a dispatcher's traffic counts ({@link ChannelMap#traffic()}): the name it counts under (its own,
  * or for an accepted connection not renamed since, its listener's) and that name's counters in its map.

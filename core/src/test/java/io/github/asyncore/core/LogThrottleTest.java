@@ -1,5 +1,7 @@
 package io.github.asyncore.core;
 
+import io.github.asyncore.core.internal.loop.LogThrottle;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

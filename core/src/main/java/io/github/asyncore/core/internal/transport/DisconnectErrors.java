@@ -1,4 +1,4 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.transport;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -8,11 +8,11 @@ import java.util.Locale;
 
 /**
  * asyncore's {@code _DISCONNECTED} set: the errors that mean "the peer is gone" and become
- * {@link Dispatcher#handleClose()} rather than {@link Dispatcher#handleError(Throwable)}. The JDK does
+ * {@code Dispatcher.handleClose()} rather than {@code Dispatcher.handleError(Throwable)}. The JDK does
  * not expose errno, so the socket errors are recognised by the messages the JDK gives them on Linux,
  * macOS and Windows.
  */
-final class DisconnectErrors {
+public final class DisconnectErrors {
 
     // ECONNRESET, EPIPE, ECONNABORTED, ENOTCONN, ESHUTDOWN as the JDK words them.
     private static final List<String> MESSAGES = List.of("connection reset", "broken pipe",
@@ -23,11 +23,11 @@ final class DisconnectErrors {
     private DisconnectErrors() {
     }
 
-    static boolean isDisconnect(Throwable error) {
+    public static boolean isDisconnect(Throwable error) {
         if (error instanceof ClosedChannelException || error instanceof NotYetConnectedException) {
             return true; // EBADF and ENOTCONN
         }
-        if (error instanceof TlsLayer.PeerClosedDuringHandshakeException) {
+        if (error instanceof PeerClosedException) {
             return true; // a port probe or a client that gave up: the peer is gone, nothing to report
         }
         if (!(error instanceof IOException) || error.getMessage() == null) {

@@ -1,7 +1,10 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.channel;
+
+import io.github.asyncore.core.CloseReason;
+import io.github.asyncore.core.OutputLimit;
 
 /** Which bound a channel's output went past; each closes the channel with {@link CloseReason#OUTPUT_LIMIT}. */
-enum OutputOverflow {
+public enum OutputOverflow {
 
     /** Pending output above the {@linkplain OutputLimit#hard() hard limit}. */
     HARD,

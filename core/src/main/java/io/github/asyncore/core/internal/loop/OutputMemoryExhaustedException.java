@@ -1,15 +1,17 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.loop;
+
+
 
 /**
  * Thrown by {@link LoopBuffers#acquireChunk()} when a channel's output needs another chunk and neither the
  * loop's ceiling nor the JVM's direct memory allows one. Internal: the channel that asked is closed with
- * {@link CloseReason#OUTPUT_LIMIT}; callers never see it.
+ * {@code CloseReason.OUTPUT_LIMIT}; callers never see it.
  */
-final class OutputMemoryExhaustedException extends RuntimeException {
+public final class OutputMemoryExhaustedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    OutputMemoryExhaustedException(String message, Throwable cause) {
+    public OutputMemoryExhaustedException(String message, Throwable cause) {
         super(message, cause, false, false); // thrown under memory pressure: no stack trace to fill
     }
 
@@ -18,7 +20,7 @@ final class OutputMemoryExhaustedException extends RuntimeException {
      * @return whether it is the JVM refusing direct buffer memory ({@code -XX:MaxDirectMemorySize}): the
      *         heap is intact, so the loop can go on once the channel that asked is closed
      */
-    static boolean isDirectMemoryError(Throwable error) {
+    public static boolean isDirectMemoryError(Throwable error) {
         if (!(error instanceof OutOfMemoryError)) {
             return false;
         }

@@ -1,91 +1,94 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.channel;
+
+import io.github.asyncore.core.DispatcherTraffic;
+import io.github.asyncore.core.internal.loop.LoopStatistics;
 
 /**
- * The traffic counters of one dispatcher name in one map (see {@link ChannelMap#traffic()}), shared by every
+ * The traffic counters of one dispatcher name in one map (see {@code ChannelMap.traffic()}), shared by every
  * channel of the map counted under that name. Each channel holds its object from the moment it joins the map,
  * so counting costs one increment and no look-up. Written by the loop thread only (one writer per field, so
  * plain volatile increments are exact, as in {@link LoopStatistics}); read by observers on any thread.
  */
-final class DispatcherCounters {
+public final class DispatcherCounters {
 
     private final String name;
 
-    volatile long bytesRead;
+    public volatile long bytesRead;
 
-    volatile long bytesWritten;
+    public volatile long bytesWritten;
 
-    volatile long connectionsAccepted;
+    public volatile long connectionsAccepted;
 
-    volatile long connectionsRejected;
+    public volatile long connectionsRejected;
 
-    volatile long connectionsRefused;
+    public volatile long connectionsRefused;
 
-    volatile long handlerErrors;
+    public volatile long handlerErrors;
 
-    volatile long idleTimeouts;
+    public volatile long idleTimeouts;
 
-    volatile long connectTimeouts;
+    public volatile long connectTimeouts;
 
-    volatile long tlsHandshakes;
+    public volatile long tlsHandshakes;
 
-    volatile long tlsHandshakeFailures;
+    public volatile long tlsHandshakeFailures;
 
-    volatile long outputHardLimitCloses;
+    public volatile long outputHardLimitCloses;
 
-    volatile long outputSoftLimitCloses;
+    public volatile long outputSoftLimitCloses;
 
-    volatile long outputMemoryCloses;
+    public volatile long outputMemoryCloses;
 
-    DispatcherCounters(String name) {
+    public DispatcherCounters(String name) {
         this.name = name;
     }
 
     /** @return the dispatcher name these counters count under */
-    String name() {
+    public String name() {
         return this.name;
     }
 
-    void bytesRead(long count) {
+    public void bytesRead(long count) {
         this.bytesRead += count;
     }
 
-    void bytesWritten(long count) {
+    public void bytesWritten(long count) {
         this.bytesWritten += count;
     }
 
-    void connectionAccepted() {
+    public void connectionAccepted() {
         this.connectionsAccepted++;
     }
 
-    void connectionRejected() {
+    public void connectionRejected() {
         this.connectionsRejected++;
     }
 
-    void connectionRefused() {
+    public void connectionRefused() {
         this.connectionsRefused++;
     }
 
-    void handlerError() {
+    public void handlerError() {
         this.handlerErrors++;
     }
 
-    void idleTimeout() {
+    public void idleTimeout() {
         this.idleTimeouts++;
     }
 
-    void connectTimeout() {
+    public void connectTimeout() {
         this.connectTimeouts++;
     }
 
-    void tlsHandshake() {
+    public void tlsHandshake() {
         this.tlsHandshakes++;
     }
 
-    void tlsHandshakeFailed() {
+    public void tlsHandshakeFailed() {
         this.tlsHandshakeFailures++;
     }
 
-    void outputLimitClose(OutputOverflow overflow) {
+    public void outputLimitClose(OutputOverflow overflow) {
         switch (overflow) {
             case HARD -> this.outputHardLimitCloses++;
             case SOFT -> this.outputSoftLimitCloses++;
@@ -98,7 +101,7 @@ final class DispatcherCounters {
      * thread.
      * @param total the accumulator
      */
-    void addTo(DispatcherCounters total) {
+    public void addTo(DispatcherCounters total) {
         total.bytesRead += this.bytesRead;
         total.bytesWritten += this.bytesWritten;
         total.connectionsAccepted += this.connectionsAccepted;
@@ -119,7 +122,7 @@ final class DispatcherCounters {
      * @param loop the name of the map's loop
      * @return an immutable copy
      */
-    DispatcherTraffic snapshot(String loop) {
+    public DispatcherTraffic snapshot(String loop) {
         return new DispatcherTraffic(loop, this.name, this.bytesRead, this.bytesWritten, this.connectionsAccepted,
                 this.connectionsRejected, this.connectionsRefused, this.handlerErrors, this.idleTimeouts,
                 this.connectTimeouts, this.tlsHandshakes, this.tlsHandshakeFailures, this.outputHardLimitCloses,

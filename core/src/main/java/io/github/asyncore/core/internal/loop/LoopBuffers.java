@@ -1,4 +1,4 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.loop;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * a pool of direct chunks for queued output.
  * <p>
  * Output memory is bounded: the chunks lent to channels at once may not pass a ceiling
- * ({@link ChannelMap#setMaxOutputMemory(long)}), and a chunk the JVM cannot allocate (its direct memory,
+ * ({@code ChannelMap.setMaxOutputMemory(long)}), and a chunk the JVM cannot allocate (its direct memory,
  * {@code -XX:MaxDirectMemorySize}, is used up) is refused the same way, with an
  * {@link OutputMemoryExhaustedException} for the channel that asked. After the JVM refused, the loop
  * does not ask it again for a second, or until half the chunks lent then came back: each refusal costs
@@ -21,10 +21,13 @@ import java.util.concurrent.TimeUnit;
  * Loop thread only (or the thread setting up a loop that no thread runs yet), except the two figures,
  * which observers read from any thread.
  */
-final class LoopBuffers {
+public final class LoopBuffers {
+
+    /** The default of {@link #setMaxLentBytes(long)}: 64 MiB. */
+    public static final long DEFAULT_MAX_LENT_BYTES = 64L * 1024 * 1024;
 
     /** Size of one output chunk: a few socket writes' worth. */
-    static final int CHUNK_SIZE = 16 * 1024;
+    public static final int CHUNK_SIZE = 16 * 1024;
 
     /** Chunks kept for reuse (4 MiB); more are allocated when needed and left to the garbage collector after. */
     private static final int MAX_POOLED_CHUNKS = 256;
@@ -54,7 +57,7 @@ final class LoopBuffers {
         }
     }
 
-    private volatile long maxLentBytes = ChannelMap.DEFAULT_MAX_OUTPUT_MEMORY;
+    private volatile long maxLentBytes = DEFAULT_MAX_LENT_BYTES;
 
     /** Lent bytes when the JVM last refused a chunk, or -1. */
     private long refusedAtBytes = -1;
@@ -62,7 +65,7 @@ final class LoopBuffers {
     private long refusedAtNanos;
 
     /** @return the shared read buffer, cleared, with at least {@code capacity} bytes of room */
-    ByteBuffer readBuffer(int capacity) {
+    public ByteBuffer readBuffer(int capacity) {
         ByteBuffer buffer = this.readBuffer;
         if (buffer == null || buffer.capacity() < capacity) {
             buffer = ByteBuffer.allocateDirect(Math.max(capacity, MIN_READ_BUFFER));
@@ -75,7 +78,7 @@ final class LoopBuffers {
      * @return an empty chunk in write mode, counted as lent until {@link #releaseChunk} takes it back
      * @throws OutputMemoryExhaustedException when the ceiling or the JVM's direct memory allows no more
      */
-    ByteBuffer acquireChunk() {
+    public ByteBuffer acquireChunk() {
         long lent = this.lentBytes;
         long ceiling = this.maxLentBytes;
         if (lent + CHUNK_SIZE > ceiling) {
@@ -91,7 +94,7 @@ final class LoopBuffers {
     }
 
     /** Takes a chunk back from an output queue. */
-    void releaseChunk(ByteBuffer chunk) {
+    public void releaseChunk(ByteBuffer chunk) {
         long lent = this.lentBytes - CHUNK_SIZE;
         LENT.setOpaque(this, lent);
         if (this.refusedAtBytes >= 0 && lent <= this.refusedAtBytes / 2) {
@@ -103,16 +106,16 @@ final class LoopBuffers {
     }
 
     /** @return bytes in chunks lent to channels now; any thread */
-    long lentBytes() {
+    public long lentBytes() {
         return (long) LENT.getOpaque(this);
     }
 
     /** @return the most bytes that may be lent at once; any thread */
-    long maxLentBytes() {
+    public long maxLentBytes() {
         return this.maxLentBytes;
     }
 
-    void setMaxLentBytes(long maxLentBytes) {
+    public void setMaxLentBytes(long maxLentBytes) {
         this.maxLentBytes = maxLentBytes;
     }
 

@@ -1,7 +1,12 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.channel;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+
+import io.github.asyncore.core.CloseReason;
+import io.github.asyncore.core.Producer;
+import io.github.asyncore.core.internal.loop.LoopBuffers;
+import io.github.asyncore.core.internal.loop.OutputMemoryExhaustedException;
 
 /**
  * The output a buffered dispatcher owes its peer, in order: bytes copied into chunks borrowed from the
@@ -10,7 +15,7 @@ import java.util.ArrayDeque;
  * ({@code shutdownOutput}) and close (close-when-done, a {@link CloseReason}). Counts the bytes held. Loop
  * thread only.
  */
-final class OutputQueue {
+public final class OutputQueue {
 
     private static final Object SHUTDOWN_OUTPUT = new Object();
 
@@ -26,15 +31,15 @@ final class OutputQueue {
 
     private long pendingBytes;
 
-    OutputQueue(LoopBuffers buffers) {
+    public OutputQueue(LoopBuffers buffers) {
         this.buffers = buffers;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return this.entries.isEmpty();
     }
 
-    long pendingBytes() {
+    public long pendingBytes() {
         return this.pendingBytes;
     }
 
@@ -44,7 +49,7 @@ final class OutputQueue {
      * @throws OutputMemoryExhaustedException when the chunks they need cannot be had; the queue is unchanged
      *         but for the chunks it could borrow, which the next append uses
      */
-    void append(byte[] source, int offset, int length) {
+    public void append(byte[] source, int offset, int length) {
         reserveRoom(length);
         this.pendingBytes += length;
         while (length > 0) {
@@ -62,7 +67,7 @@ final class OutputQueue {
      * Copies the buffer's remaining bytes into the queue, consuming them: all, or none as
      * {@link #append(byte[], int, int)}.
      */
-    void append(ByteBuffer source) {
+    public void append(ByteBuffer source) {
         int length = source.remaining();
         reserveRoom(length);
         this.pendingBytes += length;
@@ -79,19 +84,19 @@ final class OutputQueue {
         source.position(offset);
     }
 
-    void add(Producer producer) {
+    public void add(Producer producer) {
         this.entries.addLast(producer);
         this.tail = null;
     }
 
     /** Queues a close with the reason it will report. */
-    void addClose(CloseReason reason) {
+    public void addClose(CloseReason reason) {
         this.entries.addLast(reason);
         this.tail = null;
     }
 
     /** Queues a half-close. */
-    void addShutdownOutput() {
+    public void addShutdownOutput() {
         this.entries.addLast(SHUTDOWN_OUTPUT);
         this.tail = null;
     }
@@ -100,7 +105,7 @@ final class OutputQueue {
      * @return the next bytes to write, asking producers for more as needed; {@code null} when nothing is
      *         left before a marker or the end
      */
-    ByteBuffer head() {
+    public ByteBuffer head() {
         while (true) {
             Object first = this.entries.peekFirst();
             if (first == null || first == SHUTDOWN_OUTPUT || first instanceof CloseReason) {
@@ -124,7 +129,7 @@ final class OutputQueue {
     }
 
     /** Records that {@code count} bytes of {@code head} were written. */
-    void written(ByteBuffer head, int count) {
+    public void written(ByteBuffer head, int count) {
         this.pendingBytes -= count;
         if (head.hasRemaining()) {
             return;
@@ -139,26 +144,26 @@ final class OutputQueue {
     }
 
     /** @return whether everything before a close marker has been written */
-    boolean atClose() {
+    public boolean atClose() {
         return this.entries.peekFirst() instanceof CloseReason;
     }
 
     /** @return the reason of the close marker that is first; only when {@link #atClose()} */
-    CloseReason closeReason() {
+    public CloseReason closeReason() {
         return (CloseReason) this.entries.peekFirst();
     }
 
     /** @return whether everything before an end-of-stream marker has been written */
-    boolean atShutdownOutput() {
+    public boolean atShutdownOutput() {
         return this.entries.peekFirst() == SHUTDOWN_OUTPUT;
     }
 
     /** Drops the marker that is first, once it has been acted on. */
-    void removeMarker() {
+    public void removeMarker() {
         this.entries.pollFirst();
     }
 
-    void clear() {
+    public void clear() {
         for (Object entry : this.entries) {
             if (entry instanceof ByteBuffer chunk) {
                 this.buffers.releaseChunk(chunk);

@@ -1,4 +1,4 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.channel;
 
 import java.time.Instant;
 
@@ -6,7 +6,7 @@ import java.time.Instant;
  * Byte counts and activity times of one channel. Written only by the loop thread; published through
  * volatile fields so that snapshots on other threads see current values without locks.
  */
-final class ChannelStatistics {
+public final class ChannelStatistics {
 
     private static final long NEVER = Long.MIN_VALUE;
 
@@ -23,46 +23,46 @@ final class ChannelStatistics {
 
     private volatile long lastWriteNanos = NEVER;
 
-    void read(int bytes, long nowNanos) {
+    public void read(int bytes, long nowNanos) {
         this.bytesRead += bytes;
         this.lastReadNanos = nowNanos;
     }
 
-    void written(int bytes, long nowNanos) {
+    public void written(int bytes, long nowNanos) {
         this.bytesWritten += bytes;
         this.lastWriteNanos = nowNanos;
     }
 
-    long bytesRead() {
+    public long bytesRead() {
         return this.bytesRead;
     }
 
-    long bytesWritten() {
+    public long bytesWritten() {
         return this.bytesWritten;
     }
 
     /** @return when the channel last read, or when it was created if it never read, on the nano clock */
-    long lastReadNanos() {
+    public long lastReadNanos() {
         long last = this.lastReadNanos;
         return (last != NEVER) ? last : this.createdNanos;
     }
 
     /** @return when the channel last wrote, or when it was created if it never wrote, on the nano clock */
-    long lastWriteNanos() {
+    public long lastWriteNanos() {
         long last = this.lastWriteNanos;
         return (last != NEVER) ? last : this.createdNanos;
     }
 
-    Instant createdAt() {
+    public Instant createdAt() {
         return this.createdAt;
     }
 
-    Instant lastReadAt() {
+    public Instant lastReadAt() {
         long last = this.lastReadNanos;
         return (last != NEVER) ? toInstant(last) : null;
     }
 
-    Instant lastWriteAt() {
+    public Instant lastWriteAt() {
         long last = this.lastWriteNanos;
         return (last != NEVER) ? toInstant(last) : null;
     }

@@ -1,4 +1,4 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.loop;
 
 import java.util.concurrent.TimeUnit;
 
@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  * One per loop (or per listener) and kind of event. Not thread-safe: loop thread only.
  */
-final class LogThrottle {
+public final class LogThrottle {
 
     /** How long after a line the next one of the kind is held back. */
-    static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    public static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private boolean loggedOnce;
 
@@ -33,7 +33,7 @@ final class LogThrottle {
      * @return {@code -1} when the line is held back (and counted); otherwise the number of lines held
      *         back since the last one, to be logged with this one
      */
-    long admit(long nowNanos) {
+    public long admit(long nowNanos) {
         if (this.loggedOnce && nowNanos - this.loggedNanos < INTERVAL_NANOS) {
             this.held++;
             return -1;
@@ -46,7 +46,7 @@ final class LogThrottle {
     }
 
     /** @return how many lines were held back since the last one let through */
-    long held() {
+    public long held() {
         return this.held;
     }
 

@@ -1,8 +1,15 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.channel;
 
 import java.net.SocketAddress;
 import java.util.Arrays;
 import java.util.Objects;
+
+import io.github.asyncore.core.ChannelListener;
+import io.github.asyncore.core.ChannelSnapshot;
+import io.github.asyncore.core.CloseReason;
+import io.github.asyncore.core.DispatcherTraffic;
+import io.github.asyncore.core.IdleState;
+import io.github.asyncore.core.internal.loop.FatalErrors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * thread (copy on write); notifying happens on the loop thread and costs one volatile read when there is
  * no listener. What a listener throws is logged and goes no further.
  */
-final class ChannelListeners {
+public final class ChannelListeners {
 
     private static final Logger logger = LoggerFactory.getLogger(ChannelListeners.class);
 
@@ -20,7 +27,7 @@ final class ChannelListeners {
 
     private volatile ChannelListener[] listeners = NONE;
 
-    synchronized void add(ChannelListener listener) {
+    public synchronized void add(ChannelListener listener) {
         Objects.requireNonNull(listener, "listener");
         ChannelListener[] current = this.listeners;
         ChannelListener[] more = Arrays.copyOf(current, current.length + 1);
@@ -28,7 +35,7 @@ final class ChannelListeners {
         this.listeners = more;
     }
 
-    synchronized void remove(ChannelListener listener) {
+    public synchronized void remove(ChannelListener listener) {
         ChannelListener[] current = this.listeners;
         for (int i = 0; i < current.length; i++) {
             if (current[i] == listener) {
@@ -41,11 +48,11 @@ final class ChannelListeners {
         }
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return this.listeners.length == 0;
     }
 
-    void opened(ChannelSnapshot channel) {
+    public void opened(ChannelSnapshot channel) {
         for (ChannelListener listener : this.listeners) {
             try {
                 listener.channelOpened(channel);
@@ -56,7 +63,7 @@ final class ChannelListeners {
         }
     }
 
-    void idle(ChannelSnapshot channel, IdleState state) {
+    public void idle(ChannelSnapshot channel, IdleState state) {
         for (ChannelListener listener : this.listeners) {
             try {
                 listener.channelIdle(channel, state);
@@ -67,7 +74,7 @@ final class ChannelListeners {
         }
     }
 
-    void closed(ChannelSnapshot channel, CloseReason reason) {
+    public void closed(ChannelSnapshot channel, CloseReason reason) {
         for (ChannelListener listener : this.listeners) {
             try {
                 listener.channelClosed(channel, reason);
@@ -78,7 +85,7 @@ final class ChannelListeners {
         }
     }
 
-    void refused(ChannelSnapshot listenerChannel, SocketAddress peer) {
+    public void refused(ChannelSnapshot listenerChannel, SocketAddress peer) {
         for (ChannelListener listener : this.listeners) {
             try {
                 listener.connectionRefused(listenerChannel, peer);
@@ -89,13 +96,13 @@ final class ChannelListeners {
         }
     }
 
-    void dispatcherNamed(DispatcherTraffic traffic) {
+    public void dispatcherNamed(DispatcherTraffic traffic) {
         for (ChannelListener listener : this.listeners) {
             try {
                 listener.dispatcherNamed(traffic);
             }
             catch (Throwable ex) {
-                Dispatcher.rethrowIfFatal(ex);
+                FatalErrors.rethrowIfFatal(ex);
                 logger.warn("Channel listener {} threw from dispatcherNamed for '{}' on {}; counting goes on", listener,
                         traffic.dispatcher(), traffic.loop(), ex);
             }
@@ -103,7 +110,7 @@ final class ChannelListeners {
     }
 
     private static void failed(ChannelListener listener, String method, ChannelSnapshot channel, Throwable error) {
-        Dispatcher.rethrowIfFatal(error);
+        FatalErrors.rethrowIfFatal(error);
         logger.warn("Channel listener {} threw from {} for channel #{} ({}); the channel goes on", listener, method,
                 channel.id(), channel.name(), error);
     }

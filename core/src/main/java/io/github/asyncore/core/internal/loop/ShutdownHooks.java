@@ -1,30 +1,30 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.loop;
 
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 
 /**
- * Work a loop runs when its shutdown begins, before any channel is closed (the {@link Reconnector}s of its
+ * Work a loop runs when its shutdown begins, before any channel is closed (the {@code Reconnector}s of its
  * channels stop there, so that the shutdown's closes are not answered with new connects). Added and removed
  * on any thread; run on the loop thread.
  */
-final class ShutdownHooks {
+public final class ShutdownHooks {
 
     private final Set<Runnable> hooks = new CopyOnWriteArraySet<>();
 
     /** Adds work; added once however often it is passed. Any thread. */
-    void add(Runnable hook) {
+    public void add(Runnable hook) {
         this.hooks.add(hook);
     }
 
     /** Removes work added before. Any thread. */
-    void remove(Runnable hook) {
+    public void remove(Runnable hook) {
         this.hooks.remove(hook);
     }
 
     /** Runs every hook through the loop's guard, which logs what one throws. Loop thread. */
-    void run(Consumer<Runnable> guard) {
+    public void run(Consumer<Runnable> guard) {
         this.hooks.forEach(guard);
     }
 
