@@ -266,10 +266,10 @@ public abstract class AsyncChat extends BufferedDispatcher {
     public void pushWithProducer(Producer producer) {
         Objects.requireNonNull(producer, "producer");
         if (!executor().inEventLoop()) {
-            executor().execute(channelTask(() -> enqueue(producer)));
+            executor().execute(core().channelTask(() -> enqueue(producer)));
             return;
         }
-        invoke(() -> enqueue(producer));
+        core().invoke(() -> enqueue(producer));
     }
 
     /**
@@ -277,7 +277,7 @@ public abstract class AsyncChat extends BufferedDispatcher {
      * Loop thread.
      */
     public void discardBuffers() {
-        checkInEventLoop("discardBuffers");
+        core().checkInEventLoop("discardBuffers");
         this.carryLength = 0;
         this.frameSize = 0;
         this.frameLength = 0;
@@ -308,7 +308,7 @@ public abstract class AsyncChat extends BufferedDispatcher {
             return;
         }
         int size = getSettings().receiveBufferSize();
-        ByteBuffer buffer = map().buffers().readBuffer(this.carryLength + size);
+        ByteBuffer buffer = core().context().buffers().readBuffer(this.carryLength + size);
         buffer.put(this.carry, 0, this.carryLength);
         this.carryLength = 0;
         buffer.limit(buffer.position() + size);
@@ -382,9 +382,9 @@ public abstract class AsyncChat extends BufferedDispatcher {
         if (this.frameLength + length > getSettings().maxFrameSize()) {
             long size = this.frameLength + length;
             this.inputStopped = true;
-            suspendReading();
+            core().suspendReading();
             input.position(input.limit());
-            withCloseCause(CloseReason.ERROR, () -> handleOversizedFrame(size));
+            core().withCloseCause(CloseReason.ERROR, () -> handleOversizedFrame(size));
             return;
         }
         this.frameLength += length;

@@ -121,14 +121,14 @@ public class BufferedDispatcher extends Dispatcher {
     public int send(ByteBuffer data) throws IOException {
         int length = data.remaining();
         if (!executor().inEventLoop()) {
-            int socket = generation();
-            if (!bounds().reserve(length)) {
+            int socket = core().generation();
+            if (!core().bounds().reserve(length)) {
                 return 0;
             }
             ByteBuffer copy = ByteBuffer.allocate(length).put(data).flip();
-            executor().execute(anySocketTask(() -> {
-                bounds().arrived(length);
-                if (generation() == socket) {
+            executor().execute(core().anySocketTask(() -> {
+                core().bounds().arrived(length);
+                if (core().generation() == socket) {
                     enqueue(copy);
                 }
                 else {
@@ -150,14 +150,14 @@ public class BufferedDispatcher extends Dispatcher {
     @Override
     public int send(byte[] data) throws IOException {
         if (!executor().inEventLoop()) {
-            int socket = generation();
-            if (!bounds().reserve(data.length)) {
+            int socket = core().generation();
+            if (!core().bounds().reserve(data.length)) {
                 return 0;
             }
             byte[] copy = data.clone();
-            executor().execute(anySocketTask(() -> {
-                bounds().arrived(copy.length);
-                if (generation() == socket) {
+            executor().execute(core().anySocketTask(() -> {
+                core().bounds().arrived(copy.length);
+                if (core().generation() == socket) {
                     enqueue(copy);
                 }
                 else {
@@ -180,7 +180,7 @@ public class BufferedDispatcher extends Dispatcher {
             return enqueue(data);
         }
         catch (Throwable ex) {
-            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
+            core().handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
             return false;
         }
     }
@@ -191,16 +191,15 @@ public class BufferedDispatcher extends Dispatcher {
      * not. Any thread.
      */
     public void closeWhenDone() {
-        if (!executor().inEventLoop()) {
-            executor().execute(channelTask(this::closeWhenDone));
+        if (core().handedToLoop(this::closeWhenDone)) {
             return;
         }
         if (isClosed()) {
             return;
         }
-        CloseReason cause = closeCause();
+        CloseReason cause = core().closeCause();
         output().addClose((cause != null) ? cause : CloseReason.APPLICATION);
-        invoke(this::flushIfConnected);
+        core().invoke(this::flushIfConnected);
     }
 
     /**
@@ -213,17 +212,16 @@ public class BufferedDispatcher extends Dispatcher {
      */
     @Override
     public void shutdownOutput() {
-        if (!executor().inEventLoop()) {
-            executor().execute(channelTask(this::shutdownOutput));
+        if (core().handedToLoop(this::shutdownOutput)) {
             return;
         }
         if (isClosed() || this.outputEnding) {
             return;
         }
-        checkCanShutdownOutput();
+        core().checkCanShutdownOutput();
         this.outputEnding = true;
         output().addShutdownOutput();
-        invoke(this::flushIfConnected);
+        core().invoke(this::flushIfConnected);
     }
 
     /** @return {@code true} while a connect is pending or output waits */
@@ -276,7 +274,7 @@ public class BufferedDispatcher extends Dispatcher {
             this.output.clear();
         }
         this.outputEnding = isOutputShutdown(); // a half-close still queued is discarded too
-        outputChanged(0);
+        core().outputChanged(0);
     }
 
     /** Returns the queue's chunks to the loop; the pending figure stays as it was, for the closed snapshot. */
@@ -314,19 +312,19 @@ public class BufferedDispatcher extends Dispatcher {
      * @throws IOException on socket errors other than disconnects
      */
     protected final void flush() throws IOException {
-        checkInEventLoop("flush");
+        core().checkInEventLoop("flush");
         OutputQueue queue = output();
         while (!isClosed()) {
             ByteBuffer head = queue.head();
             if (head == null) {
-                if (queue.atShutdownOutput() && !hasPendingCiphertext()) { // TLS: after the last record
+                if (queue.atShutdownOutput() && !core().hasPendingCiphertext()) { // TLS: after the last record
                     queue.removeMarker();
-                    shutdownOutputNow();
+                    core().shutdownOutputNow();
                     continue;
                 }
                 break;
             }
-            int written = write(head);
+            int written = core().write(head);
             if (isClosed()) {
                 return;
             }
@@ -335,30 +333,30 @@ public class BufferedDispatcher extends Dispatcher {
                 break;
             }
         }
-        if (!isClosed() && queue.atClose() && !hasPendingCiphertext()) { // TLS: close once the socket took it all
+        if (!isClosed() && queue.atClose() && !core().hasPendingCiphertext()) { // TLS: close once the socket took it all
             CloseReason reason = queue.closeReason();
             queue.clear();
-            outputChanged(0);
-            withCloseCause(reason, () -> {
+            core().outputChanged(0);
+            core().withCloseCause(reason, () -> {
                 handleClose();
                 close();
             });
             return;
         }
-        outputChanged(queue.pendingBytes());
+        core().outputChanged(queue.pendingBytes());
     }
 
     /** @return whether the bytes were accepted (written or queued) */
     private boolean enqueue(ByteBuffer data) throws IOException {
-        if (isClosed() || bounds().overflowed() || this.outputEnding || isOutputShutdown()) {
+        if (isClosed() || core().bounds().overflowed() || this.outputEnding || isOutputShutdown()) {
             droppedAfterEnd(data.remaining());
             data.position(data.limit());
             return false;
         }
         OutputQueue queue = output();
-        if (queue.isEmpty() && isConnected() && (!inHandler() || data.remaining() >= DIRECT_WRITE_MIN)) {
-            write(data);
-            if (isClosed() || bounds().overflowed()) {
+        if (queue.isEmpty() && isConnected() && (!core().inHandler() || data.remaining() >= DIRECT_WRITE_MIN)) {
+            core().write(data);
+            if (isClosed() || core().bounds().overflowed()) {
                 data.position(data.limit());
                 return false;
             }
@@ -373,12 +371,12 @@ public class BufferedDispatcher extends Dispatcher {
 
     /** @return whether the bytes were accepted (written or queued) */
     private boolean enqueue(byte[] data) throws IOException {
-        if (isClosed() || bounds().overflowed() || this.outputEnding || isOutputShutdown()) {
+        if (isClosed() || core().bounds().overflowed() || this.outputEnding || isOutputShutdown()) {
             droppedAfterEnd(data.length);
             return false;
         }
         OutputQueue queue = output();
-        if (queue.isEmpty() && isConnected() && (!inHandler() || data.length >= DIRECT_WRITE_MIN)) {
+        if (queue.isEmpty() && isConnected() && (!core().inHandler() || data.length >= DIRECT_WRITE_MIN)) {
             return enqueue(ByteBuffer.wrap(data)); // written at once: nothing to gain from avoiding the wrapper
         }
         if (!(withinLimits(queue, data.length) && append(queue, data, null))) {
@@ -394,11 +392,11 @@ public class BufferedDispatcher extends Dispatcher {
      * ({@link #afterHandlers()}); the hard limit was checked before each was queued.
      */
     private void queued(OutputQueue queue) {
-        if (inHandler() && isConnected()) {
-            bounds().publish(queue.pendingBytes());
+        if (core().inHandler() && isConnected()) {
+            core().bounds().publish(queue.pendingBytes());
         }
         else {
-            outputChanged(queue.pendingBytes());
+            core().outputChanged(queue.pendingBytes());
         }
     }
 
@@ -431,7 +429,7 @@ public class BufferedDispatcher extends Dispatcher {
             OutputMemoryExhaustedException exhausted) {
         Dispatcher holder = map().largerOutputHolder(this);
         if (holder != null) {
-            holder.bounds().exceeded(OutputOverflow.MEMORY, holder.pendingOutputBytes(),
+            holder.core().bounds().exceeded(OutputOverflow.MEMORY, holder.pendingOutputBytes(),
                     "it holds the most output memory, which " + this + " needed: " + exhausted.getMessage());
             try {
                 appendTo(queue, array, buffer);
@@ -441,17 +439,17 @@ public class BufferedDispatcher extends Dispatcher {
                 exhausted = ex;
             }
         }
-        bounds().exceeded(OutputOverflow.MEMORY, pendingOutputBytes(), exhausted.getMessage());
+        core().bounds().exceeded(OutputOverflow.MEMORY, pendingOutputBytes(), exhausted.getMessage());
         return false;
     }
 
     /** @return whether {@code more} bytes may be queued; if not, the channel is being closed for its output */
     private boolean withinLimits(OutputQueue queue, int more) {
-        long hard = bounds().hardLimit();
+        long hard = core().bounds().hardLimit();
         if (hard > 0) {
-            long pending = queue.pendingBytes() + more + bounds().handedIn();
+            long pending = queue.pendingBytes() + more + core().bounds().handedIn();
             if (pending > hard) {
-                bounds().exceeded(OutputOverflow.HARD, pending, null);
+                core().bounds().exceeded(OutputOverflow.HARD, pending, null);
                 return false;
             }
         }
@@ -463,7 +461,7 @@ public class BufferedDispatcher extends Dispatcher {
     }
 
     private void droppedAfterEnd(int length) {
-        if (isClosed() || bounds().overflowed()) {
+        if (isClosed() || core().bounds().overflowed()) {
             logger.debug("{}: dropped {} bytes sent after close", this, length);
         }
         else {
@@ -476,14 +474,14 @@ public class BufferedDispatcher extends Dispatcher {
             flush();
         }
         else {
-            outputChanged(output().pendingBytes());
+            core().outputChanged(output().pendingBytes());
         }
     }
 
     private OutputQueue output() {
         OutputQueue queue = this.output;
         if (queue == null) {
-            queue = new OutputQueue(map().buffers());
+            queue = new OutputQueue(core().context().buffers());
             this.output = queue;
         }
         return queue;

@@ -322,7 +322,7 @@ public class ChannelGroup<T extends BufferedDispatcher> extends AbstractCollecti
             long[] reserved = null;
             for (int i = 0; i < members.length; i++) {
                 BufferedDispatcher member = members[i];
-                if (chosen((T) member, filter) && member.bounds().reserve(data.length)) {
+                if (chosen((T) member, filter) && member.core().bounds().reserve(data.length)) {
                     if (reserved == null) {
                         reserved = new long[(members.length + 63) >>> 6];
                     }
@@ -398,7 +398,7 @@ public class ChannelGroup<T extends BufferedDispatcher> extends AbstractCollecti
             for (int i = 0; i < this.members.length; i++) {
                 if ((this.reserved[i >>> 6] & (1L << i)) != 0) {
                     BufferedDispatcher member = this.members[i];
-                    member.bounds().arrived(this.data.length);
+                    member.core().bounds().arrived(this.data.length);
                     member.offerShared(this.data);
                 }
             }

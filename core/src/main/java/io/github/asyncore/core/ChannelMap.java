@@ -12,9 +12,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.github.asyncore.core.internal.channel.ChannelContext;
 import io.github.asyncore.core.internal.channel.ChannelListeners;
 import io.github.asyncore.core.internal.channel.DispatcherCounters;
+import io.github.asyncore.core.internal.channel.OutputBounds;
 import io.github.asyncore.core.internal.loop.LoopBuffers;
+import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
 
 import org.slf4j.Logger;
@@ -75,6 +78,8 @@ public final class ChannelMap implements AutoCloseable {
     private final ChannelListeners listeners = new ChannelListeners();
 
     private final EventLoop eventLoop;
+
+    private final Context context = new Context();
 
     /** Set while the map refuses channels: see {@link #refuseChannels(String)}. */
     private volatile String refusal;
@@ -208,7 +213,7 @@ public final class ChannelMap implements AutoCloseable {
     public int count(ChannelKind kind, String dispatcher) {
         int count = 0;
         for (Dispatcher channel : this.channels.values()) {
-            DispatcherCounters counters = channel.trafficAccount().counters();
+            DispatcherCounters counters = channel.core().trafficAccount().counters();
             if (channel.kind() == kind && counters != null && counters.name().equals(dispatcher)) {
                 count++;
             }
@@ -257,7 +262,7 @@ public final class ChannelMap implements AutoCloseable {
     public List<ChannelSnapshot> snapshot() {
         List<ChannelSnapshot> snapshots = new ArrayList<>(this.channels.size());
         for (Dispatcher dispatcher : this.channels.values()) {
-            snapshots.add(dispatcher.snapshot());
+            snapshots.add(dispatcher.core().snapshot());
         }
         snapshots.sort(Comparator.comparingLong(ChannelSnapshot::id));
         return snapshots;
@@ -400,14 +405,14 @@ public final class ChannelMap implements AutoCloseable {
                     + this.eventLoop.threadName() + "), not on " + Thread.currentThread().getName()
                     + ": create it inside eventLoop().execute(...)");
         }
-        dispatcher.trafficAccount().resolve(this);
+        dispatcher.core().trafficAccount().resolve(this.context);
         this.channels.put(dispatcher.id(), dispatcher);
-        this.eventLoop.markForEvaluation(dispatcher);
+        this.eventLoop.markForEvaluation(dispatcher.core());
     }
 
     /** Asks the loop to evaluate the channel's {@code readable()}/{@code writable()} again. Loop thread. */
     void markForEvaluation(Dispatcher dispatcher) {
-        this.eventLoop.markForEvaluation(dispatcher);
+        this.eventLoop.markForEvaluation(dispatcher.core());
     }
 
     /**
@@ -431,10 +436,11 @@ public final class ChannelMap implements AutoCloseable {
      */
     Dispatcher largerOutputHolder(Dispatcher requester) {
         Dispatcher largest = null;
-        long most = Math.max(requester.bounds().queued(), LoopBuffers.CHUNK_SIZE - 1);
+        long most = Math.max(requester.core().bounds().queued(), LoopBuffers.CHUNK_SIZE - 1);
         for (Dispatcher dispatcher : this.channels.values()) {
-            long queued = dispatcher.bounds().queued();
-            if (queued > most && dispatcher != requester && !dispatcher.bounds().overflowed()) {
+            OutputBounds bounds = dispatcher.core().bounds();
+            long queued = bounds.queued();
+            if (queued > most && dispatcher != requester && !bounds.overflowed()) {
                 largest = dispatcher;
                 most = queued;
             }
@@ -442,8 +448,64 @@ public final class ChannelMap implements AutoCloseable {
         return largest;
     }
 
-    void remove(Dispatcher dispatcher) {
-        this.channels.remove(dispatcher.id(), dispatcher);
+    /** @return what the channels of this map see of it */
+    ChannelContext context() {
+        return this.context;
+    }
+
+    /** The map as the channels' cores see it. */
+    private final class Context implements ChannelContext {
+
+        @Override
+        public String name() {
+            return ChannelMap.this.name;
+        }
+
+        @Override
+        public EventExecutor executor() {
+            return ChannelMap.this.eventLoop;
+        }
+
+        @Override
+        public LoopBuffers buffers() {
+            return ChannelMap.this.buffers;
+        }
+
+        @Override
+        public LoopStatistics statistics() {
+            return ChannelMap.this.statistics;
+        }
+
+        @Override
+        public ChannelListeners listeners() {
+            return ChannelMap.this.listeners;
+        }
+
+        @Override
+        public DispatcherCounters countersFor(String dispatcherName) {
+            return ChannelMap.this.countersFor(dispatcherName);
+        }
+
+        @Override
+        public void markForEvaluation(LoopChannel channel) {
+            ChannelMap.this.eventLoop.markForEvaluation(channel);
+        }
+
+        @Override
+        public void releaseClosedChannels() {
+            ChannelMap.this.releaseClosedChannels();
+        }
+
+        @Override
+        public void remove(long id) {
+            ChannelMap.this.channels.remove(id);
+        }
+
+        @Override
+        public String toString() {
+            return ChannelMap.this.toString();
+        }
+
     }
 
     @Override

@@ -2,42 +2,21 @@ package io.github.asyncore.core;
 
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.NetworkChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
-import io.github.asyncore.core.internal.channel.ChannelListeners;
-import io.github.asyncore.core.internal.channel.ChannelStatistics;
-import io.github.asyncore.core.internal.channel.DispatcherCounters;
-import io.github.asyncore.core.internal.channel.OutputOverflow;
-import io.github.asyncore.core.internal.loop.FatalErrors;
-import io.github.asyncore.core.internal.loop.LogThrottle;
-import io.github.asyncore.core.internal.loop.LoopStatistics;
-import io.github.asyncore.core.internal.loop.OutputMemoryExhaustedException;
-import io.github.asyncore.core.internal.transport.DisconnectErrors;
+import io.github.asyncore.core.internal.channel.ChannelContext;
+import io.github.asyncore.core.internal.channel.ChannelCore;
+import io.github.asyncore.core.internal.channel.ChannelHandler;
+import io.github.asyncore.core.internal.tls.TlsLayer;
+import io.github.asyncore.core.internal.transport.Sockets;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,139 +70,27 @@ import org.slf4j.LoggerFactory;
  * {@link #isWritable()} and {@link #toString()} may be called from any thread. Registered
  * {@link ChannelListener}s are told on the loop thread when the channel opens, idles and closes. To do
  * anything else from another thread, hand it over with {@code executor().execute(...)}.
+ *
+ * <h2>Structure</h2>
+ * This class is the facade: asyncore's operations delegate to a per-channel core in an internal package
+ * (not API), which owns the socket, the event routing and the close; see {@code docs/architecture.md}.
  */
 public class Dispatcher {
 
     private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
-    private static final AtomicLong ids = new AtomicLong();
-
-    /** The listener whose {@link #handleAccept()} runs on this thread, so that adopters inherit from it. */
-    private static final ThreadLocal<Dispatcher> acceptingListener = new ThreadLocal<>();
-
-    /** The connection that listener accepted last on this thread. */
-    private static final ThreadLocal<SocketChannel> acceptedSocket = new ThreadLocal<>();
-
     private static final byte[] EMPTY = new byte[0];
 
-    private final long id = ids.incrementAndGet();
+    private final ChannelCore core;
 
     /** Given to the constructor, or resolved from {@link ChannelMap#current()} on first use. */
     private ChannelMap map;
 
-    private EventExecutor executor;
-
-    private LoopStatistics loopStatistics;
-
-    private final ChannelStatistics statistics = new ChannelStatistics();
-
-    private volatile String name;
-
-    /** Where the channel's traffic counts: under its name, or an accepted connection's under its listener's. */
-    private final TrafficAccount trafficAccount;
-
-    private volatile ChannelSettings settings = ChannelSettings.DEFAULTS;
-
-    /** The channel's output figures, water marks and output limits. */
-    private final OutputBounds bounds = new OutputBounds(this, ChannelSettings.DEFAULTS);
-
     /** Told when the channel closes (the {@link ChannelGroup}s it is in, a {@link Reconnector}). */
     private final CloseHooks closeHooks = new CloseHooks();
 
-    /** The socket's generation and the connect hook of a {@link Reconnector}. */
+    /** The connect hook of a {@link Reconnector} that keeps this dispatcher connected. */
     private final Reconnection reconnection = new Reconnection();
-
-    /** How the channel speaks TLS, or {@code null} for plain bytes; a listener hands it to its connections. */
-    private volatile TlsSettings tlsSettings;
-
-    /** The TLS layer of a connected stream channel with TLS settings; {@code null} on the plain path. */
-    private TlsLayer tlsLayer;
-
-    /** What observers see of the TLS state, or {@code null} for a plain channel. */
-    private volatile TlsStatus tlsStatus;
-
-    private ProtocolFamily family;
-
-    private SocketType socketType;
-
-    private SocketAddress bindAddress;
-
-    private boolean reuseAddress;
-
-    private volatile SelectableChannel channel;
-
-    private SelectionKey key;
-
-    private int interestOps = -1;
-
-    private boolean connectPending;
-
-    private ScheduledTask connectTimer;
-
-    private ScheduledTask idleTimer;
-
-    private final long[] idleSince = new long[IdleState.values().length];
-
-    private volatile ChannelKind kind = ChannelKind.CLIENT;
-
-    private volatile SocketAddress localAddress;
-
-    private volatile SocketAddress remoteAddress;
-
-    private volatile boolean socketCreated;
-
-    private volatile boolean connected;
-
-    private volatile boolean accepting;
-
-    private volatile boolean connecting;
-
-    private volatile boolean closing;
-
-    private volatile boolean closed;
-
-    private volatile boolean evaluatedReadable;
-
-    private volatile boolean evaluatedWritable;
-
-    /** Set once a read found end-of-stream: the peer will send nothing more. */
-    private volatile boolean inputEnded;
-
-    /** Set once this side sent end-of-stream ({@link #shutdownOutput()} or a graceful drain). */
-    private volatile boolean outputShutdown;
-
-    /**
-     * The reason a close made now would have: set while asyncore runs a handler for an event that may
-     * close the channel (end-of-stream, an error, an idle timeout), {@code null} otherwise. Loop thread.
-     */
-    private CloseReason closeCause;
-
-    /** Why the channel closed; {@code null} while it is open. */
-    private volatile CloseReason closeReason;
-
-    /** Set once the map's listeners heard that the channel opened, so that they hear it close. Loop thread. */
-    private boolean announced;
-
-    /** Set when input must not be read any more (a subclass stopped it for good). */
-    private boolean readSuspended;
-
-    /** Set while the loop shuts down gracefully. */
-    private DrainState drain;
-
-    /** Set while this channel's event handlers run. */
-    private boolean inHandler;
-
-    /** Set while the loop has this channel queued to evaluate {@code readable()}/{@code writable()}. */
-    boolean queuedForEvaluation;
-
-    /** For a listener: its connections open now (accepted, not yet closed). Any thread. */
-    private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
-
-    /** For an accepted connection: the listener whose count it is in, until it closes. */
-    private volatile Dispatcher acceptedBy;
-
-    /** For a listener that refused a connection at its limit: limits the log lines of refusals. */
-    private LogThrottle refusalLog;
 
     /**
      * Creates a dispatcher without a socket for the {@linkplain ChannelMap#current() current} map, which
@@ -231,8 +98,7 @@ public class Dispatcher {
      * on one thread, such as a Spring bean, joins the loop on whose thread its socket is opened.
      */
     public Dispatcher() {
-        this.name = defaultName(getClass());
-        this.trafficAccount = new TrafficAccount(this.name);
+        this.core = new ChannelCore(new Handler(), defaultName(getClass()));
     }
 
     /**
@@ -285,15 +151,13 @@ public class Dispatcher {
      * <p>
      * As asyncore, a closed dispatcher may create a socket again: a client reconnects by calling
      * {@code createSocket} and {@link #connect(SocketAddress)} once more on the same object (a
-     * {@link Reconnector} does it for you). The dispatcher then starts afresh, as if just constructed: open,
-     * no close reason, not connected, nothing read or ended, no TLS session, no bind address or
-     * {@code SO_REUSEADDR} until asked again, and (for {@link BufferedDispatcher} and {@link AsyncChat})
-     * no output, partial frame or unread input left from the old socket; work other threads handed in for
-     * the old socket (sends, a close-when-done) is dropped. It keeps its {@link #id()}, name, settings, TLS
-     * settings and cumulative byte counts, and a {@link ChannelListener} hears it open and close once more.
-     * Call it after the close has returned, not inside {@link #handleClose()} or
-     * {@link #handleError(Throwable)}, whose default and callers close the channel once more when they
-     * return: hand it to the loop ({@code executor().execute(...)} or a timer) instead.
+     * {@link Reconnector} does it for you). It then starts afresh, as if just constructed (open, not
+     * connected, nothing read or ended, no TLS session, no bind address or {@code SO_REUSEADDR} until asked
+     * again; a {@link BufferedDispatcher} has no output or partial frame left), and work other threads
+     * handed in for the old socket is dropped. It keeps its {@link #id()}, name, settings, TLS settings and
+     * cumulative byte counts; a {@link ChannelListener} hears it open and close once more. Call it after the
+     * close has returned, not inside {@link #handleClose()} or {@link #handleError(Throwable)} (whose
+     * callers close once more when they return): hand it to the loop instead.
      * @param family {@link StandardProtocolFamily#INET}, {@code INET6} or {@code UNIX} (stream only)
      * @param type stream or datagram
      * @throws IOException when the socket cannot be opened (a closed dispatcher then stays closed)
@@ -301,35 +165,8 @@ public class Dispatcher {
      * @throws UnsupportedOperationException for Unix-domain datagram sockets, which the JDK lacks
      */
     public void createSocket(ProtocolFamily family, SocketType type) throws IOException {
-        checkInEventLoop("createSocket");
-        Objects.requireNonNull(family, "family");
-        Objects.requireNonNull(type, "type");
-        requireNoSocket();
-        DatagramChannel datagram = null;
-        if (type == SocketType.DATAGRAM) {
-            if (family == StandardProtocolFamily.UNIX) {
-                throw new UnsupportedOperationException("JDK NIO has no Unix-domain datagram sockets");
-            }
-            datagram = DatagramChannel.open(family);
-            try {
-                datagram.configureBlocking(false);
-            }
-            catch (IOException ex) {
-                closeQuietly(datagram);
-                throw ex;
-            }
-        }
-        if (this.closed) {
-            reopen();
-        }
-        if (datagram != null) {
-            this.channel = datagram;
-            this.kind = ChannelKind.DATAGRAM;
-        }
-        this.family = family;
-        this.socketType = type;
-        this.socketCreated = true;
-        map().add(this);
+        this.core.checkInEventLoop("createSocket");
+        this.core.setup().createSocket(Objects.requireNonNull(family, "family"), Objects.requireNonNull(type, "type"));
     }
 
     /**
@@ -342,63 +179,8 @@ public class Dispatcher {
      * @throws IllegalStateException when the dispatcher has a socket that is not closed
      */
     public void setSocket(SelectableChannel channel) throws IOException {
-        checkInEventLoop("setSocket");
-        Objects.requireNonNull(channel, "channel");
-        requireNoSocket();
-        if (!(channel instanceof ServerSocketChannel || channel instanceof SocketChannel
-                || channel instanceof DatagramChannel)) {
-            throw new IllegalArgumentException("Unsupported channel type " + channel.getClass().getName());
-        }
-        channel.configureBlocking(false);
-        if (this.closed) {
-            reopen();
-        }
-        if (channel instanceof ServerSocketChannel server) {
-            this.socketType = SocketType.STREAM;
-            this.kind = ChannelKind.LISTENER;
-            this.localAddress = server.getLocalAddress();
-            this.accepting = this.localAddress != null;
-        }
-        else if (channel instanceof SocketChannel socket) {
-            this.socketType = SocketType.STREAM;
-            this.localAddress = socket.getLocalAddress();
-            if (socket.isConnected()) {
-                this.kind = ChannelKind.CONNECTION;
-                this.connected = true;
-                this.remoteAddress = socket.getRemoteAddress();
-            }
-            else if (socket.isConnectionPending()) {
-                this.connecting = true;
-                this.connectPending = true;
-            }
-            inheritFromListener(socket);
-        }
-        else {
-            DatagramChannel datagram = (DatagramChannel) channel;
-            this.socketType = SocketType.DATAGRAM;
-            this.kind = ChannelKind.DATAGRAM;
-            this.localAddress = datagram.getLocalAddress();
-            this.remoteAddress = datagram.getRemoteAddress();
-            this.connected = datagram.isConnected();
-        }
-        this.channel = channel;
-        this.socketCreated = true;
-        map().add(this);
-        if (this.connected) {
-            armIdleTimer();
-            if (this.tlsSettings != null) {
-                try {
-                    startTls();
-                }
-                catch (IOException | RuntimeException ex) {
-                    close();
-                    throw ex;
-                }
-            }
-        }
-        if (this.connected || this.accepting || (this.kind == ChannelKind.DATAGRAM && this.localAddress != null)) {
-            announceOpened();
-        }
+        this.core.checkInEventLoop("setSocket");
+        this.core.setup().setSocket(Objects.requireNonNull(channel, "channel"));
     }
 
     /**
@@ -407,11 +189,8 @@ public class Dispatcher {
      * @throws IOException when the option cannot be set
      */
     public void setReuseAddr() throws IOException {
-        checkInEventLoop("setReuseAddr");
-        this.reuseAddress = true;
-        if (this.channel instanceof NetworkChannel network && this.family != StandardProtocolFamily.UNIX) {
-            network.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        }
+        this.core.checkInEventLoop("setReuseAddr");
+        this.core.setup().setReuseAddr();
     }
 
     /**
@@ -423,23 +202,8 @@ public class Dispatcher {
      * @throws IOException on other socket errors
      */
     public void bind(SocketAddress address) throws IOException {
-        checkInEventLoop("bind");
-        requireSocket();
-        if (this.socketType == SocketType.DATAGRAM) {
-            try {
-                ((DatagramChannel) this.channel).bind(address);
-            }
-            catch (BindException ex) {
-                throw bindFailure("bind", address, ex);
-            }
-            this.localAddress = ((DatagramChannel) this.channel).getLocalAddress();
-            announceOpened();
-            return;
-        }
-        if (this.channel != null) {
-            throw new IllegalStateException(this + " is already listening or connecting");
-        }
-        this.bindAddress = Objects.requireNonNull(address, "address");
+        this.core.checkInEventLoop("bind");
+        this.core.setup().bind(address);
     }
 
     /**
@@ -451,35 +215,8 @@ public class Dispatcher {
      * @throws IOException on other socket errors
      */
     public void listen(int backlog) throws IOException {
-        checkInEventLoop("listen");
-        requireSocket();
-        if (this.socketType != SocketType.STREAM) {
-            throw new IllegalStateException(this + ": only a stream socket can listen");
-        }
-        if (this.channel != null) {
-            throw new IllegalStateException(this + " is already listening or connecting");
-        }
-        ServerSocketChannel server = ServerSocketChannel.open(this.family);
-        try {
-            if (this.reuseAddress && this.family != StandardProtocolFamily.UNIX) {
-                server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            }
-            server.bind(this.bindAddress, backlog);
-            server.configureBlocking(false);
-            this.localAddress = server.getLocalAddress();
-        }
-        catch (IOException | RuntimeException ex) {
-            closeQuietly(server);
-            if (ex instanceof BindException bindException) {
-                throw bindFailure("listen on", this.bindAddress, bindException);
-            }
-            throw ex;
-        }
-        this.channel = server;
-        this.kind = ChannelKind.LISTENER;
-        this.accepting = true;
-        map().markForEvaluation(this);
-        announceOpened();
+        this.core.checkInEventLoop("listen");
+        this.core.setup().listen(backlog);
     }
 
     /**
@@ -493,55 +230,8 @@ public class Dispatcher {
      *         {@link CloseReason#ERROR})
      */
     public void connect(SocketAddress address) throws IOException {
-        checkInEventLoop("connect");
-        requireSocket();
-        Objects.requireNonNull(address, "address");
-        if (this.connected || this.connecting || this.accepting) {
-            throw new IllegalStateException(this + " is already connected, connecting or listening");
-        }
-        this.remoteAddress = address;
-        if (this.socketType == SocketType.DATAGRAM) {
-            DatagramChannel datagram = (DatagramChannel) this.channel;
-            try {
-                datagram.connect(address);
-            }
-            catch (IOException | RuntimeException ex) {
-                failedAtOnce(ex);
-                throw ex;
-            }
-            this.localAddress = datagram.getLocalAddress();
-            this.connecting = true;
-            map().markForEvaluation(this);
-            return;
-        }
-        SocketChannel socket = SocketChannel.open(this.family);
-        this.channel = socket;
-        this.kind = ChannelKind.CLIENT;
-        this.connecting = true;
-        try {
-            socket.configureBlocking(false);
-            configureStream(socket);
-            if (this.reuseAddress && this.family != StandardProtocolFamily.UNIX) {
-                socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            }
-            if (this.bindAddress != null) {
-                socket.bind(this.bindAddress);
-            }
-            this.connectPending = !socket.connect(address);
-            this.localAddress = socket.getLocalAddress();
-            if (!this.connectPending && this.tlsSettings != null) {
-                startTls();
-            }
-        }
-        catch (IOException | RuntimeException ex) {
-            failedAtOnce(ex);
-            throw ex;
-        }
-        map().markForEvaluation(this);
-        Duration timeout = this.settings.connectTimeout();
-        if (this.connectPending && !timeout.isZero()) {
-            this.connectTimer = executor().schedule(timeout, channelTask(() -> connectTimedOut(timeout)));
-        }
+        this.core.checkInEventLoop("connect");
+        this.core.setup().connect(Objects.requireNonNull(address, "address"));
     }
 
     /**
@@ -552,35 +242,8 @@ public class Dispatcher {
      * @throws IOException on socket errors other than a connection aborted before it was accepted
      */
     public SocketChannel accept() throws IOException {
-        checkInEventLoop("accept");
-        if (!(this.channel instanceof ServerSocketChannel server)) {
-            throw new IllegalStateException(this + " is not listening");
-        }
-        SocketChannel socket;
-        try {
-            socket = server.accept();
-        }
-        catch (IOException ex) {
-            if (DisconnectErrors.isDisconnect(ex) && !(ex instanceof java.nio.channels.ClosedChannelException)) {
-                logger.debug("{}: a connection went away before it was accepted: {}", this, ex.toString());
-                return null;
-            }
-            throw ex;
-        }
-        if (socket == null) {
-            return null;
-        }
-        try {
-            socket.configureBlocking(false);
-            configureStream(socket);
-        }
-        catch (IOException ex) {
-            closeQuietly(socket);
-            throw ex;
-        }
-        traffic().connectionAccepted();
-        acceptedSocket.set(socket);
-        return socket;
+        this.core.checkInEventLoop("accept");
+        return this.core.acceptGate().accept();
     }
 
     /**
@@ -592,8 +255,8 @@ public class Dispatcher {
      * @throws IOException on socket errors other than disconnects
      */
     public int send(ByteBuffer data) throws IOException {
-        checkInEventLoop("send");
-        return write(data);
+        this.core.checkInEventLoop("send");
+        return this.core.write(data);
     }
 
     /**
@@ -615,8 +278,8 @@ public class Dispatcher {
      * @throws IOException on socket errors other than disconnects
      */
     public int recv(ByteBuffer buffer) throws IOException {
-        checkInEventLoop("recv");
-        return read(buffer);
+        this.core.checkInEventLoop("recv");
+        return this.core.read(buffer);
     }
 
     /**
@@ -627,10 +290,10 @@ public class Dispatcher {
      * @throws IOException on socket errors other than disconnects
      */
     public byte[] recv(int maxBytes) throws IOException {
-        checkInEventLoop("recv");
-        ByteBuffer buffer = map().buffers().readBuffer(maxBytes);
+        this.core.checkInEventLoop("recv");
+        ByteBuffer buffer = this.core.context().buffers().readBuffer(maxBytes);
         buffer.limit(maxBytes);
-        int read = read(buffer);
+        int read = this.core.read(buffer);
         if (read <= 0) {
             return EMPTY;
         }
@@ -650,11 +313,11 @@ public class Dispatcher {
      * @throws IOException on socket errors other than disconnects
      */
     public ByteBuffer recv() throws IOException {
-        checkInEventLoop("recv");
-        int size = this.settings.receiveBufferSize();
-        ByteBuffer buffer = map().buffers().readBuffer(size);
+        this.core.checkInEventLoop("recv");
+        int size = this.core.settings().receiveBufferSize();
+        ByteBuffer buffer = this.core.context().buffers().readBuffer(size);
         buffer.limit(size);
-        read(buffer);
+        this.core.read(buffer);
         return buffer.flip();
     }
 
@@ -666,11 +329,10 @@ public class Dispatcher {
      * @throws IOException on socket errors
      */
     public int sendTo(ByteBuffer data, SocketAddress target) throws IOException {
-        checkInEventLoop("sendTo");
-        int sent = datagramChannel().send(data, target);
+        this.core.checkInEventLoop("sendTo");
+        int sent = this.core.setup().datagram().send(data, target);
         if (sent > 0) {
-            this.statistics.written(sent, System.nanoTime());
-            traffic().bytesWritten(sent);
+            this.core.countWritten(sent);
         }
         return sent;
     }
@@ -683,85 +345,30 @@ public class Dispatcher {
      * @throws IOException on socket errors
      */
     public SocketAddress receiveFrom(ByteBuffer buffer) throws IOException {
-        checkInEventLoop("receiveFrom");
+        this.core.checkInEventLoop("receiveFrom");
         int before = buffer.position();
-        SocketAddress sender = datagramChannel().receive(buffer);
+        SocketAddress sender = this.core.setup().datagram().receive(buffer);
         if (sender != null) {
-            this.statistics.read(buffer.position() - before, System.nanoTime());
-            traffic().bytesRead(buffer.position() - before);
+            this.core.countRead(buffer.position() - before);
         }
         return sender;
     }
 
     /**
-     * Closes the socket and leaves the map, as asyncore's {@code close()}. Idempotent: a second call is
-     * harmless. Safe from any thread: from another thread while the loop runs, the close is handed to
-     * the loop (the channel reports {@link ChannelState#CLOSING} until then). Unlike an event, it does
-     * not call {@link #handleClose()}. A Unix-domain listener's socket file is deleted.
+     * Closes the socket and leaves the map, as asyncore's {@code close()}. Idempotent. Safe from any thread:
+     * from another thread while the loop runs, the close is handed to the loop (the channel reports
+     * {@link ChannelState#CLOSING} until then). Unlike an event, it does not call {@link #handleClose()}. A
+     * Unix-domain listener's socket file is deleted.
      * <p>
      * The {@linkplain #getCloseReason() reason} recorded is that of the event being handled (see
-     * {@link CloseReason}), else {@link CloseReason#APPLICATION}; {@link #close(CloseReason)} names
-     * another. Override it to release resources of your own, and call {@code super.close()}.
-     * <p>
-     * As asyncore, a closed dispatcher may create a socket again: {@link #createSocket(ProtocolFamily,
-     * SocketType)} (or {@link #setSocket}) then starts it afresh on the same object, with the same id. Nothing
-     * reopens it by itself, unless a {@link Reconnector} keeps it connected; a reconnector does not reopen it
-     * after a close from the application's code or a loop shutdown, but a dispatcher that is waiting for the
-     * reconnector's next attempt is closed already, so that this method does nothing then: stop the
-     * reconnector ({@link Reconnector#stop()}) to end a client for good.
+     * {@link CloseReason}), else {@link CloseReason#APPLICATION}; {@link #close(CloseReason)} names another.
+     * Override it to release resources of your own, and call {@code super.close()}. Nothing reopens a closed
+     * dispatcher by itself, unless a {@link Reconnector} keeps it connected (not after a close from the
+     * application or a loop shutdown); stop the reconnector ({@link Reconnector#stop()}) to end a client for
+     * good.
      */
     public void close() {
-        if (this.closed) {
-            return;
-        }
-        if (!executor().inEventLoop()) {
-            this.closing = true;
-            executor().execute(this::close);
-            return;
-        }
-        this.closed = true;
-        this.closing = false;
-        CloseReason reason = (this.closeCause != null) ? this.closeCause : CloseReason.APPLICATION;
-        this.closeReason = reason;
-        Dispatcher listener = this.acceptedBy;
-        if (listener != null) {
-            this.acceptedBy = null;
-            listener.openConnections.decrementAndGet();
-        }
-        this.connected = false;
-        this.accepting = false;
-        this.connecting = false;
-        map().remove(this);
-        cancelTimer(this.connectTimer);
-        cancelTimer(this.idleTimer);
-        this.bounds.closed();
-        releaseOutput();
-        this.closeHooks.closed(this);
-        TlsLayer layer = this.tlsLayer;
-        if (layer != null) {
-            layer.closeOutbound(); // close_notify, if the socket takes it at once
-        }
-        if (this.key != null) {
-            this.key.cancel();
-        }
-        SelectableChannel current = this.channel;
-        if (current != null) {
-            closeQuietly(current);
-            if (current instanceof ServerSocketChannel && this.localAddress instanceof UnixDomainSocketAddress path) {
-                try {
-                    Files.deleteIfExists(path.getPath());
-                }
-                catch (IOException ex) {
-                    logger.debug("{}: could not delete the socket file {}", this, path, ex);
-                }
-            }
-        }
-        if (this.key != null) {
-            map().releaseClosedChannels(); // the socket is closed for real only once the selector lets go of it
-        }
-        if (this.announced) {
-            map().listeners().closed(snapshot(), reason);
-        }
+        this.core.close();
     }
 
     /**
@@ -772,87 +379,32 @@ public class Dispatcher {
      * @param reason why the channel is being closed
      */
     public final void close(CloseReason reason) {
-        Objects.requireNonNull(reason, "reason");
-        if (this.closed) {
-            return;
-        }
-        if (!executor().inEventLoop()) {
-            this.closing = true;
-            executor().execute(() -> close(reason));
-            return;
-        }
-        CloseReason outer = this.closeCause;
-        this.closeCause = reason;
-        try {
-            close();
-        }
-        finally {
-            this.closeCause = outer;
-        }
+        this.core.close(Objects.requireNonNull(reason, "reason"));
     }
 
     /**
      * Half-closes the connection: the peer reads end-of-stream (a TCP FIN) while this channel goes on
-     * reading, as a socket's {@code shutdown(SHUT_WR)}. A client says "that was my whole request" with it
-     * and reads the answer; a server says "that was my whole answer" and still reads what the client
-     * sends. From then on the loop no longer waits for this channel to be writable, whatever
-     * {@link #writable()} says, and the channel stays open until it is closed (by the peer's end-of-stream,
-     * by default, or by {@link #close()}).
+     * reading, as a socket's {@code shutdown(SHUT_WR)}. From then on the loop no longer waits for this
+     * channel to be writable, whatever {@link #writable()} says, and the channel stays open until it is
+     * closed (by the peer's end-of-stream, by default, or by {@link #close()}).
      * <p>
-     * A plain dispatcher sends the end-of-stream at once; {@link BufferedDispatcher} (and
-     * {@link AsyncChat}) send it once everything queued before the call has been written, and drop what
-     * is sent after it. Any thread: from another thread while the loop runs, it is handed to the loop, in
-     * order with that thread's sends. Does nothing once output is shut down or the channel closed. An I/O
-     * error reaches {@link #handleError(Throwable)} (a disconnect: {@link #handleClose()}).
+     * A plain dispatcher sends the end-of-stream at once; {@link BufferedDispatcher} (and {@link AsyncChat})
+     * send it once everything queued before the call has been written, and drop what is sent after it. Any
+     * thread: from another thread it is handed to the loop, in order with that thread's sends. Does nothing
+     * once output is shut down or the channel closed. An I/O error reaches {@link #handleError(Throwable)}
+     * (a disconnect: {@link #handleClose()}).
      * @throws IllegalStateException (on the loop thread) when the channel is not a stream connection or
      *         client; a {@link BufferedDispatcher} accepts a client still connecting
      */
     public void shutdownOutput() {
-        if (!executor().inEventLoop()) {
-            executor().execute(channelTask(this::shutdownOutput));
+        if (this.core.handedToLoop(this::shutdownOutput)) {
             return;
         }
         try {
-            shutdownOutputNow();
+            this.core.shutdownOutputNow();
         }
         catch (IOException ex) {
-            handleErrorEvent(ex);
-        }
-    }
-
-    /** Sends end-of-stream now, unless already sent or closed. Loop thread. */
-    final void shutdownOutputNow() throws IOException {
-        if (this.closed || this.outputShutdown) {
-            return;
-        }
-        if (!(this.channel instanceof SocketChannel socket) || !this.connected) {
-            throw new IllegalStateException(this + ": only a connected stream socket can shut its output down");
-        }
-        this.outputShutdown = true;
-        TlsLayer layer = this.tlsLayer;
-        if (layer != null) {
-            layer.closeOutbound(); // close_notify before the end-of-stream (TLS 1.3 keeps the inbound side open)
-        }
-        try {
-            socket.shutdownOutput();
-        }
-        catch (IOException ex) {
-            if (DisconnectErrors.isDisconnect(ex)) {
-                peerGone();
-                return;
-            }
-            throw ex;
-        }
-        map().markForEvaluation(this);
-    }
-
-    /**
-     * Checks that {@link #shutdownOutput()} could apply once pending output is written. Loop thread.
-     * @throws IllegalStateException when the channel is not a stream connection or a client
-     */
-    final void checkCanShutdownOutput() {
-        if (this.socketType != SocketType.STREAM || this.accepting || !(this.connected || this.connecting)) {
-            throw new IllegalStateException(this + ": only a connected stream socket can shut its output down");
+            this.core.handleErrorEvent(ex);
         }
     }
 
@@ -906,31 +458,19 @@ public class Dispatcher {
 
     /**
      * Called on a listener when a connection is waiting. The default accepts one with {@link #accept()}
-     * and passes it to {@link #handleAccepted}. When the map belongs to an {@link EventLoopGroup} of
-     * several loops, the connection goes round-robin to the group's loops and {@code handleAccepted} runs
-     * on the thread of the loop that will serve it, so that the dispatcher it creates joins that loop.
-     * If {@code handleAccepted} throws, the default closes that connection, logs the reason and counts a
-     * rejected connection, and the listener goes on accepting: one connection that cannot be set up does
-     * not close the server (asyncore would close the listener).
+     * and passes it to {@link #handleAccepted}; at the {@code max-connections} limit of its settings it
+     * refuses (closes) the connection instead, logs that at most every 10 s and counts it. When the map
+     * belongs to an {@link EventLoopGroup} of several loops, the connection goes round-robin to the group's
+     * loops and {@code handleAccepted} runs on the thread of the loop that will serve it, so that the
+     * dispatcher it creates joins that loop. If {@code handleAccepted} throws, the default closes that
+     * connection, logs the reason and counts a rejected connection, and the listener goes on accepting (asyncore
+     * would close the listener).
      * @throws IOException from {@link #accept()}
      */
     public void handleAccept() throws IOException {
         SocketChannel socket = accept();
-        if (socket == null) {
-            return;
-        }
-        int limit = this.settings.maxConnections();
-        if (limit > 0 && this.openConnections.get() >= limit) {
-            refuse(socket, limit);
-            return;
-        }
-        this.openConnections.incrementAndGet(); // until handleAccepted adopts the socket, or does not
-        ChannelMap target = map().connectionMap();
-        if (target == map()) {
-            acceptConnection(socket, target);
-        }
-        else {
-            target.executor().execute(() -> acceptConnection(socket, target));
+        if (socket != null) {
+            this.core.acceptGate().admit(socket, map().connectionMap().context());
         }
     }
 
@@ -986,8 +526,8 @@ public class Dispatcher {
      */
     public void handleError(Throwable error) {
         if (error instanceof IOException) {
-            TlsLayer layer = this.tlsLayer;
-            if (this.connecting && this.reconnection.watched()) {
+            TlsLayer layer = this.core.tlsLayer();
+            if (this.core.isConnecting() && this.reconnection.watched()) {
                 logger.debug("{}: {}; closing", this, error.toString());
             }
             else if (layer == null || !layer.logHandshakeFailure(logger, error)) {
@@ -1016,7 +556,8 @@ public class Dispatcher {
      * @throws IOException from socket operations
      */
     public void handleIdle(IdleState state) throws IOException {
-        logger.info("{}: {} for {} ms ({}); closing", this, state, idleTimeout(state).toMillis(), ioState());
+        logger.info("{}: {} for {} ms ({}); closing", this, state, this.core.idleTimeout(state).toMillis(),
+                this.core.ioState());
         handleClose();
         close();
     }
@@ -1031,24 +572,16 @@ public class Dispatcher {
     public void handleWritabilityChanged() throws IOException {
     }
 
-    /** @return what the channel waits for, for logs: output owed and whether it reads */
-    final String ioState() {
-        String reading = this.readSuspended ? "input ended"
-                : this.bounds.readPaused() ? "reading paused by the water marks"
-                : this.evaluatedReadable ? "reading" : "not readable";
-        return pendingOutputBytes() + " bytes unsent, " + reading;
-    }
-
     // ---------------------------------------------------------------- state (any thread)
 
     /** @return the channel id, unique in the process and never reused */
     public final long id() {
-        return this.id;
+        return this.core.id();
     }
 
     /** @return the name observers show; the simple class name unless set (or inherited from a listener) */
     public final String getName() {
-        return this.name;
+        return this.core.name();
     }
 
     /**
@@ -1059,17 +592,7 @@ public class Dispatcher {
      * @param name the new name
      */
     public final void setName(String name) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.trafficAccount.rename(name);
-        if (this.socketCreated && !this.closed) { // joined: count under the new name from now on
-            EventExecutor loop = executor();
-            if (loop.inEventLoop()) {
-                this.trafficAccount.resolve(map());
-            }
-            else {
-                loop.execute(() -> this.trafficAccount.resolve(map()));
-            }
-        }
+        this.core.name(Objects.requireNonNull(name, "name"));
     }
 
     /**
@@ -1087,13 +610,12 @@ public class Dispatcher {
 
     /** @return the loop's executor, to hand work to the loop thread or to set timers */
     public final EventExecutor executor() {
-        map();
-        return this.executor;
+        return this.core.executor();
     }
 
     /** @return the timeouts and limits in force */
     public final ChannelSettings getSettings() {
-        return this.settings;
+        return this.core.settings();
     }
 
     /**
@@ -1102,33 +624,20 @@ public class Dispatcher {
      * @param settings the new settings
      */
     public void setSettings(ChannelSettings settings) {
-        checkInEventLoop("setSettings");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.bounds.settingsChanged(settings);
-        if (this.idleTimer != null || (this.connected && !this.closed)) {
-            armIdleTimer();
-        }
-        if (this.socketCreated && !this.closed) {
-            map().markForEvaluation(this);
-        }
+        this.core.checkInEventLoop("setSettings");
+        this.core.settings(Objects.requireNonNull(settings, "settings"));
     }
 
     /**
      * Makes the channel speak TLS (see {@link TlsSettings}); {@code null} makes a listener's future
-     * connections plain again. Loop thread (or before the loop runs). When to call it:
-     * <ul>
-     * <li>on a listener, any time: the connections it accepts from then on inherit the settings (so a
-     * renewed certificate applies to new connections, while open ones keep theirs);</li>
-     * <li>on a client, before {@link #connect(SocketAddress)}: once TCP connects, the handshake runs, and
-     * {@link #handleConnect()} is called when it has finished, so that the first {@code send} travels
-     * encrypted (sends made before are queued by a {@link BufferedDispatcher});</li>
-     * <li>on a connection adopted with {@link #setSocket} (or a listener's settings inherited there), the
-     * handshake starts at once.</li>
-     * </ul>
-     * Handlers do not change: {@link #handleRead()} and {@link #recv} see plaintext, {@link #send} takes
-     * plaintext, and {@link #readable()} and {@link #writable()} keep their meaning; the layer does the
-     * handshake and reads or writes ciphertext as it needs, whatever the handlers asked for. A handshake
-     * that fails or times out reaches {@link #handleError(Throwable)} with an
+     * connections plain again. Loop thread (or before the loop runs). On a listener, any time: the
+     * connections it accepts from then on inherit the settings (a renewed certificate applies to new
+     * connections). On a client, before {@link #connect(SocketAddress)}: once TCP connects the handshake runs,
+     * and {@link #handleConnect()} is called when it has finished, so that the first {@code send} travels
+     * encrypted. On a connection adopted with {@link #setSocket}, the handshake starts at once.
+     * <p>
+     * Handlers do not change (plaintext in {@link #recv} and {@link #send}); the layer does the handshake and
+     * the ciphertext. A handshake that fails or times out reaches {@link #handleError(Throwable)} with an
      * {@link javax.net.ssl.SSLException}, after which the channel is closed; a peer that closes the
      * connection during the handshake reaches {@link #handleClose()}. A TLS 1.2 renegotiation is refused
      * the same way as a failed handshake. {@link #close()} sends close_notify if the socket takes it at
@@ -1138,33 +647,18 @@ public class Dispatcher {
      *         already speaks TLS on a connection
      */
     public void setTls(TlsSettings tls) {
-        checkInEventLoop("setTls");
-        if (this.socketType == SocketType.DATAGRAM) {
-            throw new IllegalStateException(this + ": TLS needs a stream socket; DTLS is not supported");
-        }
-        if (this.tlsLayer != null) {
-            throw new IllegalStateException(this + " already speaks TLS on its connection");
-        }
-        this.tlsSettings = tls;
-        this.tlsStatus = (tls != null) ? TlsStatus.HANDSHAKING : null;
-        if (tls != null && this.connected && !this.closed && this.channel instanceof SocketChannel) {
-            try {
-                startTls();
-            }
-            catch (IOException ex) {
-                handleErrorEvent(ex);
-            }
-        }
+        this.core.checkInEventLoop("setTls");
+        this.core.setTls(tls);
     }
 
     /** @return the TLS settings in force (for a listener: those its connections inherit), or {@code null} */
     public final TlsSettings getTls() {
-        return this.tlsSettings;
+        return this.core.tlsSettings();
     }
 
     /** @return whether the channel speaks TLS (for a listener: whether its connections will); any thread */
     public final boolean isTls() {
-        return this.tlsStatus != null;
+        return this.core.tlsStatus() != null;
     }
 
     /**
@@ -1172,7 +666,7 @@ public class Dispatcher {
      *         finished), or {@code null} for a plain channel; any thread
      */
     public final TlsStatus getTlsStatus() {
-        return this.tlsStatus;
+        return this.core.tlsStatus();
     }
 
     /**
@@ -1181,39 +675,39 @@ public class Dispatcher {
      * @return the session once the handshake has finished, else {@code null}
      */
     public final SSLSession getSslSession() {
-        checkInEventLoop("getSslSession");
-        TlsLayer layer = this.tlsLayer;
+        this.core.checkInEventLoop("getSslSession");
+        TlsLayer layer = this.core.tlsLayer();
         return (layer != null && layer.isEstablished()) ? layer.session() : null;
     }
 
     /** @return whether the socket is connected and {@link #handleConnect()} has run (asyncore's {@code connected}) */
     public final boolean isConnected() {
-        return this.connected;
+        return this.core.isConnected();
     }
 
     /** @return whether the socket is listening (asyncore's {@code accepting}) */
     public final boolean isAccepting() {
-        return this.accepting;
+        return this.core.isAccepting();
     }
 
     /** @return whether a connect was started and has not completed (asyncore's {@code connecting}) */
     public final boolean isConnecting() {
-        return this.connecting;
+        return this.core.isConnecting();
     }
 
     /** @return whether a close was asked for and has not happened yet */
     public final boolean isClosing() {
-        return this.closing;
+        return this.core.isClosing();
     }
 
     /** @return whether the dispatcher has a socket ({@link #createSocket} or {@link #setSocket}) not yet closed */
     public final boolean hasSocket() {
-        return this.socketCreated && !this.closed;
+        return this.core.hasSocket();
     }
 
     /** @return whether the dispatcher is closed and out of its map */
     public final boolean isClosed() {
-        return this.closed;
+        return this.core.isClosed();
     }
 
     /**
@@ -1221,12 +715,12 @@ public class Dispatcher {
      *         to the loop); see {@link CloseReason}
      */
     public final CloseReason getCloseReason() {
-        return this.closeReason;
+        return this.core.closeReason();
     }
 
     /** @return whether a read found end-of-stream: the peer half-closed or closed, and sends nothing more */
     public final boolean isInputEnded() {
-        return this.inputEnded;
+        return this.core.isInputEnded();
     }
 
     /**
@@ -1235,39 +729,27 @@ public class Dispatcher {
      *         drained the channel
      */
     public final boolean isOutputShutdown() {
-        return this.outputShutdown;
+        return this.core.isOutputShutdown();
     }
 
     /** @return the role of the channel */
     public final ChannelKind kind() {
-        return this.kind;
+        return this.core.kind();
     }
 
     /** @return the state observers see */
     public final ChannelState state() {
-        if (this.closed) {
-            return ChannelState.CLOSED;
-        }
-        if (this.closing) {
-            return ChannelState.CLOSING;
-        }
-        if (this.accepting) {
-            return ChannelState.LISTENING;
-        }
-        if (this.connecting) {
-            return ChannelState.CONNECTING;
-        }
-        return this.connected ? ChannelState.CONNECTED : ChannelState.OPEN;
+        return this.core.state();
     }
 
     /** @return the bound local address, or {@code null} when not bound yet */
     public final SocketAddress getLocalAddress() {
-        return this.localAddress;
+        return this.core.localAddress();
     }
 
     /** @return the peer's address, or {@code null} when there is no peer */
     public final SocketAddress getRemoteAddress() {
-        return this.remoteAddress;
+        return this.core.remoteAddress();
     }
 
     /**
@@ -1276,7 +758,8 @@ public class Dispatcher {
      * @return the address, or {@code null} when there is none yet
      */
     public final SocketAddress getAddress() {
-        return (this.accepting || this.remoteAddress == null) ? this.localAddress : this.remoteAddress;
+        SocketAddress remote = this.core.remoteAddress();
+        return (this.core.isAccepting() || remote == null) ? this.core.localAddress() : remote;
     }
 
     /**
@@ -1284,7 +767,7 @@ public class Dispatcher {
      *         their way to the loop; always 0 for a plain dispatcher. Any thread.
      */
     public final long pendingOutputBytes() {
-        return this.bounds.pending();
+        return this.core.pendingOutputBytes();
     }
 
     /**
@@ -1296,8 +779,12 @@ public class Dispatcher {
      * @return whether the channel is open and below its high water mark
      */
     public final boolean isWritable() {
-        return !this.bounds.unwritable() && !this.closed && !this.closing
-                && pendingOutputBytes() <= this.settings.writeBufferWaterMark().high();
+        return this.core.isWritable();
+    }
+
+    /** @return for a listener, how many connections it accepted are open now; any thread */
+    public final int openConnections() {
+        return this.core.acceptGate().openConnections();
     }
 
     /**
@@ -1308,12 +795,13 @@ public class Dispatcher {
     @Override
     public String toString() {
         String type = defaultName(getClass());
-        String id = "#" + this.id;
+        String name = this.core.name();
+        String id = "#" + this.core.id();
         StringBuilder text = new StringBuilder("<").append(type);
-        if (!this.name.equals(type)) {
-            text.append(' ').append(this.name);
+        if (!name.equals(type)) {
+            text.append(' ').append(name);
         }
-        if (!this.name.endsWith(id)) {
+        if (!name.endsWith(id)) {
             text.append(' ').append(id);
         }
         text.append(' ').append(state().name().toLowerCase(java.util.Locale.ROOT));
@@ -1331,295 +819,19 @@ public class Dispatcher {
      * @return the text
      */
     public static String format(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            String host = inet.isUnresolved() ? inet.getHostString() : inet.getAddress().getHostAddress();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        if (address instanceof UnixDomainSocketAddress unix) {
-            return unix.getPath().toString().isEmpty() ? "(unnamed)" : unix.getPath().toString();
-        }
-        return String.valueOf(address);
+        return Sockets.format(address);
     }
 
-    // ---------------------------------------------------------------- the state machine (loop thread)
+    // ---------------------------------------------------------------- for this package's subclasses and helpers
 
-    /**
-     * The one byte path in: reads (through the TLS layer when there is one), and turns end-of-stream and
-     * disconnects into handleEndOfStream and handleClose.
-     */
-    final int read(ByteBuffer buffer) throws IOException {
-        int read;
-        try {
-            TlsLayer layer = this.tlsLayer;
-            read = (layer == null) ? readSocket(buffer) : layer.read(buffer);
-        }
-        catch (IOException ex) {
-            if (DisconnectErrors.isDisconnect(ex)) {
-                peerGone();
-                return -1;
-            }
-            throw ex;
-        }
-        if (read < 0) {
-            endOfStream();
-            return -1;
-        }
-        return read;
+    /** @return the channel's core: the socket, its state and its event routing (not API) */
+    final ChannelCore core() {
+        return this.core;
     }
 
-    /**
-     * The one byte path out: writes (through the TLS layer when there is one); disconnects become
-     * handleClose. When the JVM has no direct memory for the write (the JDK copies heap buffers through a
-     * direct one), the channel is closed for its output and nothing is written.
-     */
-    final int write(ByteBuffer data) throws IOException {
-        try {
-            TlsLayer layer = this.tlsLayer;
-            return (layer == null) ? writeSocket(data) : layer.write(data);
-        }
-        catch (IOException ex) {
-            if (DisconnectErrors.isDisconnect(ex)) {
-                peerGone();
-                return 0;
-            }
-            throw ex;
-        }
-        catch (OutOfMemoryError ex) {
-            if (!OutputMemoryExhaustedException.isDirectMemoryError(ex)) {
-                throw ex;
-            }
-            this.bounds.exceeded(OutputOverflow.MEMORY, pendingOutputBytes(), "the JVM's direct buffer memory is"
-                    + " used up (" + ex.getMessage() + ")");
-            return 0;
-        }
-    }
-
-    /** Reads bytes off the socket as they are, and counts them; -1 at end-of-stream. */
-    final int readSocket(ByteBuffer buffer) throws IOException {
-        int read = ((ReadableByteChannel) requireChannel()).read(buffer);
-        if (read > 0) {
-            this.statistics.read(read, clock());
-            traffic().bytesRead(read);
-        }
-        return read;
-    }
-
-    /** Writes bytes to the socket as they are, and counts them. */
-    final int writeSocket(ByteBuffer data) throws IOException {
-        int written = ((WritableByteChannel) requireChannel()).write(data);
-        if (written > 0) {
-            this.statistics.written(written, clock());
-            traffic().bytesWritten(written);
-        }
-        return written;
-    }
-
-    /** A read found end-of-stream: stop reading for good and let the dispatcher answer or close. */
-    final void endOfStream() throws IOException {
-        this.inputEnded = true;
-        suspendReading(); // end-of-stream stays readable: never ask again
-        CloseReason outer = this.closeCause;
-        this.closeCause = CloseReason.PEER;
-        try {
-            handleEndOfStream();
-        }
-        finally {
-            this.closeCause = outer;
-        }
-    }
-
-    /** A disconnect error: asyncore's {@code handle_close}, a close in it made for the peer. */
-    final void peerGone() throws IOException {
-        CloseReason outer = this.closeCause;
-        this.closeCause = CloseReason.PEER;
-        try {
-            handleClose();
-        }
-        finally {
-            this.closeCause = outer;
-        }
-    }
-
-    /**
-     * Runs an action with the reason a close it makes would have (see {@link CloseReason}). Loop thread.
-     * @param reason the reason
-     * @param action what to run
-     * @throws IOException what the action throws
-     */
-    final void withCloseCause(CloseReason reason, IoAction action) throws IOException {
-        CloseReason outer = this.closeCause;
-        this.closeCause = reason;
-        try {
-            action.run();
-        }
-        finally {
-            this.closeCause = outer;
-        }
-    }
-
-    /** @return the reason a close made now would have, or {@code null} for {@link CloseReason#APPLICATION} */
-    final CloseReason closeCause() {
-        return this.closeCause;
-    }
-
-    /** Tells the map's listeners, once, that the channel is ready for traffic. Loop thread. */
-    private void announceOpened() {
-        if (this.announced || this.closed) {
-            return;
-        }
-        ChannelListeners listeners = map().listeners();
-        if (listeners.isEmpty()) {
-            return;
-        }
-        this.announced = true;
-        listeners.opened(snapshot());
-    }
-
-    /**
-     * Asks {@link #readable()} and {@link #writable()} and (re-)registers the channel for what they want.
-     * Called by the loop once per iteration.
-     */
-    final void updateInterest(Selector selector, boolean draining) {
-        SelectableChannel current = this.channel;
-        if (current == null || this.closed) {
-            return;
-        }
-        boolean readable;
-        boolean writable;
-        int ops;
-        try {
-            if (this.accepting) {
-                readable = readable() && !draining;
-                writable = false;
-                ops = readable ? SelectionKey.OP_ACCEPT : 0;
-            }
-            else if (this.connectPending) {
-                readable = readable();
-                writable = writable();
-                ops = (readable || writable) ? SelectionKey.OP_CONNECT : 0;
-            }
-            else if (draining) {
-                // shutting down: no more input for the handlers; write what is owed, then only discard
-                DrainState state = this.drain;
-                readable = state != null && state.discardingInput && !state.peerClosed;
-                writable = (state == null || state.finSentNanos == 0) && !this.outputShutdown && writable();
-                ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
-            }
-            else {
-                readable = readable() && !this.bounds.readPaused() && !this.readSuspended;
-                writable = !this.outputShutdown && writable();
-                ops = (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
-            }
-        }
-        catch (Throwable ex) {
-            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
-            return;
-        }
-        TlsLayer layer = this.tlsLayer;
-        if (layer != null) {
-            ops = layer.interestOps(ops, readable);
-        }
-        if (readable != this.evaluatedReadable) {
-            this.evaluatedReadable = readable;
-        }
-        if (writable != this.evaluatedWritable) {
-            this.evaluatedWritable = writable;
-        }
-        if (this.closed || (ops == this.interestOps && this.key != null)) {
-            return;
-        }
-        try {
-            if (this.key == null) {
-                this.key = current.register(selector, ops, this);
-            }
-            else {
-                this.key.interestOps(ops);
-            }
-            this.interestOps = ops;
-        }
-        catch (IOException | CancelledKeyException ex) {
-            handleErrorEvent(ex);
-        }
-    }
-
-    /** Runs the handlers for the ready operations, routing every exception as asyncore does. */
-    final void dispatch(int readyOps) {
-        this.inHandler = true;
-        try {
-            if ((readyOps & SelectionKey.OP_ACCEPT) != 0) {
-                handleAcceptEvent();
-                return;
-            }
-            if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
-                finishConnect();
-                return;
-            }
-            TlsLayer layer = this.tlsLayer;
-            if (layer != null) {
-                readyOps = tlsReady(layer, readyOps);
-            }
-            if ((readyOps & SelectionKey.OP_READ) != 0) {
-                if (this.drain != null && this.drain.discardingInput) {
-                    discardInput();
-                    return;
-                }
-                handleReadEvent();
-            }
-            if ((readyOps & SelectionKey.OP_WRITE) != 0 && !this.closed) {
-                handleWriteEvent();
-            }
-            if (!this.closed) {
-                this.inHandler = false;
-                afterHandlers();
-            }
-        }
-        catch (Throwable ex) {
-            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
-        }
-        finally {
-            this.inHandler = false;
-        }
-    }
-
-    /** Called after the handlers of one dispatch returned, still on the loop thread. */
-    void afterHandlers() throws IOException {
-    }
-
-    /**
-     * The TLS layer's part of a ready event: it writes and reads what the handshake and the ciphertext
-     * need; the handlers then see only what they asked for. A client's connect completes (and
-     * {@link #handleConnect()} runs) once its handshake has finished.
-     */
-    private int tlsReady(TlsLayer layer, int readyOps) throws IOException {
-        int ops = layer.ready(readyOps);
-        if (this.connecting && layer.isEstablished() && !this.closed) {
-            handleConnectEvent();
-        }
-        return ops & ((this.evaluatedReadable ? SelectionKey.OP_READ : 0)
-                | (this.evaluatedWritable ? SelectionKey.OP_WRITE : 0));
-    }
-
-    /** @return whether one of this channel's event handlers is running now (on the loop thread) */
-    final boolean inHandler() {
-        return this.inHandler;
-    }
-
-    /**
-     * @return work for the loop that concerns this channel's current socket only: it does nothing once the
-     *         dispatcher was given a new socket after a close (see {@link #createSocket(ProtocolFamily, SocketType)})
-     */
-    final Runnable channelTask(IoAction action) {
-        return new ChannelTask(this, this.reconnection.generation(), action);
-    }
-
-    /** @return work for the loop that concerns this channel, that runs whatever socket the channel has then */
-    final Runnable anySocketTask(IoAction action) {
-        return new ChannelTask(this, ChannelTask.ANY_SOCKET, action);
-    }
-
-    /** @return how many times the dispatcher was given a socket after a close; any thread */
-    final int generation() {
-        return this.reconnection.generation();
+    /** @return who hears that the channel closed */
+    final CloseHooks closeHooks() {
+        return this.closeHooks;
     }
 
     /**
@@ -1630,328 +842,13 @@ public class Dispatcher {
         this.reconnection.hook(this, hook);
     }
 
-    /** Runs an action on the loop with the dispatcher's error routing. */
-    final void invoke(IoAction action) {
-        try {
-            action.run();
-        }
-        catch (Throwable ex) {
-            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
-        }
+    /** @return a snapshot for observers */
+    final ChannelSnapshot snapshot() {
+        return this.core.snapshot();
     }
 
-    /** asyncore's {@code _DISCONNECTED} rule: disconnects close, everything else is an error. */
-    final void handleErrorEvent(Throwable error) {
-        boolean disconnect = DisconnectErrors.isDisconnect(error);
-        CloseReason outer = this.closeCause;
-        this.closeCause = disconnect ? CloseReason.PEER : CloseReason.ERROR;
-        try {
-            if (disconnect) {
-                handleClose();
-            }
-            else {
-                traffic().handlerError();
-                handleError(error);
-            }
-        }
-        catch (Throwable secondary) {
-            FatalErrors.rethrowIfFatal(secondary);
-            secondary.addSuppressed(error);
-            logger.error("{}: {} threw; closing", this, disconnect ? "handleClose" : "handleError", secondary);
-            close();
-        }
-        finally {
-            this.closeCause = outer;
-        }
-    }
-
-    private void handleAcceptEvent() throws IOException {
-        Dispatcher previous = acceptingListener.get();
-        acceptingListener.set(this);
-        try {
-            handleAccept();
-        }
-        finally {
-            acceptedSocket.remove();
-            if (previous != null) {
-                acceptingListener.set(previous);
-            }
-            else {
-                acceptingListener.remove();
-            }
-        }
-    }
-
-    private void finishConnect() throws IOException {
-        SocketChannel socket = (SocketChannel) this.channel;
-        boolean finished;
-        try {
-            finished = socket.finishConnect();
-        }
-        catch (IOException ex) {
-            connectFailed(ex);
-            return;
-        }
-        if (!finished) {
-            return;
-        }
-        this.connectPending = false;
-        cancelTimer(this.connectTimer);
-        this.localAddress = socket.getLocalAddress();
-        if (this.tlsSettings != null) {
-            startTls(); // the connect completes when the handshake does
-            return;
-        }
-        if (this.evaluatedWritable) {
-            handleWriteEvent(); // a connected socket is writable: this is the first write event
-        }
-        // otherwise the first read event completes the connect
-    }
-
-    private void handleReadEvent() throws IOException {
-        if (this.accepting) {
-            handleAcceptEvent();
-            return;
-        }
-        if (this.connecting) {
-            handleConnectEvent();
-        }
-        if (!this.closed) {
-            handleRead();
-        }
-    }
-
-    private void handleWriteEvent() throws IOException {
-        if (this.accepting) {
-            return; // a listener has no write events; pretend it did not happen, as asyncore does
-        }
-        if (this.connecting) {
-            handleConnectEvent();
-        }
-        if (!this.closed) {
-            handleWrite();
-        }
-    }
-
-    private void handleConnectEvent() throws IOException {
-        this.connecting = false;
-        this.connected = true;
-        if (this.channel instanceof SocketChannel socket) {
-            this.remoteAddress = socket.getRemoteAddress();
-        }
-        armIdleTimer();
-        announceOpened();
-        this.reconnection.connected(this);
-        handleConnect();
-    }
-
-    /** A connect that failed before it could start: tell the hook, and close as a failed connect does. */
-    private void failedAtOnce(Exception error) {
-        this.reconnection.connectFailed(this, error);
-        close(CloseReason.ERROR);
-    }
-
-    private void connectTimedOut(Duration timeout) {
-        this.connectTimer = null;
-        if (this.closed || !this.connectPending) {
-            return;
-        }
-        traffic().connectTimeout();
-        connectFailed(new SocketTimeoutException(
-                "connect to " + format(this.remoteAddress) + " timed out after " + timeout.toMillis() + " ms"));
-    }
-
-    /**
-     * A failed connect leaves no usable socket (the JDK closed it, or the timeout abandons it): stop its
-     * timer, report the error, then close whatever handleError did, so that the attempt can neither
-     * complete nor fail a second time.
-     */
-    private void connectFailed(IOException error) {
-        cancelTimer(this.connectTimer);
-        this.connectTimer = null;
-        this.reconnection.connectFailed(this, error);
-        handleErrorEvent(error);
-        close(CloseReason.ERROR);
-    }
-
-    // ---------------------------------------------------------------- idle timeouts (loop thread)
-
-    private void armIdleTimer() {
-        cancelTimer(this.idleTimer);
-        this.idleTimer = null;
-        if (this.closed || !this.settings.hasIdleTimeout()) {
-            return;
-        }
-        long now = System.nanoTime();
-        Arrays.fill(this.idleSince, now);
-        scheduleIdleCheck(now);
-    }
-
-    private void scheduleIdleCheck(long now) {
-        long next = Long.MAX_VALUE;
-        for (IdleState state : IdleState.values()) {
-            long timeout = idleTimeout(state).toNanos();
-            if (timeout > 0) {
-                next = Math.min(next, idleBase(state) + timeout - now);
-            }
-        }
-        if (next != Long.MAX_VALUE) {
-            this.idleTimer = executor().schedule(Duration.ofNanos(Math.max(0, next)), channelTask(this::checkIdle));
-        }
-    }
-
-    private void checkIdle() {
-        this.idleTimer = null;
-        if (this.closed) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (IdleState state : IdleState.values()) {
-            long timeout = idleTimeout(state).toNanos();
-            if (timeout > 0 && now - idleBase(state) >= timeout) {
-                this.idleSince[state.ordinal()] = now;
-                traffic().idleTimeout();
-                if (this.announced) {
-                    map().listeners().idle(snapshot(), state);
-                }
-                invoke(() -> withCloseCause(CloseReason.IDLE_TIMEOUT, () -> handleIdle(state)));
-                if (this.closed) {
-                    return;
-                }
-            }
-        }
-        if (this.idleTimer == null) {
-            scheduleIdleCheck(now);
-        }
-    }
-
-    private long idleBase(IdleState state) {
-        long activity = switch (state) {
-            case READER_IDLE -> this.statistics.lastReadNanos();
-            case WRITER_IDLE -> this.statistics.lastWriteNanos();
-            case ALL_IDLE -> latest(this.statistics.lastReadNanos(), this.statistics.lastWriteNanos());
-        };
-        return latest(activity, this.idleSince[state.ordinal()]);
-    }
-
-    private Duration idleTimeout(IdleState state) {
-        return switch (state) {
-            case READER_IDLE -> this.settings.readIdleTimeout();
-            case WRITER_IDLE -> this.settings.writeIdleTimeout();
-            case ALL_IDLE -> this.settings.idleTimeout();
-        };
-    }
-
-    // ---------------------------------------------------------------- for subclasses in this package
-
-    /**
-     * Publishes the output queued on the loop, and applies the water marks and the output limits to it
-     * and what other threads handed in. Loop thread.
-     */
-    final void outputChanged(long queuedBytes) {
-        if (!this.inHandler && this.socketCreated) {
-            map().markForEvaluation(this); // in a handler, the loop re-evaluates the channel afterwards
-        }
-        this.bounds.apply(queuedBytes);
-    }
-
-    /** @return the channel's output figures, water marks and output limits */
-    final OutputBounds bounds() {
-        return this.bounds;
-    }
-
-    /** @return who hears that the channel closed */
-    final CloseHooks closeHooks() {
-        return this.closeHooks;
-    }
-
-    /** Reports the channel as closing from now on, so that sends are refused. Any thread. */
-    final void markClosing() {
-        this.closing = true;
-    }
-
-    /** Drops queued output and returns its memory to the loop; the channel is closing. Loop thread. */
-    void releaseOutput() {
-    }
-
-    /**
-     * The closed dispatcher is being given a new socket: forget what belonged to the old one. Subclasses
-     * reset their own state and call {@code super.reopened()}. Loop thread.
-     */
-    void reopened() {
-    }
-
-    /** Stops reading for good (the loop no longer waits for input). */
-    final void suspendReading() {
-        this.readSuspended = true;
-        map().markForEvaluation(this);
-    }
-
-    /**
-     * One step of a graceful shutdown, on the loop thread. Once nothing is owed to the peer, half-closes
-     * the connection (the peer reads end-of-stream) and from then on discards what the peer still sends,
-     * so that closing does not reset a peer that is still sending.
-     * @param nowNanos the loop's clock
-     * @param graceNanos how long to wait for the peer to close after our end-of-stream
-     * @return whether the channel may be closed now
-     */
-    final boolean drainStep(long nowNanos, long graceNanos) {
-        if (hasPendingOutput() || hasPendingCiphertext()) {
-            return false;
-        }
-        if (!(this.channel instanceof SocketChannel socket) || !this.connected || this.closed) {
-            return true;
-        }
-        DrainState state = this.drain;
-        if (state == null) {
-            state = new DrainState();
-            this.drain = state;
-        }
-        if (state.finSentNanos == 0) {
-            TlsLayer layer = this.tlsLayer;
-            if (layer != null) {
-                layer.closeOutbound(); // close_notify before the end-of-stream
-            }
-            try {
-                socket.shutdownOutput();
-            }
-            catch (IOException ex) {
-                return true; // the peer is gone already
-            }
-            this.outputShutdown = true;
-            state.finSentNanos = nowNanos;
-            state.discardingInput = true;
-            return false;
-        }
-        return state.peerClosed || nowNanos - state.finSentNanos >= graceNanos;
-    }
-
-    /** Reads and drops what the peer sends while the channel drains; notes the peer's end-of-stream. */
-    private void discardInput() {
-        ByteBuffer scratch = map().buffers().readBuffer(64 * 1024);
-        try {
-            int read;
-            while ((read = ((SocketChannel) this.channel).read(scratch)) > 0) {
-                scratch.clear();
-            }
-            if (read < 0) {
-                this.drain.peerClosed = true;
-            }
-        }
-        catch (IOException ex) {
-            this.drain.peerClosed = true;
-        }
-    }
-
-    /** This channel's part of a graceful shutdown. */
-    static final class DrainState {
-
-        long finSentNanos;
-
-        boolean discardingInput;
-
-        boolean peerClosed;
-
+    /** Called after the handlers of one dispatch returned, still on the loop thread. */
+    void afterHandlers() throws IOException {
     }
 
     /** @return whether output waits that the loop should drain before closing on shutdown */
@@ -1959,270 +856,147 @@ public class Dispatcher {
         return false;
     }
 
-    final void checkInEventLoop(String operation) {
-        if (!executor().inEventLoop()) {
-            throw new IllegalStateException(this + ": " + operation + "() must run on the loop thread of "
-                    + map().name() + ", not on " + Thread.currentThread().getName()
-                    + "; hand it over with executor().execute(...)");
-        }
+    /** Drops queued output and returns its memory to the loop; the channel is closing. Loop thread. */
+    void releaseOutput() {
     }
 
-    ChannelSnapshot snapshot() {
-        return new ChannelSnapshot(this.id, this.name, getClass().getName(), this.kind, state(), this.localAddress,
-                this.remoteAddress, this.evaluatedReadable, this.evaluatedWritable, this.statistics.bytesRead(),
-                this.statistics.bytesWritten(), pendingOutputBytes(), this.statistics.createdAt(),
-                this.statistics.lastReadAt(), this.statistics.lastWriteAt(),
-                map().name(), this.inputEnded, this.outputShutdown, this.tlsStatus, isWritable(),
-                this.settings.outputLimit());
-    }
-
-    /** An action that may throw an I/O error, run with {@link #invoke(IoAction)}. */
-    @FunctionalInterface
-    interface IoAction {
-
-        void run() throws IOException;
-
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private void inheritFromListener(SocketChannel socket) {
-        Dispatcher listener = acceptingListener.get();
-        if (listener != null && acceptedSocket.get() == socket) {
-            acceptedSocket.remove(); // adopted: this dispatcher now holds the listener's count
-            this.acceptedBy = listener;
-            this.settings = listener.settings;
-            this.bounds.settingsChanged(listener.settings);
-            TlsSettings tls = listener.tlsSettings;
-            if (tls != null) {
-                this.tlsSettings = tls;
-                this.tlsStatus = TlsStatus.HANDSHAKING;
-            }
-            this.name = listener.name + "#" + this.id;
-            this.trafficAccount.inherit(listener.trafficAccount);
-        }
+    /** The closed dispatcher is being given a new socket: subclasses forget the old one's state. Loop thread. */
+    void reopened() {
     }
 
     private void useMap(ChannelMap map) {
-        this.executor = map.executor();
-        this.loopStatistics = map.statistics();
         this.map = map;
-    }
-
-    /** @return the loop's clock inside a handler (read once per dispatch), else the system's */
-    private long clock() {
-        return this.inHandler ? statistics().now : System.nanoTime();
-    }
-
-    /** @return the loop-wide counters of this dispatcher's loop */
-    LoopStatistics statistics() {
-        map();
-        return this.loopStatistics;
-    }
-
-    /** @return the counters this channel's traffic goes to; loop thread */
-    DispatcherCounters traffic() {
-        return this.trafficAccount.counters(map());
-    }
-
-    /** @return where this channel's traffic counts; any thread */
-    TrafficAccount trafficAccount() {
-        return this.trafficAccount;
-    }
-
-    private void refuse(SocketChannel socket, int limit) {
-        traffic().connectionRefused();
-        ChannelListeners listeners = map().listeners();
-        if (!listeners.isEmpty()) {
-            listeners.refused(snapshot(), remoteAddressOf(socket));
-        }
-        if (this.refusalLog == null) {
-            this.refusalLog = new LogThrottle();
-        }
-        long unlogged = this.refusalLog.admit(System.nanoTime());
-        if (unlogged >= 0) {
-            logger.warn("{}: {} connections open, the max-connections limit; refusing new ones (logged at most"
-                    + " every 10 s, counted in connectionsRefused; {} more since the last log)", this, limit, unlogged);
-        }
-        closeQuietly(socket);
-    }
-
-    /** @return for a listener, how many connections it accepted are open now; any thread */
-    public final int openConnections() {
-        return this.openConnections.get();
-    }
-
-    /** Puts the TLS layer on a connected stream and begins the handshake. */
-    private void startTls() throws SSLException {
-        TlsSettings tls = this.tlsSettings;
-        TlsLayer layer = new TlsLayer(this, tls.newEngine(this.remoteAddress), tls.handshakeTimeout());
-        this.tlsLayer = layer;
-        this.tlsStatus = TlsStatus.HANDSHAKING;
-        layer.start();
-        map().markForEvaluation(this);
-    }
-
-    /** @return whether the TLS layer holds ciphertext the socket has not taken yet */
-    final boolean hasPendingCiphertext() {
-        TlsLayer layer = this.tlsLayer;
-        return layer != null && layer.hasPendingOutput();
-    }
-
-    /** Called by the TLS layer when the first handshake has finished. */
-    final void tlsHandshakeFinished(TlsStatus status) {
-        this.tlsStatus = status;
-        traffic().tlsHandshake();
-    }
-
-    /** Reports an error that ends the channel, then closes it even if handleError did not. */
-    final void failAndClose(IOException error) {
-        handleErrorEvent(error);
-        close();
-    }
-
-    /** Runs {@link #handleAccepted} for one connection on the thread of the loop that will serve it. */
-    private void acceptConnection(SocketChannel socket, ChannelMap target) {
-        Dispatcher previousListener = acceptingListener.get();
-        SocketChannel previousSocket = acceptedSocket.get();
-        acceptingListener.set(this);
-        acceptedSocket.set(socket);
-        SocketAddress address = null;
-        try {
-            address = socket.getRemoteAddress();
-            handleAccepted(socket, address);
-            if (acceptedSocket.get() == socket) { // no dispatcher adopted it: it does not count
-                this.openConnections.decrementAndGet();
-            }
-        }
-        catch (Exception ex) {
-            if (acceptedSocket.get() == socket) {
-                this.openConnections.decrementAndGet();
-            }
-            target.countersFor(this.trafficAccount.name()).connectionRejected();
-            logger.warn("{}: setting up the connection from {} failed; closed it: {}", this, format(address),
-                    ex.toString(), ex);
-            closeQuietly(socket);
-        }
-        finally {
-            acceptingListener.set(previousListener);
-            acceptedSocket.set(previousSocket);
-        }
-    }
-
-    /**
-     * Starts a closed dispatcher afresh for a new socket: every per-socket field as a new dispatcher has
-     * it. The id, name, settings, TLS settings, statistics, close hooks and a listener's count of open
-     * connections carry over.
-     */
-    private void reopen() {
-        this.reconnection.nextSocket(); // before anything else: work handed in for the old socket does nothing now
-        this.channel = null;
-        this.key = null;
-        this.interestOps = -1;
-        this.family = null;
-        this.socketType = null;
-        this.bindAddress = null;
-        this.reuseAddress = false;
-        this.connectPending = false;
-        this.connectTimer = null;
-        this.idleTimer = null;
-        Arrays.fill(this.idleSince, 0);
-        this.kind = ChannelKind.CLIENT;
-        this.localAddress = null;
-        this.remoteAddress = null;
-        this.acceptedBy = null;
-        this.connected = false;
-        this.accepting = false;
-        this.connecting = false;
-        this.inputEnded = false;
-        this.outputShutdown = false;
-        this.readSuspended = false;
-        this.drain = null;
-        this.evaluatedReadable = false;
-        this.evaluatedWritable = false;
-        this.announced = false;
-        this.tlsLayer = null;
-        this.tlsStatus = (this.tlsSettings != null) ? TlsStatus.HANDSHAKING : null;
-        this.bounds.reopened();
-        reopened();
-        this.socketCreated = false;
-        this.closeReason = null;
-        this.closing = false;
-        this.closed = false;
-    }
-
-    private void requireNoSocket() {
-        if (this.socketCreated && !this.closed) {
-            throw new IllegalStateException(this + " already has a socket" + (this.closing ? " (closing)" : "")
-                    + "; a dispatcher may create one again once it is closed");
-        }
-    }
-
-    private void requireSocket() {
-        if (!this.socketCreated) {
-            throw new IllegalStateException(this + " has no socket: call createSocket() first");
-        }
-    }
-
-    private SelectableChannel requireChannel() {
-        SelectableChannel current = this.channel;
-        if (current == null) {
-            throw new IllegalStateException(this + " is neither connected nor listening");
-        }
-        return current;
-    }
-
-    private DatagramChannel datagramChannel() {
-        if (!(this.channel instanceof DatagramChannel datagram)) {
-            throw new IllegalStateException(this + " is not a datagram socket");
-        }
-        return datagram;
-    }
-
-    private BindException bindFailure(String action, SocketAddress address, BindException cause) {
-        BindException failure = new BindException(this + ": cannot " + action + " "
-                + ((address != null) ? format(address) : "an ephemeral port") + ": " + cause.getMessage());
-        failure.initCause(cause);
-        return failure;
-    }
-
-    private static void configureStream(SocketChannel socket) throws IOException {
-        if (socket.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        }
-    }
-
-    private static SocketAddress remoteAddressOf(SocketChannel socket) {
-        try {
-            return socket.getRemoteAddress();
-        }
-        catch (IOException ex) {
-            return null;
-        }
-    }
-
-    private static void cancelTimer(ScheduledTask timer) {
-        if (timer != null) {
-            timer.cancel();
-        }
-    }
-
-    private static long latest(long a, long b) {
-        return (a - b > 0) ? a : b;
-    }
-
-    private static void closeQuietly(java.nio.channels.Channel channel) {
-        try {
-            channel.close();
-        }
-        catch (IOException ex) {
-            logger.debug("Closing {} failed", channel, ex);
-        }
+        this.core.attach(map.context());
     }
 
     private static String defaultName(Class<?> type) {
         String simple = type.getSimpleName();
         return simple.isEmpty() ? type.getName().substring(type.getName().lastIndexOf('.') + 1) : simple;
+    }
+
+    /** The hooks and facade operations as the core calls them: one per dispatcher, never seen outside. */
+    private final class Handler implements ChannelHandler {
+
+        @Override
+        public boolean readable() {
+            return Dispatcher.this.readable();
+        }
+
+        @Override
+        public boolean writable() {
+            return Dispatcher.this.writable();
+        }
+
+        @Override
+        public void handleRead() throws IOException {
+            Dispatcher.this.handleRead();
+        }
+
+        @Override
+        public void handleWrite() throws IOException {
+            Dispatcher.this.handleWrite();
+        }
+
+        @Override
+        public void handleConnect() throws IOException {
+            Dispatcher.this.handleConnect();
+        }
+
+        @Override
+        public void handleAccept() throws IOException {
+            Dispatcher.this.handleAccept();
+        }
+
+        @Override
+        public void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
+            Dispatcher.this.handleAccepted(channel, address);
+        }
+
+        @Override
+        public void handleEndOfStream() throws IOException {
+            Dispatcher.this.handleEndOfStream();
+        }
+
+        @Override
+        public void handleClose() throws IOException {
+            Dispatcher.this.handleClose();
+        }
+
+        @Override
+        public void handleError(Throwable error) {
+            Dispatcher.this.handleError(error);
+        }
+
+        @Override
+        public void handleIdle(IdleState state) throws IOException {
+            Dispatcher.this.handleIdle(state);
+        }
+
+        @Override
+        public void handleWritabilityChanged() throws IOException {
+            Dispatcher.this.handleWritabilityChanged();
+        }
+
+        @Override
+        public void close() {
+            Dispatcher.this.close();
+        }
+
+        @Override
+        public void afterHandlers() throws IOException {
+            Dispatcher.this.afterHandlers();
+        }
+
+        @Override
+        public boolean hasPendingOutput() {
+            return Dispatcher.this.hasPendingOutput();
+        }
+
+        @Override
+        public void releaseOutput() {
+            Dispatcher.this.releaseOutput();
+        }
+
+        @Override
+        public void closed() {
+            Dispatcher.this.closeHooks.closed(Dispatcher.this);
+        }
+
+        @Override
+        public void reopened() {
+            Dispatcher.this.reopened();
+        }
+
+        @Override
+        public void connectEnded(Exception error) {
+            if (error == null) {
+                Dispatcher.this.reconnection.connected(Dispatcher.this);
+            }
+            else {
+                Dispatcher.this.reconnection.connectFailed(Dispatcher.this, error);
+            }
+        }
+
+        @Override
+        public void joinMap() {
+            map().add(Dispatcher.this);
+        }
+
+        @Override
+        public ChannelContext resolveContext() {
+            return map().context();
+        }
+
+        @Override
+        public String className() {
+            return Dispatcher.this.getClass().getName();
+        }
+
+        @Override
+        public String toString() {
+            return Dispatcher.this.toString();
+        }
+
     }
 
 }

@@ -23,7 +23,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import io.github.asyncore.core.internal.channel.DispatcherCounters;
+import io.github.asyncore.core.internal.loop.ChannelWork;
 import io.github.asyncore.core.internal.loop.FatalErrors;
+import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
 import io.github.asyncore.core.internal.loop.ShutdownHooks;
 
@@ -131,7 +133,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     private boolean draining;
 
     /** Channels whose {@code readable()}/{@code writable()} may have changed; loop thread. */
-    private final ArrayDeque<Dispatcher> toEvaluate = new ArrayDeque<>();
+    private final ArrayDeque<LoopChannel> toEvaluate = new ArrayDeque<>();
 
     /** Run on the loop thread when a shutdown begins (the {@link Reconnector}s of its channels). */
     private final ShutdownHooks shutdownHooks = new ShutdownHooks();
@@ -534,34 +536,34 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             this.evaluateAllRequested = false;
             this.evaluateAll = true;
         }
-        Dispatcher dispatcher;
+        LoopChannel channel;
         if (this.evaluateAll || this.draining) {
             this.evaluateAll = false;
-            while ((dispatcher = this.toEvaluate.pollFirst()) != null) {
-                dispatcher.queuedForEvaluation = false;
+            while ((channel = this.toEvaluate.pollFirst()) != null) {
+                channel.queuedForEvaluation(false);
             }
             for (Dispatcher each : this.map.dispatchers()) {
-                each.updateInterest(selector, this.draining);
+                each.core().updateInterest(selector, this.draining);
             }
             return;
         }
-        while ((dispatcher = this.toEvaluate.pollFirst()) != null) {
-            dispatcher.queuedForEvaluation = false;
-            dispatcher.updateInterest(selector, false);
+        while ((channel = this.toEvaluate.pollFirst()) != null) {
+            channel.queuedForEvaluation(false);
+            channel.updateInterest(selector, false);
         }
     }
 
     /** Queues a channel whose {@code readable()}/{@code writable()} may have changed. Loop thread. */
-    void markForEvaluation(Dispatcher dispatcher) {
-        if (!dispatcher.queuedForEvaluation) {
-            dispatcher.queuedForEvaluation = true;
-            this.toEvaluate.addLast(dispatcher);
+    void markForEvaluation(LoopChannel channel) {
+        if (!channel.queuedForEvaluation()) {
+            channel.queuedForEvaluation(true);
+            this.toEvaluate.addLast(channel);
         }
     }
 
     /** Runs the handlers of one ready channel; called by the selector for each ready key. */
     private void processKey(SelectionKey key) {
-        Dispatcher dispatcher = (Dispatcher) key.attachment();
+        LoopChannel dispatcher = (LoopChannel) key.attachment();
         int readyOps;
         try {
             readyOps = key.readyOps();
@@ -622,10 +624,13 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     /** After a task or timer ran: which channels' answers may have changed. */
     private void changedBy(Runnable task) {
-        if (task instanceof ChannelTask channelTask) {
-            markForEvaluation(channelTask.dispatcher());
+        if (task instanceof ChannelWork work) {
+            LoopChannel channel = work.channel(); // null: the work marks the channels it changes itself
+            if (channel != null) {
+                markForEvaluation(channel);
+            }
         }
-        else if (!(task instanceof ChannelsTask)) { // a ChannelsTask marks the channels it changes itself
+        else {
             this.evaluateAll = true; // the application's own code may have changed any channel
         }
     }
@@ -687,7 +692,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             while (true) {
                 long now = System.nanoTime();
                 for (Dispatcher dispatcher : this.map.dispatchers()) {
-                    if (dispatcher.drainStep(now, CLOSE_GRACE_NANOS)) {
+                    if (dispatcher.core().drainStep(now, CLOSE_GRACE_NANOS)) {
                         dispatcher.close(CloseReason.SHUTDOWN);
                         drained++;
                     }
@@ -700,7 +705,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             }
             List<Dispatcher> remaining = new ArrayList<>(this.map.dispatchers());
             for (Dispatcher dispatcher : remaining) {
-                if (dispatcher.hasPendingOutput()) {
+                if (dispatcher.core().hasPendingOutput()) {
                     aborted++;
                     unsent += dispatcher.pendingOutputBytes();
                 }

@@ -14,10 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.asyncore.core.ReconnectStatus.State;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.asyncore.core.ReconnectStatus.State;
 
 /**
  * Keeps one client dispatcher connected to one remote address: connects it, and when the connect fails or the

@@ -240,10 +240,13 @@ public final class TlsSettings {
     }
 
     /**
-     * Creates the engine of one connection. Loop thread.
+     * Creates the engine of one connection, configured as these settings say (mode, protocols, suites,
+     * client authentication, peer host for verification and SNI). Channels call it when their handshake
+     * begins; it is public so that the channel machinery, which lives in another package, can. Any thread.
      * @param peer the peer's address (a client's connect address, unresolved or not), or {@code null}
+     * @return a new engine
      */
-    SSLEngine newEngine(SocketAddress peer) {
+    public SSLEngine newEngine(SocketAddress peer) {
         SSLEngine engine;
         String host = this.peerHost;
         int port = -1;

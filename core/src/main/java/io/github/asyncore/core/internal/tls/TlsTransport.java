@@ -9,8 +9,9 @@ import io.github.asyncore.core.TlsStatus;
 import io.github.asyncore.core.internal.loop.LogThrottle;
 
 /**
- * The connection beneath a {@link TlsLayer}: the few things the layer needs from the channel it encrypts.
- * The layer knows nothing else of the channel. Loop thread.
+ * Not API. The connection beneath a {@link TlsLayer}: the few things the layer needs from the channel it
+ * encrypts. The layer knows nothing else of the channel; its {@code toString()} names the channel in the
+ * layer's log lines and exception messages. Loop thread.
  */
 public interface TlsTransport {
 
@@ -40,7 +41,8 @@ public interface TlsTransport {
     void handshakeFailed();
 
     /**
-     * Runs an action for this channel's current socket after a delay (the handshake timeout).
+     * Runs an action for this channel's current socket after a delay (the handshake timeout); it does
+     * not run once the channel has closed or been given a new socket.
      * @param delay how long to wait
      * @param action what to run, on the loop thread, with the channel's error routing
      * @return the timer, to cancel

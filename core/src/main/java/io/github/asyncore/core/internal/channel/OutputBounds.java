@@ -1,27 +1,29 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.channel;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
-import io.github.asyncore.core.internal.channel.OutputOverflow;
+import io.github.asyncore.core.ChannelSettings;
+import io.github.asyncore.core.CloseReason;
+import io.github.asyncore.core.OutputLimit;
+import io.github.asyncore.core.ScheduledTask;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What holds one channel's output in bounds: the figures (queued on the loop, handed in by other threads and
  * still on their way), the water marks that pause reading and make the channel unwritable, and the
- * {@linkplain OutputLimit output limits} that close it. The {@link Dispatcher} owns one and keeps the
- * asyncore-facing side (its handlers, {@link Dispatcher#isWritable()}); this class decides.
+ * {@linkplain io.github.asyncore.core.OutputLimit output limits} that close it. A channel's core owns one; the {@code Dispatcher} keeps the
+ * asyncore-facing side (its handlers, {@code isWritable()}); this class decides. Not API.
  * <p>
  * Threads: {@link #reserve(int)} and the figures' getters on any thread; everything else on the channel's loop
  * thread. The plain copies of the limits and marks are read on every send without a volatile read.
  */
-final class OutputBounds {
+public final class OutputBounds {
 
     /** Logged under the dispatcher's name: the log is about the channel. */
-    private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Logger logger = ChannelCore.logger; // the channel log category operators configure
 
     private static final VarHandle HANDED_IN;
 
@@ -34,7 +36,7 @@ final class OutputBounds {
         }
     }
 
-    private final Dispatcher channel;
+    private final ChannelCore channel;
 
     /** Output queued on the loop and not yet written, as the loop last published it. */
     private volatile long queuedBytes;
@@ -68,7 +70,7 @@ final class OutputBounds {
     /** Set once the channel went past a bound and is being closed for it. Loop thread. */
     private boolean overflowed;
 
-    OutputBounds(Dispatcher channel, ChannelSettings settings) {
+    OutputBounds(ChannelCore channel, ChannelSettings settings) {
         this.channel = channel;
         settingsChanged(settings);
     }
@@ -81,42 +83,42 @@ final class OutputBounds {
     }
 
     /** @return output queued and handed in, not yet written; any thread */
-    long pending() {
+    public long pending() {
         return this.queuedBytes + this.handedInBytes;
     }
 
     /** @return output queued on the loop, as last published; any thread */
-    long queued() {
+    public long queued() {
         return this.queuedBytes;
     }
 
     /** @return output other threads handed in that has not reached the loop's queue yet; any thread */
-    long handedIn() {
+    public long handedIn() {
         return this.handedInBytes;
     }
 
     /** @return the hard output limit in force, 0 for none; loop thread */
-    long hardLimit() {
+    public long hardLimit() {
         return this.hardLimit;
     }
 
     /** @return whether reading is paused by the water marks; loop thread */
-    boolean readPaused() {
+    public boolean readPaused() {
         return this.readPaused;
     }
 
     /** @return whether pending output was above the high mark and has not drained to the low one; any thread */
-    boolean unwritable() {
+    public boolean unwritable() {
         return this.unwritable;
     }
 
     /** @return whether the channel went past a bound and is being closed for it; loop thread */
-    boolean overflowed() {
+    public boolean overflowed() {
         return this.overflowed;
     }
 
     /** Publishes the output queued on the loop, without applying marks or limits. Loop thread. */
-    void publish(long queued) {
+    public void publish(long queued) {
         if (queued != this.queuedBytes) {
             this.queuedBytes = queued;
         }
@@ -126,7 +128,7 @@ final class OutputBounds {
      * Publishes the output queued on the loop and applies the water marks and the output limits to it and
      * what other threads handed in. Loop thread.
      */
-    void apply(long queued) {
+    public void apply(long queued) {
         publish(queued);
         long pending = queued + this.handedInBytes;
         if (!this.readPaused && pending > this.highWaterMark) {
@@ -135,7 +137,7 @@ final class OutputBounds {
         else if (this.readPaused && pending <= this.lowWaterMark) {
             writability(true);
         }
-        OutputLimit limit = this.channel.getSettings().outputLimit();
+        OutputLimit limit = this.channel.settings().outputLimit();
         if (limit.overHard(pending)) {
             exceeded(OutputOverflow.HARD, pending, null);
         }
@@ -161,13 +163,13 @@ final class OutputBounds {
      * @return {@code false}, counting nothing, when the channel is closed, closing, or would go over its hard
      *         output limit (which closes it)
      */
-    boolean reserve(int length) {
+    public boolean reserve(int length) {
         if (this.channel.isClosed() || this.channel.isClosing()) {
             return false;
         }
         long handedIn = (long) HANDED_IN.getAndAdd(this, (long) length) + length;
         long pending = this.queuedBytes + handedIn;
-        if (this.channel.getSettings().outputLimit().overHard(pending)) {
+        if (this.channel.settings().outputLimit().overHard(pending)) {
             HANDED_IN.getAndAdd(this, (long) -length);
             this.channel.markClosing(); // later sends are refused at once; the loop closes the channel
             this.channel.executor()
@@ -181,7 +183,7 @@ final class OutputBounds {
      * The bytes counted by {@link #reserve} reached the loop. Loop thread.
      * @param length as reserved
      */
-    void arrived(int length) {
+    public void arrived(int length) {
         HANDED_IN.getAndAdd(this, (long) -length);
     }
 
@@ -193,8 +195,8 @@ final class OutputBounds {
      * @param pending the pending output at that moment
      * @param memory why no output memory could be had, for {@link OutputOverflow#MEMORY}
      */
-    void exceeded(OutputOverflow overflow, long pending, String memory) {
-        Dispatcher closing = this.channel;
+    public void exceeded(OutputOverflow overflow, long pending, String memory) {
+        ChannelCore closing = this.channel;
         if (closing.isClosed() || this.overflowed) {
             return;
         }
@@ -202,11 +204,11 @@ final class OutputBounds {
         closing.markClosing();
         closing.traffic().outputLimitClose(overflow);
         log(overflow, pending, memory);
-        closing.releaseOutput();
+        closing.handler().releaseOutput();
         closing.executor().execute(closing.channelTask(() -> closing.withCloseCause(CloseReason.OUTPUT_LIMIT, () -> {
             if (!closing.isClosed()) {
-                closing.handleClose();
-                closing.close();
+                closing.handler().handleClose();
+                closing.handler().close();
             }
         })));
     }
@@ -236,10 +238,10 @@ final class OutputBounds {
     private void writability(boolean writable) {
         this.readPaused = !writable;
         this.unwritable = !writable;
-        Dispatcher changed = this.channel;
+        ChannelCore changed = this.channel;
         changed.executor().execute(changed.channelTask(() -> { // after the handler or task running now
             if (!changed.isClosed() && !changed.isClosing()) {
-                changed.handleWritabilityChanged();
+                changed.handler().handleWritabilityChanged();
             }
         }));
     }
@@ -250,7 +252,7 @@ final class OutputBounds {
         if (this.channel.isClosed() || !this.overSoftLimit) {
             return;
         }
-        Duration duration = this.channel.getSettings().outputLimit().softDuration();
+        Duration duration = this.channel.settings().outputLimit().softDuration();
         long left = duration.toNanos() - (System.nanoTime() - this.overSoftLimitSinceNanos);
         if (left > 0) { // it dropped below and rose again meanwhile: measure from then
             this.softLimitTimer = this.channel.executor().schedule(Duration.ofNanos(left),
@@ -261,11 +263,11 @@ final class OutputBounds {
     }
 
     private void log(OutputOverflow overflow, long pending, String memory) {
-        long unlogged = this.channel.statistics().outputLimitLog.admit(System.nanoTime());
+        long unlogged = this.channel.loopStatistics().outputLimitLog.admit(System.nanoTime());
         if (unlogged < 0) {
             return;
         }
-        OutputLimit limit = this.channel.getSettings().outputLimit();
+        OutputLimit limit = this.channel.settings().outputLimit();
         String why = switch (overflow) {
             case HARD -> pending + " bytes of output pending, over its output-hard-limit of " + limit.hard() + " bytes";
             case SOFT -> pending + " bytes of output pending, over its output-soft-limit of " + limit.soft()

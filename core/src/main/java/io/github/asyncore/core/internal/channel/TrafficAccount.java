@@ -1,14 +1,12 @@
-package io.github.asyncore.core;
-
-import io.github.asyncore.core.internal.channel.DispatcherCounters;
+package io.github.asyncore.core.internal.channel;
 
 /**
- * Where a dispatcher's traffic counts ({@link ChannelMap#traffic()}): the name it counts under (its own,
+ * Where a dispatcher's traffic counts ({@code ChannelMap.traffic()}): the name it counts under (its own,
  * or for an accepted connection not renamed since, its listener's) and that name's counters in its map.
  * The name is read and written on any thread; the counters are resolved on the loop thread, when the
  * channel joins its map or is renamed, so that a read or write adds to them with no look-up.
  */
-final class TrafficAccount {
+public final class TrafficAccount {
 
     private volatile String name;
 
@@ -19,7 +17,7 @@ final class TrafficAccount {
     }
 
     /** @return the name the traffic counts under; any thread */
-    String name() {
+    public String name() {
         return this.name;
     }
 
@@ -27,7 +25,7 @@ final class TrafficAccount {
      * Counts under another name from the next {@link #resolve}; the counters so far stay with the old name.
      * Any thread.
      */
-    void rename(String name) {
+    public void rename(String name) {
         this.name = name;
     }
 
@@ -37,18 +35,18 @@ final class TrafficAccount {
     }
 
     /** @return the counters the traffic goes to, or {@code null} before the channel joined a map; any thread */
-    DispatcherCounters counters() {
+    public DispatcherCounters counters() {
         return this.counters;
     }
 
     /** @return the counters the traffic goes to, resolved in the map first if need be; loop thread */
-    DispatcherCounters counters(ChannelMap map) {
+    public DispatcherCounters counters(ChannelContext map) {
         DispatcherCounters current = this.counters;
         return (current != null) ? current : resolve(map);
     }
 
     /** @return the map's counters for the current name, from now on those of this account; loop thread */
-    DispatcherCounters resolve(ChannelMap map) {
+    public DispatcherCounters resolve(ChannelContext map) {
         DispatcherCounters resolved = map.countersFor(this.name);
         this.counters = resolved;
         return resolved;

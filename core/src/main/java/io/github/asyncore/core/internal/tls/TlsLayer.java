@@ -1,4 +1,4 @@
-package io.github.asyncore.core;
+package io.github.asyncore.core.internal.tls;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,42 +13,48 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 
+import io.github.asyncore.core.ScheduledTask;
+import io.github.asyncore.core.TlsStatus;
 import io.github.asyncore.core.internal.transport.PeerClosedException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS layer of one connection: sits on the dispatcher's byte path ({@link Dispatcher#read} and
- * {@link Dispatcher#write}) and turns the socket's ciphertext into the plaintext the handlers see, with
- * a JDK {@link SSLEngine}. The handlers never see the handshake: while it runs, the layer chooses what
- * the loop waits for and hides the socket's readiness from the handlers; afterwards it reads and writes
- * ciphertext as the handlers read and write plaintext, asks for write readiness while it holds
- * ciphertext the socket did not take, and has the loop call the read handler again while it holds
- * plaintext that did not fit the handler's buffer (the socket no longer signals those bytes).
+ * Not API. The TLS layer of one connection: sits on the channel's byte path (the dispatcher's
+ * {@code read} and {@code write}) and turns the socket's ciphertext into the plaintext the handlers see,
+ * with a JDK {@link SSLEngine}. The handlers never see the handshake: while it runs, the layer chooses
+ * what the loop waits for and hides the socket's readiness from the handlers; afterwards it reads and
+ * writes ciphertext as the handlers read and write plaintext, asks for write readiness while it holds
+ * ciphertext the socket did not take, and tells the channel ({@link #hasBufferedInput()}) while it holds
+ * plaintext that did not fit the handler's buffer (the socket no longer signals those bytes), so that
+ * the channel calls the read handler again.
+ * <p>
+ * The layer knows nothing of the channel but its {@link TlsTransport}: the socket, the timer of the
+ * handshake timeout, the handshake counters, the error path and the close.
  * <p>
  * Renegotiation is refused: a TLS 1.2 peer that starts a new handshake gets an {@link SSLException}
- * through the dispatcher's error path. TLS 1.3 post-handshake messages (session tickets, key updates)
+ * through the channel's error path. TLS 1.3 post-handshake messages (session tickets, key updates)
  * are answered.
  * <p>
  * Costs: three heap buffers of about one TLS record (16 KiB) each per connection, for its whole life;
  * the engine's delegated tasks (certificate checks, key agreement) run on the loop thread, a millisecond
  * or so per handshake, during which the loop serves nobody else. Loop thread only.
  */
-final class TlsLayer {
+public final class TlsLayer {
 
     private static final Logger logger = LoggerFactory.getLogger(TlsLayer.class);
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private final Dispatcher dispatcher;
+    private final TlsTransport transport;
+
+    /** The peer's address, for the message of a handshake timeout. */
+    private final String peer;
 
     private final SSLEngine engine;
 
     private final Duration handshakeTimeout;
-
-    /** Runs the read handler again for input the layer holds; queued at most once at a time. */
-    private final Runnable redelivery;
 
     /** Ciphertext read from the socket and not yet unwrapped; write mode (bytes from 0 to position). */
     private ByteBuffer netIn;
@@ -67,8 +73,6 @@ final class TlsLayer {
     /** Whether the layer holds input (plaintext, whole records, or an end to report) the socket will not signal. */
     private boolean inputPending;
 
-    private boolean redeliveryQueued;
-
     /** The peer's close_notify or the socket's end-of-stream was seen. */
     private boolean inboundDone;
 
@@ -81,38 +85,46 @@ final class TlsLayer {
 
     private ScheduledTask handshakeTimer;
 
-    TlsLayer(Dispatcher dispatcher, SSLEngine engine, Duration handshakeTimeout) {
-        this.dispatcher = dispatcher;
+    /**
+     * @param transport the connection beneath the layer; its {@code toString()} names the channel in log lines
+     * @param peer the peer's address as the channel prints it, for the message of a handshake timeout
+     * @param engine the engine, in client or server mode, not yet handshaking
+     * @param handshakeTimeout how long the first handshake may take; zero for no limit
+     */
+    public TlsLayer(TlsTransport transport, String peer, SSLEngine engine, Duration handshakeTimeout) {
+        this.transport = transport;
+        this.peer = peer;
         this.engine = engine;
         this.handshakeTimeout = handshakeTimeout;
-        this.redelivery = dispatcher.channelTask(this::redeliver);
         SSLSession session = engine.getSession();
         this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
         this.netOut = ByteBuffer.allocate(session.getPacketBufferSize()).limit(0);
         this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).limit(0);
     }
 
-    /** Begins the handshake and arms its timeout. */
-    void start() throws SSLException {
+    /**
+     * Begins the handshake and arms its timeout.
+     * @throws SSLException when the engine cannot begin
+     */
+    public void start() throws SSLException {
         this.engine.beginHandshake();
         if (!this.handshakeTimeout.isZero()) {
-            this.handshakeTimer = this.dispatcher.executor()
-                .schedule(this.handshakeTimeout, this.dispatcher.channelTask(this::handshakeTimedOut));
+            this.handshakeTimer = this.transport.schedule(this.handshakeTimeout, this::handshakeTimedOut);
         }
     }
 
     /** @return whether the first handshake has finished: plaintext may flow */
-    boolean isEstablished() {
+    public boolean isEstablished() {
         return this.established;
     }
 
     /** @return whether ciphertext waits for the socket to take it */
-    boolean hasPendingOutput() {
+    public boolean hasPendingOutput() {
         return this.netOut.hasRemaining();
     }
 
     /** @return the engine's session: a placeholder until the handshake has finished */
-    SSLSession session() {
+    public SSLSession session() {
         return this.engine.getSession();
     }
 
@@ -120,13 +132,12 @@ final class TlsLayer {
 
     /**
      * What the loop should wait for: during the handshake what the handshake needs, whatever the handlers
-     * asked; afterwards what they asked, plus write readiness while ciphertext waits. Queues a read
-     * event of its own when the handlers want input that the layer already holds.
+     * asked; afterwards what they asked, plus write readiness while ciphertext waits. Input the layer
+     * already holds is not the socket's to signal: see {@link #hasBufferedInput()}.
      * @param ops what the handlers asked for
-     * @param readable whether the handlers want input
      * @return the operations to register
      */
-    int interestOps(int ops, boolean readable) {
+    public int interestOps(int ops) {
         if (!this.established) {
             if (!this.handshaking) {
                 return 0; // failed: the channel is being closed
@@ -144,11 +155,18 @@ final class TlsLayer {
         if (this.netOut.hasRemaining()) {
             ops |= SelectionKey.OP_WRITE;
         }
-        if (readable && this.inputPending && !this.redeliveryQueued) {
-            this.redeliveryQueued = true;
-            this.dispatcher.executor().execute(this.redelivery);
-        }
         return ops;
+    }
+
+    /**
+     * Whether the layer holds input the socket will not signal again: plaintext that did not fit the
+     * handler's buffer, whole records not yet unwrapped, or an end still to report. While the handlers
+     * want input, the channel has the read handler called again for it (no selector event will).
+     * Never before the first handshake has finished.
+     * @return whether a read would find plaintext (or the end) without the socket being readable
+     */
+    public boolean hasBufferedInput() {
+        return this.inputPending;
     }
 
     /**
@@ -158,7 +176,7 @@ final class TlsLayer {
      * @throws IOException when the handshake fails, the peer closed the connection during it (a
      *         disconnect), or the socket fails
      */
-    int ready(int readyOps) throws IOException {
+    public int ready(int readyOps) throws IOException {
         if ((readyOps & SelectionKey.OP_WRITE) != 0 && this.netOut.hasRemaining()) {
             flush();
         }
@@ -179,12 +197,13 @@ final class TlsLayer {
 
     /**
      * Reads plaintext into the buffer: unwraps what the layer holds, then what the socket has.
+     * @param dst where to put the plaintext
      * @return the bytes of plaintext read; 0 when none are ready (or the handshake is still running);
      *         -1 when the peer sent close_notify or closed the connection and nothing is left
      * @throws IOException as {@link #ready(int)}, and when a record cannot be decrypted or the peer asks
      *         to renegotiate
      */
-    int read(ByteBuffer dst) throws IOException {
+    public int read(ByteBuffer dst) throws IOException {
         if (!this.established) {
             if (this.handshaking) {
                 handshake();
@@ -252,9 +271,11 @@ final class TlsLayer {
     /**
      * Wraps plaintext from the buffer and writes the ciphertext, record by record, while the socket takes
      * it. During the handshake it drives the handshake instead and takes nothing.
+     * @param src the plaintext to send
      * @return the bytes of plaintext consumed: wrapped, though possibly still waiting in the layer
+     * @throws IOException as {@link #ready(int)}, and when the layer's output is closed
      */
-    int write(ByteBuffer src) throws IOException {
+    public int write(ByteBuffer src) throws IOException {
         if (!this.established) {
             if (this.handshaking) {
                 handshake();
@@ -270,7 +291,7 @@ final class TlsLayer {
         while (src.hasRemaining()) {
             SSLEngineResult result = wrap(src);
             if (result.getStatus() == Status.CLOSED) {
-                throw new SSLException("TLS output of " + this.dispatcher + " is closed");
+                throw new SSLException("TLS output of " + this.transport + " is closed");
             }
             if (!flush() || (result.bytesConsumed() == 0 && result.bytesProduced() == 0)) {
                 break;
@@ -283,7 +304,7 @@ final class TlsLayer {
      * Sends close_notify, best effort: one write that does not wait; errors are ignored (the channel is
      * being closed). Loop thread; idempotent.
      */
-    void closeOutbound() {
+    public void closeOutbound() {
         cancelHandshakeTimer();
         if (this.outboundClosed) {
             return;
@@ -300,7 +321,7 @@ final class TlsLayer {
             flush();
         }
         catch (IOException | RuntimeException ex) {
-            logger.debug("{}: could not send close_notify: {}", this.dispatcher, ex.toString());
+            logger.debug("{}: could not send close_notify: {}", this.transport, ex.toString());
         }
     }
 
@@ -398,7 +419,7 @@ final class TlsLayer {
         cancelHandshakeTimer();
         SSLSession session = this.engine.getSession();
         this.inputPending = this.appIn.hasRemaining() || this.netIn.position() > 0;
-        this.dispatcher.tlsHandshakeFinished(new TlsStatus(true, session.getProtocol(), session.getCipherSuite()));
+        this.transport.handshakeFinished(new TlsStatus(true, session.getProtocol(), session.getCipherSuite()));
     }
 
     private void handshakeFailed() {
@@ -406,10 +427,10 @@ final class TlsLayer {
         this.handshakeFailed = true;
         if (this.handshaking) {
             this.handshaking = false; // failed for good: no more handshake work, and no second count
-            this.dispatcher.traffic().tlsHandshakeFailed();
+            this.transport.handshakeFailed();
         }
         sendAlertQuietly();
-        closeSoon();
+        this.transport.closeSoon();
     }
 
     /** A peer that closed during the handshake: a failure if it had started one, else a mere probe. */
@@ -417,29 +438,24 @@ final class TlsLayer {
         cancelHandshakeTimer();
         this.inboundDone = true;
         if (this.receivedAny) {
-            this.dispatcher.traffic().tlsHandshakeFailed();
+            this.transport.handshakeFailed();
         }
-        logger.debug("{}: the peer closed the connection during the TLS handshake", this.dispatcher);
+        logger.debug("{}: the peer closed the connection during the TLS handshake", this.transport);
         this.handshaking = false;
-        closeSoon();
+        this.transport.closeSoon();
     }
 
-    /** Closes the channel once the error being thrown has been handled. */
-    private void closeSoon() {
-        this.dispatcher.executor().execute(this.dispatcher.channelTask(this.dispatcher::close));
-    }
-
+    /** The timer's action: the transport runs it only while the channel is open on the same socket. */
     private void handshakeTimedOut() {
         this.handshakeTimer = null;
-        if (!this.handshaking || this.dispatcher.isClosed()) {
+        if (!this.handshaking) {
             return;
         }
         this.handshaking = false;
         this.handshakeFailed = true;
-        this.dispatcher.traffic().tlsHandshakeFailed();
-        this.dispatcher.failAndClose(new SSLHandshakeException("TLS handshake with "
-                + Dispatcher.format(this.dispatcher.getRemoteAddress()) + " not finished within "
-                + this.handshakeTimeout.toMillis() + " ms (handshake-timeout)"));
+        this.transport.handshakeFailed();
+        this.transport.failAndClose(new SSLHandshakeException("TLS handshake with " + this.peer
+                + " not finished within " + this.handshakeTimeout.toMillis() + " ms (handshake-timeout)"));
     }
 
     /**
@@ -447,19 +463,19 @@ final class TlsLayer {
      * line every 10 s per loop, with the number of failures not logged since. Any peer can fail handshakes
      * as fast as it connects (a scanner, a client with no suite in common), so one line per failure would
      * flood the log; the loop's {@code tlsHandshakeFailures} counts every one.
-     * @param log the dispatcher's logger
+     * @param log the dispatcher's logger (the line is the channel's, not the layer's)
      * @param error what {@code handleError} was given
      * @return whether the error is this layer's failed handshake (logged or held back); {@code false} when
      *         the caller should log it as any other error
      */
-    boolean logHandshakeFailure(Logger log, Throwable error) {
+    public boolean logHandshakeFailure(Logger log, Throwable error) {
         if (!this.handshakeFailed) {
             return false;
         }
-        long unlogged = this.dispatcher.statistics().tlsHandshakeFailureLog.admit(System.nanoTime());
+        long unlogged = this.transport.handshakeFailureLog().admit(System.nanoTime());
         if (unlogged >= 0) {
             log.warn("{}: {}; closing. Failed TLS handshakes are logged at most every 10 s per loop (counted in"
-                    + " tlsHandshakeFailures); {} more since the last log", this.dispatcher, error.toString(),
+                    + " tlsHandshakeFailures); {} more since the last log", this.transport, error.toString(),
                     unlogged);
         }
         return true;
@@ -474,7 +490,7 @@ final class TlsLayer {
             flush();
         }
         catch (IOException | RuntimeException ex) {
-            logger.debug("{}: could not send the TLS alert: {}", this.dispatcher, ex.toString());
+            logger.debug("{}: could not send the TLS alert: {}", this.transport, ex.toString());
         }
     }
 
@@ -509,13 +525,6 @@ final class TlsLayer {
 
     // ---------------------------------------------------------------- engine and buffers
 
-    private void redeliver() {
-        this.redeliveryQueued = false;
-        if (this.inputPending && !this.dispatcher.isClosed()) {
-            this.dispatcher.dispatch(SelectionKey.OP_READ);
-        }
-    }
-
     private int readSocket() throws IOException {
         if (!this.netIn.hasRemaining()) {
             // a record longer than the buffer: make room for a whole one
@@ -524,7 +533,7 @@ final class TlsLayer {
             larger.put(this.netIn);
             this.netIn = larger;
         }
-        int read = this.dispatcher.readSocket(this.netIn);
+        int read = this.transport.readSocket(this.netIn);
         if (read > 0) {
             this.receivedAny = true;
         }
@@ -535,7 +544,7 @@ final class TlsLayer {
     private boolean flush() throws IOException {
         ByteBuffer out = this.netOut;
         while (out.hasRemaining()) {
-            if (this.dispatcher.writeSocket(out) == 0) {
+            if (this.transport.writeSocket(out) == 0) {
                 return false;
             }
         }
@@ -603,7 +612,7 @@ final class TlsLayer {
         }
         catch (SSLException ex) {
             // the peer closed the connection without close_notify: common, and harmless for us
-            logger.debug("{}: {}", this.dispatcher, ex.getMessage());
+            logger.debug("{}: {}", this.transport, ex.getMessage());
         }
     }
 
