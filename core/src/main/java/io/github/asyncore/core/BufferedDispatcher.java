@@ -317,14 +317,14 @@ public class BufferedDispatcher extends Dispatcher {
         while (!isClosed()) {
             ByteBuffer head = queue.head();
             if (head == null) {
-                if (queue.atShutdownOutput() && !core().hasPendingCiphertext()) { // TLS: after the last record
+                if (queue.atShutdownOutput() && !core().tls().hasPendingCiphertext()) { // TLS: after the last record
                     queue.removeMarker();
                     core().shutdownOutputNow();
                     continue;
                 }
                 break;
             }
-            int written = core().write(head);
+            int written = core().bytes().write(head);
             if (isClosed()) {
                 return;
             }
@@ -333,7 +333,7 @@ public class BufferedDispatcher extends Dispatcher {
                 break;
             }
         }
-        if (!isClosed() && queue.atClose() && !core().hasPendingCiphertext()) { // TLS: close once the socket took it all
+        if (!isClosed() && queue.atClose() && !core().tls().hasPendingCiphertext()) { // TLS: close once the socket took it all
             CloseReason reason = queue.closeReason();
             queue.clear();
             core().outputChanged(0);
@@ -355,7 +355,7 @@ public class BufferedDispatcher extends Dispatcher {
         }
         OutputQueue queue = output();
         if (queue.isEmpty() && isConnected() && (!core().inHandler() || data.remaining() >= DIRECT_WRITE_MIN)) {
-            core().write(data);
+            core().bytes().write(data);
             if (isClosed() || core().bounds().overflowed()) {
                 data.position(data.limit());
                 return false;

@@ -256,7 +256,7 @@ public class Dispatcher {
      */
     public int send(ByteBuffer data) throws IOException {
         this.core.checkInEventLoop("send");
-        return this.core.write(data);
+        return this.core.bytes().write(data);
     }
 
     /**
@@ -279,7 +279,7 @@ public class Dispatcher {
      */
     public int recv(ByteBuffer buffer) throws IOException {
         this.core.checkInEventLoop("recv");
-        return this.core.read(buffer);
+        return this.core.bytes().read(buffer);
     }
 
     /**
@@ -293,7 +293,7 @@ public class Dispatcher {
         this.core.checkInEventLoop("recv");
         ByteBuffer buffer = this.core.context().buffers().readBuffer(maxBytes);
         buffer.limit(maxBytes);
-        int read = this.core.read(buffer);
+        int read = this.core.bytes().read(buffer);
         if (read <= 0) {
             return EMPTY;
         }
@@ -317,7 +317,7 @@ public class Dispatcher {
         int size = this.core.settings().receiveBufferSize();
         ByteBuffer buffer = this.core.context().buffers().readBuffer(size);
         buffer.limit(size);
-        this.core.read(buffer);
+        this.core.bytes().read(buffer);
         return buffer.flip();
     }
 
@@ -332,7 +332,7 @@ public class Dispatcher {
         this.core.checkInEventLoop("sendTo");
         int sent = this.core.setup().datagram().send(data, target);
         if (sent > 0) {
-            this.core.countWritten(sent);
+            this.core.bytes().countWritten(sent);
         }
         return sent;
     }
@@ -349,7 +349,7 @@ public class Dispatcher {
         int before = buffer.position();
         SocketAddress sender = this.core.setup().datagram().receive(buffer);
         if (sender != null) {
-            this.core.countRead(buffer.position() - before);
+            this.core.bytes().countRead(buffer.position() - before);
         }
         return sender;
     }
@@ -526,7 +526,7 @@ public class Dispatcher {
      */
     public void handleError(Throwable error) {
         if (error instanceof IOException) {
-            TlsLayer layer = this.core.tlsLayer();
+            TlsLayer layer = this.core.tls().layer();
             if (this.core.isConnecting() && this.reconnection.watched()) {
                 logger.debug("{}: {}; closing", this, error.toString());
             }
@@ -648,17 +648,17 @@ public class Dispatcher {
      */
     public void setTls(TlsSettings tls) {
         this.core.checkInEventLoop("setTls");
-        this.core.setTls(tls);
+        this.core.tls().settings(tls);
     }
 
     /** @return the TLS settings in force (for a listener: those its connections inherit), or {@code null} */
     public final TlsSettings getTls() {
-        return this.core.tlsSettings();
+        return this.core.tls().settings();
     }
 
     /** @return whether the channel speaks TLS (for a listener: whether its connections will); any thread */
     public final boolean isTls() {
-        return this.core.tlsStatus() != null;
+        return this.core.tls().status() != null;
     }
 
     /**
@@ -666,7 +666,7 @@ public class Dispatcher {
      *         finished), or {@code null} for a plain channel; any thread
      */
     public final TlsStatus getTlsStatus() {
-        return this.core.tlsStatus();
+        return this.core.tls().status();
     }
 
     /**
@@ -676,7 +676,7 @@ public class Dispatcher {
      */
     public final SSLSession getSslSession() {
         this.core.checkInEventLoop("getSslSession");
-        TlsLayer layer = this.core.tlsLayer();
+        TlsLayer layer = this.core.tls().layer();
         return (layer != null && layer.isEstablished()) ? layer.session() : null;
     }
 

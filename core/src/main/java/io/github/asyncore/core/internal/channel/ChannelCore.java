@@ -3,15 +3,9 @@ package io.github.asyncore.core.internal.channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-
-import javax.net.ssl.SSLException;
 
 import io.github.asyncore.core.ChannelKind;
 import io.github.asyncore.core.ChannelSettings;
@@ -20,18 +14,9 @@ import io.github.asyncore.core.ChannelState;
 import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.EventExecutor;
 import io.github.asyncore.core.IdleState;
-import io.github.asyncore.core.ScheduledTask;
-import io.github.asyncore.core.TlsSettings;
-import io.github.asyncore.core.TlsStatus;
-import io.github.asyncore.core.internal.loop.FatalErrors;
-import io.github.asyncore.core.internal.loop.LogThrottle;
 import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
-import io.github.asyncore.core.internal.loop.OutputMemoryExhaustedException;
-import io.github.asyncore.core.internal.tls.TlsLayer;
-import io.github.asyncore.core.internal.tls.TlsTransport;
 import io.github.asyncore.core.internal.transport.DisconnectErrors;
-import io.github.asyncore.core.internal.transport.Sockets;
 import io.github.asyncore.core.internal.transport.StreamTransport;
 import io.github.asyncore.core.internal.transport.Transport;
 
@@ -49,14 +34,12 @@ import org.slf4j.LoggerFactory;
  * Threads: the loop thread for everything but the getters marked "any thread", which read volatile
  * state.
  */
-public final class ChannelCore implements LoopChannel, TlsTransport {
+public final class ChannelCore implements LoopChannel {
 
     /** Channel log lines keep the category operators configure: that of the public {@code Dispatcher}. */
     static final Logger logger = LoggerFactory.getLogger("io.github.asyncore.core.Dispatcher");
 
     private static final AtomicLong ids = new AtomicLong();
-
-    private static final TlsStatus HANDSHAKING = new TlsStatus(false, null, null);
 
     private final long id = ids.incrementAndGet();
 
@@ -82,22 +65,17 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
 
     private final SocketSetup setup;
 
-    private volatile TlsSettings tlsSettings;
+    private final ChannelTls tls;
 
-    private TlsLayer tlsLayer;
+    private final EventRouter router;
 
-    private volatile TlsStatus tlsStatus;
+    private final BytePath bytes;
 
-    /** Runs the read handler again for input the TLS layer holds; queued at most once at a time. */
-    private Runnable redelivery;
+    private final ErrorRouting errors;
 
-    private boolean redeliveryQueued;
+    private DrainStep drain;
 
     volatile Transport transport;
-
-    private SelectionKey key;
-
-    private int interestOps = -1;
 
     boolean connectPending;
 
@@ -117,31 +95,18 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
 
     private volatile boolean closing;
 
-    private volatile boolean closed;
-
-    private volatile boolean evaluatedReadable;
-
-    private volatile boolean evaluatedWritable;
+    volatile boolean closed;
 
     private volatile boolean inputEnded;
 
     private volatile boolean outputShutdown;
-
-    /** The reason a close made now would have, while a handler for such an event runs; else {@code null}. */
-    private CloseReason closeCause;
 
     private volatile CloseReason closeReason;
 
     /** Set once the map's listeners heard that the channel opened, so that they hear it close. */
     private boolean announced;
 
-    private boolean readSuspended;
-
-    private DrainState drain;
-
-    private boolean inHandler;
-
-    private boolean queuedForEvaluation;
+    boolean readSuspended;
 
     /** How many times the channel was given a socket after a close; written on the loop thread. */
     private volatile int generation;
@@ -158,6 +123,10 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
         this.idle = new IdleTracker(this);
         this.acceptGate = new AcceptGate(this);
         this.setup = new SocketSetup(this);
+        this.tls = new ChannelTls(this);
+        this.router = new EventRouter(this);
+        this.bytes = new BytePath(this);
+        this.errors = new ErrorRouting(this);
     }
 
     // ---------------------------------------------------------------- parts and context
@@ -185,6 +154,16 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
     /** @return a listener's accept gate: its open connections and limits */
     public AcceptGate acceptGate() {
         return this.acceptGate;
+    }
+
+    /** @return the channel's bytes in and out */
+    public BytePath bytes() {
+        return this.bytes;
+    }
+
+    /** @return the channel's TLS: settings, layer and status */
+    public ChannelTls tls() {
+        return this.tls;
     }
 
     IdleTracker idle() {
@@ -266,19 +245,6 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
         return true;
     }
 
-    /**
-     * Runs an action on the loop with the channel's error routing.
-     * @param action what to run
-     */
-    public void invoke(IoAction action) {
-        try {
-            action.run();
-        }
-        catch (Throwable ex) {
-            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
-        }
-    }
-
     /** @return the generation of the channel's socket; any thread */
     public int generation() {
         return this.generation;
@@ -296,149 +262,21 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
         }
     }
 
-    // ---------------------------------------------------------------- the byte path
+    // ---------------------------------------------------------------- errors and close causes (see ErrorRouting)
 
     /**
-     * The one byte path in: reads (through the TLS layer when there is one), and turns end-of-stream and
-     * disconnects into handleEndOfStream and handleClose.
-     * @param buffer where to put the bytes
-     * @return bytes read, 0 when none were waiting, -1 when the peer is gone
-     * @throws IOException on socket errors other than disconnects
-     */
-    public int read(ByteBuffer buffer) throws IOException {
-        int read;
-        try {
-            TlsLayer layer = this.tlsLayer;
-            read = (layer == null) ? readSocket(buffer) : layer.read(buffer);
-        }
-        catch (IOException ex) {
-            if (DisconnectErrors.isDisconnect(ex)) {
-                peerGone();
-                return -1;
-            }
-            throw ex;
-        }
-        if (read < 0) {
-            endOfStream();
-            return -1;
-        }
-        return read;
-    }
-
-    /**
-     * The one byte path out: writes (through the TLS layer when there is one); disconnects become
-     * handleClose. When the JVM has no direct memory for the write (the JDK copies heap buffers through a
-     * direct one), the channel is closed for its output and nothing is written.
-     * @param data the bytes; its position advances past those taken
-     * @return bytes taken
-     * @throws IOException on socket errors other than disconnects
-     */
-    public int write(ByteBuffer data) throws IOException {
-        try {
-            TlsLayer layer = this.tlsLayer;
-            return (layer == null) ? writeSocket(data) : layer.write(data);
-        }
-        catch (IOException ex) {
-            if (DisconnectErrors.isDisconnect(ex)) {
-                peerGone();
-                return 0;
-            }
-            throw ex;
-        }
-        catch (OutOfMemoryError ex) {
-            if (!OutputMemoryExhaustedException.isDirectMemoryError(ex)) {
-                throw ex;
-            }
-            this.bounds.exceeded(OutputOverflow.MEMORY, this.bounds.pending(), "the JVM's direct buffer memory is"
-                    + " used up (" + ex.getMessage() + ")");
-            return 0;
-        }
-    }
-
-    @Override
-    public int readSocket(ByteBuffer buffer) throws IOException {
-        int read = requireTransport().read(buffer);
-        if (read > 0) {
-            countRead(read);
-        }
-        return read;
-    }
-
-    @Override
-    public int writeSocket(ByteBuffer data) throws IOException {
-        int written = requireTransport().write(data);
-        if (written > 0) {
-            countWritten(written);
-        }
-        return written;
-    }
-
-    /**
-     * Counts bytes read: the channel's figures and its dispatcher name's, on one clock reading.
-     * @param bytes how many
-     */
-    public void countRead(int bytes) {
-        this.statistics.read(bytes, clock());
-        traffic().bytesRead(bytes);
-    }
-
-    /**
-     * Counts bytes written: the channel's figures and its dispatcher name's, on one clock reading.
-     * @param bytes how many
-     */
-    public void countWritten(int bytes) {
-        this.statistics.written(bytes, clock());
-        traffic().bytesWritten(bytes);
-    }
-
-    /** @return the loop's clock inside a handler (read once per dispatch), else the system's */
-    private long clock() {
-        return this.inHandler ? loopStatistics().now : System.nanoTime();
-    }
-
-    private Transport requireTransport() {
-        Transport current = this.transport;
-        if (current == null) {
-            throw new IllegalStateException(this.handler + " is neither connected nor listening");
-        }
-        return current;
-    }
-
-    // ---------------------------------------------------------------- close-cause scoping and event routing
-
-    /**
-     * Runs an action with the reason a close it makes would have (see {@code CloseReason}): the one place
-     * that scopes a close's cause.
+     * Runs an action with the reason a close it makes would have; see {@link ErrorRouting#withCloseCause}.
      * @param reason the reason
      * @param action what to run
      * @throws IOException what the action throws
      */
     public void withCloseCause(CloseReason reason, IoAction action) throws IOException {
-        CloseReason outer = this.closeCause;
-        this.closeCause = reason;
-        try {
-            action.run();
-        }
-        finally {
-            this.closeCause = outer;
-        }
+        this.errors.withCloseCause(reason, action);
     }
 
     /** @return the reason a close made now would have, or {@code null} for {@code APPLICATION} */
     public CloseReason closeCause() {
-        return this.closeCause;
-    }
-
-    /** A read found end-of-stream: stop reading for good and let the dispatcher answer or close. */
-    private void endOfStream() throws IOException {
-        this.inputEnded = true;
-        suspendReading(); // end-of-stream stays readable: never ask again
-        withCloseCause(CloseReason.PEER, this.handler::handleEndOfStream);
-    }
-
-    /** A disconnect error: asyncore's {@code handle_close}, a close in it made for the peer. */
-    private void peerGone() throws IOException {
-        withCloseCause(CloseReason.PEER, this.handler::handleClose);
+        return this.errors.closeCause();
     }
 
     /**
@@ -446,225 +284,44 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
      * @param error what a handler or the channel's work threw
      */
     public void handleErrorEvent(Throwable error) {
-        boolean disconnect = DisconnectErrors.isDisconnect(error);
-        try {
-            withCloseCause(disconnect ? CloseReason.PEER : CloseReason.ERROR, () -> routeError(error, disconnect));
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex); // routeError handles its own
-        }
+        this.errors.handleErrorEvent(error);
     }
 
-    private void routeError(Throwable error, boolean disconnect) {
-        try {
-            if (disconnect) {
-                this.handler.handleClose();
-            }
-            else {
-                traffic().handlerError();
-                this.handler.handleError(error);
-            }
-        }
-        catch (Throwable secondary) {
-            FatalErrors.rethrowIfFatal(secondary);
-            secondary.addSuppressed(error);
-            logger.error("{}: {} threw; closing", this.handler, disconnect ? "handleClose" : "handleError", secondary);
-            this.handler.close();
-        }
+    /**
+     * Runs an action on the loop with the channel's error routing.
+     * @param action what to run
+     */
+    public void invoke(IoAction action) {
+        this.errors.invoke(action);
     }
 
-    @Override
-    public void failAndClose(IOException error) {
-        handleErrorEvent(error);
-        this.handler.close();
+    /** A read found end-of-stream: stop reading for good and let the dispatcher answer or close. */
+    void endOfStream() throws IOException {
+        this.inputEnded = true;
+        suspendReading(); // end-of-stream stays readable: never ask again
+        withCloseCause(CloseReason.PEER, this.handler::handleEndOfStream);
     }
 
-    // ---------------------------------------------------------------- what the loop waits for, and dispatch
+    /** A disconnect error: asyncore's {@code handle_close}, a close in it made for the peer. */
+    void peerGone() throws IOException {
+        withCloseCause(CloseReason.PEER, this.handler::handleClose);
+    }
+
+    // ---------------------------------------------------------------- what the loop sees (see EventRouter)
 
     @Override
     public void updateInterest(Selector selector, boolean draining) {
-        Transport current = this.transport;
-        if (current == null || this.closed) {
-            return;
-        }
-        boolean readable;
-        boolean writable;
-        int ops;
-        try {
-            if (this.accepting) {
-                readable = this.handler.readable() && !draining;
-                writable = false;
-            }
-            else if (this.connectPending) {
-                readable = this.handler.readable();
-                writable = this.handler.writable();
-            }
-            else if (draining) {
-                // shutting down: no more input for the handlers; write what is owed, then only discard
-                DrainState state = this.drain;
-                readable = state != null && state.discardingInput && !state.peerClosed;
-                writable = (state == null || state.finSentNanos == 0) && !this.outputShutdown && this.handler.writable();
-            }
-            else {
-                readable = this.handler.readable() && !this.bounds.readPaused() && !this.readSuspended;
-                writable = !this.outputShutdown && this.handler.writable();
-            }
-        }
-        catch (Throwable ex) {
-            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
-            return;
-        }
-        if (this.connectPending) {
-            ops = (readable || writable) ? SelectionKey.OP_CONNECT : 0;
-        }
-        else {
-            ops = current.interestOps(readable, writable);
-        }
-        TlsLayer layer = this.tlsLayer;
-        if (layer != null) {
-            ops = tlsInterest(layer, ops, readable);
-        }
-        if (readable != this.evaluatedReadable) {
-            this.evaluatedReadable = readable;
-        }
-        if (writable != this.evaluatedWritable) {
-            this.evaluatedWritable = writable;
-        }
-        if (this.closed || (ops == this.interestOps && this.key != null)) {
-            return;
-        }
-        try {
-            if (this.key == null) {
-                this.key = current.channel().register(selector, ops, this);
-            }
-            else {
-                this.key.interestOps(ops);
-            }
-            this.interestOps = ops;
-        }
-        catch (IOException | CancelledKeyException ex) {
-            handleErrorEvent(ex);
-        }
-    }
-
-    /** What the TLS layer needs waited for, and a redelivery of the input it holds when the handlers want input. */
-    private int tlsInterest(TlsLayer layer, int ops, boolean readable) {
-        if (readable && layer.hasBufferedInput() && !this.redeliveryQueued) {
-            this.redeliveryQueued = true;
-            executor().execute(this.redelivery);
-        }
-        return layer.interestOps(ops);
-    }
-
-    /** Hands the handlers the input the TLS layer holds and the socket will not signal again. */
-    private void redeliver() {
-        this.redeliveryQueued = false;
-        TlsLayer layer = this.tlsLayer;
-        if (layer != null && layer.hasBufferedInput() && !this.closed) {
-            dispatch(SelectionKey.OP_READ);
-        }
+        this.router.updateInterest(selector, draining);
     }
 
     @Override
     public void dispatch(int readyOps) {
-        this.inHandler = true;
-        try {
-            if ((readyOps & SelectionKey.OP_ACCEPT) != 0) {
-                this.acceptGate.handleAcceptEvent();
-                return;
-            }
-            if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
-                this.setup.finishConnect();
-                return;
-            }
-            TlsLayer layer = this.tlsLayer;
-            if (layer != null) {
-                readyOps = tlsReady(layer, readyOps);
-            }
-            if ((readyOps & SelectionKey.OP_READ) != 0) {
-                if (this.drain != null && this.drain.discardingInput) {
-                    this.drain.discardInput(this);
-                    return;
-                }
-                handleReadEvent();
-            }
-            if ((readyOps & SelectionKey.OP_WRITE) != 0 && !this.closed) {
-                handleWriteEvent();
-            }
-            if (!this.closed) {
-                this.inHandler = false;
-                this.handler.afterHandlers();
-            }
-        }
-        catch (Throwable ex) {
-            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
-        }
-        finally {
-            this.inHandler = false;
-        }
-    }
-
-    /**
-     * The TLS layer's part of a ready event: it writes and reads what the handshake and the ciphertext
-     * need; the handlers then see only what they asked for. A client's connect completes (and
-     * {@code handleConnect()} runs) once its handshake has finished.
-     */
-    private int tlsReady(TlsLayer layer, int readyOps) throws IOException {
-        int ops = layer.ready(readyOps);
-        if (this.connecting && layer.isEstablished() && !this.closed) {
-            handleConnectEvent();
-        }
-        return ops & ((this.evaluatedReadable ? SelectionKey.OP_READ : 0)
-                | (this.evaluatedWritable ? SelectionKey.OP_WRITE : 0));
-    }
-
-    private void handleReadEvent() throws IOException {
-        if (this.accepting) {
-            this.acceptGate.handleAcceptEvent();
-            return;
-        }
-        if (this.connecting) {
-            handleConnectEvent();
-        }
-        if (!this.closed) {
-            this.handler.handleRead();
-        }
-    }
-
-    /** The first write event of a connected socket, or the next one. */
-    void handleWriteEvent() throws IOException {
-        if (this.accepting) {
-            return; // a listener has no write events; pretend it did not happen, as asyncore does
-        }
-        if (this.connecting) {
-            handleConnectEvent();
-        }
-        if (!this.closed) {
-            this.handler.handleWrite();
-        }
-    }
-
-    /** asyncore's implied connect: the first event of a connecting socket completes it. */
-    void handleConnectEvent() throws IOException {
-        this.connecting = false;
-        this.connected = true;
-        if (this.transport instanceof StreamTransport stream) {
-            this.remoteAddress = stream.remoteAddress();
-        }
-        this.idle.arm();
-        announceOpened();
-        this.handler.connectEnded(null);
-        this.handler.handleConnect();
-    }
-
-    /** @return whether the last evaluation found the channel wanting to write */
-    boolean isWritableEvaluated() {
-        return this.evaluatedWritable;
+        this.router.dispatch(readyOps);
     }
 
     /** @return whether one of this channel's event handlers is running now (on the loop thread) */
     public boolean inHandler() {
-        return this.inHandler;
+        return this.router.inHandler();
     }
 
     /** Asks the loop to evaluate this channel's {@code readable()}/{@code writable()} again. */
@@ -674,12 +331,16 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
 
     @Override
     public boolean queuedForEvaluation() {
-        return this.queuedForEvaluation;
+        return this.router.queuedForEvaluation();
     }
 
     @Override
     public void queuedForEvaluation(boolean queued) {
-        this.queuedForEvaluation = queued;
+        this.router.queuedForEvaluation(queued);
+    }
+
+    EventRouter router() {
+        return this.router;
     }
 
     /**
@@ -688,7 +349,7 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
      * @param queuedBytes the output queued now
      */
     public void outputChanged(long queuedBytes) {
-        if (!this.inHandler && this.socketCreated) {
+        if (!this.router.inHandler() && this.socketCreated) {
             markForEvaluation(); // in a handler, the loop re-evaluates the channel afterwards
         }
         this.bounds.apply(queuedBytes);
@@ -742,7 +403,8 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
         }
         this.closed = true;
         this.closing = false;
-        CloseReason reason = (this.closeCause != null) ? this.closeCause : CloseReason.APPLICATION;
+        CloseReason cause = this.errors.closeCause();
+        CloseReason reason = (cause != null) ? cause : CloseReason.APPLICATION;
         this.closeReason = reason;
         this.acceptGate.connectionEnded();
         this.connected = false;
@@ -754,18 +416,13 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
         this.bounds.closed();
         this.handler.releaseOutput();
         this.handler.closed();
-        TlsLayer layer = this.tlsLayer;
-        if (layer != null) {
-            layer.closeOutbound(); // close_notify, if the socket takes it at once
-        }
-        if (this.key != null) {
-            this.key.cancel();
-        }
+        this.tls.closeOutbound(); // close_notify, if the socket takes it at once
+        this.router.cancel();
         Transport current = this.transport;
         if (current != null) {
             current.close();
         }
-        if (this.key != null) {
+        if (this.router.registered()) {
             context().releaseClosedChannels(); // the socket closes for real once the selector lets go of it
         }
         if (this.announced) {
@@ -795,11 +452,6 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
     }
 
     @Override
-    public void closeSoon() {
-        executor().execute(channelTask(this.handler::close));
-    }
-
-    @Override
     public void closeForShutdown() {
         close(CloseReason.SHUTDOWN);
     }
@@ -826,7 +478,6 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
         if (!(this.transport instanceof StreamTransport stream) || !this.connected) {
             throw new IllegalStateException(this.handler + ": only a connected stream socket can shut its output down");
         }
-        this.outputShutdown = true;
         try {
             sendEndOfStream(stream);
         }
@@ -840,12 +491,13 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
         markForEvaluation();
     }
 
-    /** The one place this side ends its output: TLS close_notify first (when speaking TLS), then the FIN. */
-    private void sendEndOfStream(StreamTransport stream) throws IOException {
-        TlsLayer layer = this.tlsLayer;
-        if (layer != null) {
-            layer.closeOutbound(); // TLS 1.3 keeps the inbound side open
-        }
+    /**
+     * The one place this side ends its output (a half-close, or a drain): TLS close_notify first when
+     * speaking TLS (TLS 1.3 keeps the inbound side open), then the FIN.
+     */
+    void sendEndOfStream(StreamTransport stream) throws IOException {
+        this.outputShutdown = true;
+        this.tls.closeOutbound();
         stream.shutdownOutput();
     }
 
@@ -863,30 +515,22 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
 
     @Override
     public boolean drainStep(long nowNanos, long graceNanos) {
-        if (hasPendingOutput() || hasPendingCiphertext()) {
-            return false;
+        return drain().step(nowNanos, graceNanos);
+    }
+
+    /** @return the channel's drain, started now if need be */
+    DrainStep drain() {
+        DrainStep current = this.drain;
+        if (current == null) {
+            current = new DrainStep(this);
+            this.drain = current;
         }
-        if (!(this.transport instanceof StreamTransport stream) || !this.connected || this.closed) {
-            return true;
-        }
-        DrainState state = this.drain;
-        if (state == null) {
-            state = new DrainState();
-            this.drain = state;
-        }
-        if (state.finSentNanos == 0) {
-            try {
-                sendEndOfStream(stream);
-            }
-            catch (IOException ex) {
-                return true; // the peer is gone already
-            }
-            this.outputShutdown = true;
-            state.finSentNanos = nowNanos;
-            state.discardingInput = true;
-            return false;
-        }
-        return state.peerClosed || nowNanos - state.finSentNanos >= graceNanos;
+        return current;
+    }
+
+    /** @return the channel's drain, or {@code null} when no shutdown drains it */
+    DrainStep drainIfStarted() {
+        return this.drain;
     }
 
     @Override
@@ -902,90 +546,6 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
     @Override
     public long pendingOutputBytes() {
         return this.bounds.pending();
-    }
-
-    // ---------------------------------------------------------------- TLS
-
-    /**
-     * Sets the TLS settings, starting the handshake at once on a connected stream.
-     * @param tls the settings, or {@code null} for none
-     */
-    public void setTls(TlsSettings tls) {
-        if (this.setup.isDatagram()) {
-            throw new IllegalStateException(this.handler + ": TLS needs a stream socket; DTLS is not supported");
-        }
-        if (this.tlsLayer != null) {
-            throw new IllegalStateException(this.handler + " already speaks TLS on its connection");
-        }
-        this.tlsSettings = tls;
-        this.tlsStatus = (tls != null) ? HANDSHAKING : null;
-        if (tls != null && this.connected && !this.closed && this.transport instanceof StreamTransport) {
-            try {
-                startTls();
-            }
-            catch (IOException ex) {
-                handleErrorEvent(ex);
-            }
-        }
-    }
-
-    /** Puts the TLS layer on a connected stream and begins the handshake. */
-    void startTls() throws SSLException {
-        TlsSettings tls = this.tlsSettings;
-        TlsLayer layer = new TlsLayer(this, Sockets.format(this.remoteAddress), tls.newEngine(this.remoteAddress),
-                tls.handshakeTimeout());
-        this.tlsLayer = layer;
-        this.tlsStatus = HANDSHAKING;
-        this.redelivery = channelTask(this::redeliver); // per connection: a task is bound to one socket
-        this.redeliveryQueued = false;
-        layer.start();
-        markForEvaluation();
-    }
-
-    /** @return the TLS settings in force (for a listener: those its connections inherit), or {@code null} */
-    public TlsSettings tlsSettings() {
-        return this.tlsSettings;
-    }
-
-    /** @return what observers see of the TLS state, or {@code null} for a plain channel; any thread */
-    public TlsStatus tlsStatus() {
-        return this.tlsStatus;
-    }
-
-    /** @return the TLS layer of a connected stream with TLS settings, or {@code null} */
-    public TlsLayer tlsLayer() {
-        return this.tlsLayer;
-    }
-
-    /** @return whether the TLS layer holds ciphertext the socket has not taken yet */
-    public boolean hasPendingCiphertext() {
-        TlsLayer layer = this.tlsLayer;
-        return layer != null && layer.hasPendingOutput();
-    }
-
-    @Override
-    public void handshakeFinished(TlsStatus status) {
-        this.tlsStatus = status;
-        traffic().tlsHandshake();
-    }
-
-    @Override
-    public void handshakeFailed() {
-        traffic().tlsHandshakeFailed();
-    }
-
-    @Override
-    public ScheduledTask schedule(Duration delay, Runnable action) {
-        return executor().schedule(delay, channelTask(() -> {
-            if (!this.closed) {
-                action.run();
-            }
-        }));
-    }
-
-    @Override
-    public LogThrottle handshakeFailureLog() {
-        return loopStatistics().tlsHandshakeFailureLog;
     }
 
     // ---------------------------------------------------------------- state, settings, reopening
@@ -1033,11 +593,7 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
     void inherit(ChannelCore listener) {
         this.settings = listener.settings;
         this.bounds.settingsChanged(listener.settings);
-        TlsSettings tls = listener.tlsSettings;
-        if (tls != null) {
-            this.tlsSettings = tls;
-            this.tlsStatus = HANDSHAKING;
-        }
+        this.tls.inherit(listener.tls);
         this.name = listener.name + "#" + this.id;
         this.trafficAccount.inherit(listener.trafficAccount);
     }
@@ -1129,17 +685,17 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
     public String ioState() {
         String reading = this.readSuspended ? "input ended"
                 : this.bounds.readPaused() ? "reading paused by the water marks"
-                : this.evaluatedReadable ? "reading" : "not readable";
+                : this.router.evaluatedReadable() ? "reading" : "not readable";
         return this.bounds.pending() + " bytes unsent, " + reading;
     }
 
     /** @return a snapshot for observers */
     public ChannelSnapshot snapshot() {
         return new ChannelSnapshot(this.id, this.name, this.handler.className(), this.kind, state(),
-                this.localAddress, this.remoteAddress, this.evaluatedReadable, this.evaluatedWritable,
+                this.localAddress, this.remoteAddress, this.router.evaluatedReadable(), this.router.evaluatedWritable(),
                 this.statistics.bytesRead(), this.statistics.bytesWritten(), this.bounds.pending(),
                 this.statistics.createdAt(), this.statistics.lastReadAt(), this.statistics.lastWriteAt(),
-                context().name(), this.inputEnded, this.outputShutdown, this.tlsStatus, isWritable(),
+                context().name(), this.inputEnded, this.outputShutdown, this.tls.status(), isWritable(),
                 this.settings.outputLimit());
     }
 
@@ -1150,8 +706,7 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
     void reopen() {
         this.generation++; // before anything else: work handed in for the old socket does nothing now
         this.transport = null;
-        this.key = null;
-        this.interestOps = -1;
+        this.router.reset();
         this.setup.reset();
         this.connectPending = false;
         this.idle.reset();
@@ -1166,12 +721,8 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
         this.outputShutdown = false;
         this.readSuspended = false;
         this.drain = null;
-        this.evaluatedReadable = false;
-        this.evaluatedWritable = false;
         this.announced = false;
-        this.tlsLayer = null;
-        this.redeliveryQueued = false;
-        this.tlsStatus = (this.tlsSettings != null) ? HANDSHAKING : null;
+        this.tls.reset();
         this.bounds.reopened();
         this.handler.reopened();
         this.socketCreated = false;
@@ -1184,49 +735,4 @@ public final class ChannelCore implements LoopChannel, TlsTransport {
     public String toString() {
         return this.handler.toString();
     }
-
-    /** An action that may throw an I/O error, run with the channel's error routing. */
-    @FunctionalInterface
-    public interface IoAction {
-
-        /** @throws IOException as the action's socket operations do */
-        void run() throws IOException;
-
-    }
-
-    /** This channel's part of a graceful shutdown. */
-    static final class DrainState {
-
-        long finSentNanos;
-
-        boolean discardingInput;
-
-        boolean peerClosed;
-
-        /** Reads and drops what the peer sends while the channel drains; notes the peer's end-of-stream. */
-        void discardInput(ChannelCore channel) {
-            ByteBuffer scratch = channel.context().buffers().readBuffer(64 * 1024);
-            Transport transport = channel.transport;
-            try {
-                int read;
-                while ((read = transport.read(scratch)) > 0) {
-                    scratch.clear();
-                }
-                if (read < 0) {
-                    this.peerClosed = true;
-                }
-            }
-            catch (IOException ex) {
-                this.peerClosed = true;
-            }
-        }
-
-    }
-
-    /** @return the selectable JDK channel, or {@code null} before listen or connect */
-    SelectableChannel selectable() {
-        Transport current = this.transport;
-        return (current != null) ? current.channel() : null;
-    }
-
 }

@@ -20,9 +20,9 @@ final class ChannelTask implements ChannelWork {
     /** {@link ChannelCore#generation()} when the work was handed in, or {@link #ANY_SOCKET}. */
     private final int generation;
 
-    private final ChannelCore.IoAction action;
+    private final IoAction action;
 
-    ChannelTask(ChannelCore channel, int generation, ChannelCore.IoAction action) {
+    ChannelTask(ChannelCore channel, int generation, IoAction action) {
         this.channel = channel;
         this.generation = generation;
         this.action = action;

@@ -126,9 +126,9 @@ public final class SocketSetup {
         core.handler().joinMap();
         if (core.connected) {
             core.idle().arm();
-            if (core.tlsSettings() != null) {
+            if (core.tls().settings() != null) {
                 try {
-                    core.startTls();
+                    core.tls().start();
                 }
                 catch (IOException | RuntimeException ex) {
                     core.handler().close();
@@ -228,8 +228,8 @@ public final class SocketSetup {
             core.transport = stream;
             core.connectPending = stream.connect(address);
             core.localAddress = stream.localAddress();
-            if (!core.connectPending && core.tlsSettings() != null) {
-                core.startTls();
+            if (!core.connectPending && core.tls().settings() != null) {
+                core.tls().start();
             }
         }
         catch (IOException | RuntimeException ex) {
@@ -261,12 +261,12 @@ public final class SocketSetup {
         core.connectPending = false;
         cancelConnectTimer();
         core.localAddress = stream.localAddress();
-        if (core.tlsSettings() != null) {
-            core.startTls(); // the connect completes when the handshake does
+        if (core.tls().settings() != null) {
+            core.tls().start(); // the connect completes when the handshake does
             return;
         }
-        if (core.isWritableEvaluated()) {
-            core.handleWriteEvent(); // a connected socket is writable: this is the first write event
+        if (core.router().evaluatedWritable()) {
+            core.router().handleWriteEvent(); // a connected socket is writable: this is the first write event
         }
         // otherwise the first read event completes the connect
     }

@@ -1,0 +1,140 @@
+package io.github.asyncore.core.internal.channel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import io.github.asyncore.core.internal.loop.OutputMemoryExhaustedException;
+import io.github.asyncore.core.internal.tls.TlsLayer;
+import io.github.asyncore.core.internal.transport.DisconnectErrors;
+import io.github.asyncore.core.internal.transport.Transport;
+
+/**
+ * A channel's bytes in and out: through its TLS layer when it has one, then its transport, each call counted
+ * once (the channel's figures and its dispatcher name's, on one clock reading), with asyncore's turning of
+ * end-of-stream and disconnects into {@code handleEndOfStream} and {@code handleClose}. Loop thread. Not API.
+ */
+public final class BytePath {
+
+    private final ChannelCore channel;
+
+    BytePath(ChannelCore channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * The one byte path in: reads (through the TLS layer when there is one), and turns end-of-stream and
+     * disconnects into handleEndOfStream and handleClose.
+     * @param buffer where to put the bytes
+     * @return bytes read, 0 when none were waiting, -1 when the peer is gone
+     * @throws IOException on socket errors other than disconnects
+     */
+    public int read(ByteBuffer buffer) throws IOException {
+        int read;
+        try {
+            TlsLayer layer = this.channel.tls().layer();
+            read = (layer == null) ? readSocket(buffer) : layer.read(buffer);
+        }
+        catch (IOException ex) {
+            if (DisconnectErrors.isDisconnect(ex)) {
+                this.channel.peerGone();
+                return -1;
+            }
+            throw ex;
+        }
+        if (read < 0) {
+            this.channel.endOfStream();
+            return -1;
+        }
+        return read;
+    }
+
+    /**
+     * The one byte path out: writes (through the TLS layer when there is one); disconnects become
+     * handleClose. When the JVM has no direct memory for the write (the JDK copies heap buffers through a
+     * direct one), the channel is closed for its output and nothing is written.
+     * @param data the bytes; its position advances past those taken
+     * @return bytes taken
+     * @throws IOException on socket errors other than disconnects
+     */
+    public int write(ByteBuffer data) throws IOException {
+        try {
+            TlsLayer layer = this.channel.tls().layer();
+            return (layer == null) ? writeSocket(data) : layer.write(data);
+        }
+        catch (IOException ex) {
+            if (DisconnectErrors.isDisconnect(ex)) {
+                this.channel.peerGone();
+                return 0;
+            }
+            throw ex;
+        }
+        catch (OutOfMemoryError ex) {
+            if (!OutputMemoryExhaustedException.isDirectMemoryError(ex)) {
+                throw ex;
+            }
+            this.channel.bounds().exceeded(OutputOverflow.MEMORY, this.channel.bounds().pending(), "the JVM's direct buffer memory is"
+                    + " used up (" + ex.getMessage() + ")");
+            return 0;
+        }
+    }
+
+    /**
+     * Reads bytes off the socket as they are (ciphertext, under TLS), and counts them.
+     * @param buffer where to put them
+     * @return bytes read, 0 when none were waiting, -1 at end-of-stream
+     * @throws IOException on socket errors
+     */
+    int readSocket(ByteBuffer buffer) throws IOException {
+        int read = requireTransport().read(buffer);
+        if (read > 0) {
+            countRead(read);
+        }
+        return read;
+    }
+
+    /**
+     * Writes bytes to the socket as they are (ciphertext, under TLS), and counts them.
+     * @param data the bytes
+     * @return bytes written
+     * @throws IOException on socket errors
+     */
+    int writeSocket(ByteBuffer data) throws IOException {
+        int written = requireTransport().write(data);
+        if (written > 0) {
+            countWritten(written);
+        }
+        return written;
+    }
+
+    /**
+     * Counts bytes read: the channel's figures and its dispatcher name's, on one clock reading.
+     * @param bytes how many
+     */
+    public void countRead(int bytes) {
+        this.channel.statistics().read(bytes, clock());
+        this.channel.traffic().bytesRead(bytes);
+    }
+
+    /**
+     * Counts bytes written: the channel's figures and its dispatcher name's, on one clock reading.
+     * @param bytes how many
+     */
+    public void countWritten(int bytes) {
+        this.channel.statistics().written(bytes, clock());
+        this.channel.traffic().bytesWritten(bytes);
+    }
+
+    /** @return the loop's clock inside a handler (read once per dispatch), else the system's */
+    private long clock() {
+        return this.channel.inHandler() ? this.channel.loopStatistics().now : System.nanoTime();
+    }
+
+    private Transport requireTransport() {
+        Transport current = this.channel.transport;
+        if (current == null) {
+            throw new IllegalStateException(this.channel.handler() + " is neither connected nor listening");
+        }
+        return current;
+    }
+
+}

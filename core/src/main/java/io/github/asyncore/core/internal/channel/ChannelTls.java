@@ -1,0 +1,207 @@
+package io.github.asyncore.core.internal.channel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+
+import javax.net.ssl.SSLException;
+
+import io.github.asyncore.core.ScheduledTask;
+import io.github.asyncore.core.TlsSettings;
+import io.github.asyncore.core.TlsStatus;
+import io.github.asyncore.core.internal.loop.LogThrottle;
+import io.github.asyncore.core.internal.tls.TlsLayer;
+import io.github.asyncore.core.internal.tls.TlsTransport;
+import io.github.asyncore.core.internal.transport.Sockets;
+import io.github.asyncore.core.internal.transport.StreamTransport;
+
+/**
+ * A channel's TLS: the settings it was given (a listener's, for the connections it accepts), the layer of
+ * its connection once the handshake begins, what observers see of it, and the redelivery of plaintext the
+ * layer holds but the socket will not signal again. It is the {@link TlsTransport} the layer talks to, so
+ * that the layer sees nothing of the channel beyond that interface. Loop thread, unless a method says
+ * otherwise. Not API.
+ */
+public final class ChannelTls implements TlsTransport {
+
+    /** What observers see while a TLS channel's first handshake runs. */
+    static final TlsStatus HANDSHAKING = new TlsStatus(false, null, null);
+
+    private final ChannelCore channel;
+
+    private volatile TlsSettings settings;
+
+    private TlsLayer layer;
+
+    private volatile TlsStatus status;
+
+    /** Runs the read handler again for input the layer holds; built per connection, queued at most once. */
+    private Runnable redelivery;
+
+    private boolean redeliveryQueued;
+
+    ChannelTls(ChannelCore channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * Sets the settings, starting the handshake at once on a connected stream.
+     * @param tls the settings, or {@code null} for none
+     */
+    public void settings(TlsSettings tls) {
+        ChannelCore core = this.channel;
+        if (core.setup().isDatagram()) {
+            throw new IllegalStateException(core.handler() + ": TLS needs a stream socket; DTLS is not supported");
+        }
+        if (this.layer != null) {
+            throw new IllegalStateException(core.handler() + " already speaks TLS on its connection");
+        }
+        this.settings = tls;
+        this.status = (tls != null) ? HANDSHAKING : null;
+        if (tls != null && core.isConnected() && !core.isClosed() && core.transport instanceof StreamTransport) {
+            try {
+                start();
+            }
+            catch (IOException ex) {
+                core.handleErrorEvent(ex);
+            }
+        }
+    }
+
+    /** Takes a listener's settings, for a connection it accepted. */
+    void inherit(ChannelTls listener) {
+        TlsSettings tls = listener.settings;
+        if (tls != null) {
+            this.settings = tls;
+            this.status = HANDSHAKING;
+        }
+    }
+
+    /** Puts the layer on the connected stream and begins the handshake. */
+    void start() throws SSLException {
+        ChannelCore core = this.channel;
+        TlsSettings tls = this.settings;
+        TlsLayer started = new TlsLayer(this, Sockets.format(core.remoteAddress()), tls.newEngine(core.remoteAddress()),
+                tls.handshakeTimeout());
+        this.layer = started;
+        this.status = HANDSHAKING;
+        this.redelivery = core.channelTask(this::redeliver); // per connection: a task is bound to one socket
+        this.redeliveryQueued = false;
+        started.start();
+        core.markForEvaluation();
+    }
+
+    /** @return the settings in force (for a listener: those its connections inherit), or {@code null}; any thread */
+    public TlsSettings settings() {
+        return this.settings;
+    }
+
+    /** @return what observers see of the TLS state, or {@code null} for a plain channel; any thread */
+    public TlsStatus status() {
+        return this.status;
+    }
+
+    /** @return the layer of a connected stream with TLS settings, or {@code null} */
+    public TlsLayer layer() {
+        return this.layer;
+    }
+
+    /** @return whether the layer holds ciphertext the socket has not taken yet */
+    public boolean hasPendingCiphertext() {
+        TlsLayer current = this.layer;
+        return current != null && current.hasPendingOutput();
+    }
+
+    /** Sends close_notify if the socket takes it at once; the channel's output or the whole channel ends. */
+    void closeOutbound() {
+        TlsLayer current = this.layer;
+        if (current != null) {
+            current.closeOutbound();
+        }
+    }
+
+    /**
+     * What the loop should wait for on a TLS connection (the layer decides during the handshake); queues a
+     * read event of the channel's own when the handlers want input that the layer already holds.
+     */
+    int interestOps(TlsLayer current, int ops, boolean readable) {
+        if (readable && current.hasBufferedInput() && !this.redeliveryQueued) {
+            this.redeliveryQueued = true;
+            this.channel.executor().execute(this.redelivery);
+        }
+        return current.interestOps(ops);
+    }
+
+    /** Hands the handlers the input the layer holds and the socket will not signal again. */
+    private void redeliver() {
+        this.redeliveryQueued = false;
+        TlsLayer current = this.layer;
+        if (current != null && current.hasBufferedInput() && !this.channel.isClosed()) {
+            this.channel.dispatch(SelectionKey.OP_READ);
+        }
+    }
+
+    /** The channel gets a new socket: no layer, and the settings' status afresh. */
+    void reset() {
+        this.layer = null;
+        this.redeliveryQueued = false;
+        this.status = (this.settings != null) ? HANDSHAKING : null;
+    }
+
+    // ---------------------------------------------------------------- what the layer sees
+
+    @Override
+    public int readSocket(ByteBuffer dst) throws IOException {
+        return this.channel.bytes().readSocket(dst);
+    }
+
+    @Override
+    public int writeSocket(ByteBuffer src) throws IOException {
+        return this.channel.bytes().writeSocket(src);
+    }
+
+    @Override
+    public void handshakeFinished(TlsStatus finished) {
+        this.status = finished;
+        this.channel.traffic().tlsHandshake();
+    }
+
+    @Override
+    public void handshakeFailed() {
+        this.channel.traffic().tlsHandshakeFailed();
+    }
+
+    @Override
+    public ScheduledTask schedule(Duration delay, Runnable action) {
+        ChannelCore core = this.channel;
+        return core.executor().schedule(delay, core.channelTask(() -> {
+            if (!core.isClosed()) {
+                action.run();
+            }
+        }));
+    }
+
+    @Override
+    public void closeSoon() {
+        ChannelCore core = this.channel;
+        core.executor().execute(core.channelTask(core.handler()::close));
+    }
+
+    @Override
+    public void failAndClose(IOException error) {
+        this.channel.handleErrorEvent(error);
+        this.channel.handler().close();
+    }
+
+    @Override
+    public LogThrottle handshakeFailureLog() {
+        return this.channel.loopStatistics().tlsHandshakeFailureLog;
+    }
+
+    @Override
+    public String toString() {
+        return this.channel.handler().toString();
+    }
+
+}

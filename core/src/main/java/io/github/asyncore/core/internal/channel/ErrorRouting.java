@@ -1,0 +1,91 @@
+package io.github.asyncore.core.internal.channel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import io.github.asyncore.core.CloseReason;
+import io.github.asyncore.core.internal.loop.FatalErrors;
+import io.github.asyncore.core.internal.transport.DisconnectErrors;
+
+/**
+ * Where what a channel's handlers and work throw goes, as asyncore routes it (disconnects become
+ * {@code handleClose}, anything else {@code handleError}), and the reason a close gets: while a handler for
+ * an event that may close the channel runs (end-of-stream, an error, an idle timeout, an output limit), a
+ * close made in it records that event's reason; outside, {@code APPLICATION}. This is the one place that
+ * scopes a close's cause. Loop thread. Not API.
+ */
+final class ErrorRouting {
+
+    private final ChannelCore channel;
+
+    /** The reason a close made now would have, while a handler for such an event runs; else {@code null}. */
+    private CloseReason closeCause;
+
+    ErrorRouting(ChannelCore channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * Runs an action with the reason a close it makes would have.
+     * @param reason the reason
+     * @param action what to run
+     * @throws IOException what the action throws
+     */
+    void withCloseCause(CloseReason reason, IoAction action) throws IOException {
+        CloseReason outer = this.closeCause;
+        this.closeCause = reason;
+        try {
+            action.run();
+        }
+        finally {
+            this.closeCause = outer;
+        }
+    }
+
+    /** @return the reason a close made now would have, or {@code null} for {@code APPLICATION} */
+    CloseReason closeCause() {
+        return this.closeCause;
+    }
+
+    /** Runs an action with the channel's error routing. */
+    void invoke(IoAction action) {
+        try {
+            action.run();
+        }
+        catch (Throwable ex) {
+            handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
+        }
+    }
+
+    /** asyncore's {@code _DISCONNECTED} rule: disconnects close, everything else is an error. */
+    void handleErrorEvent(Throwable error) {
+        boolean disconnect = DisconnectErrors.isDisconnect(error);
+        try {
+            withCloseCause(disconnect ? CloseReason.PEER : CloseReason.ERROR, () -> route(error, disconnect));
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex); // route handles its own
+        }
+    }
+
+    private void route(Throwable error, boolean disconnect) {
+        ChannelHandler handler = this.channel.handler();
+        try {
+            if (disconnect) {
+                handler.handleClose();
+            }
+            else {
+                this.channel.traffic().handlerError();
+                handler.handleError(error);
+            }
+        }
+        catch (Throwable secondary) {
+            FatalErrors.rethrowIfFatal(secondary);
+            secondary.addSuppressed(error);
+            ChannelCore.logger.error("{}: {} threw; closing", handler, disconnect ? "handleClose" : "handleError",
+                    secondary);
+            handler.close();
+        }
+    }
+
+}
