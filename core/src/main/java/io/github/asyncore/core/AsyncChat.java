@@ -269,7 +269,7 @@ public abstract class AsyncChat extends BufferedDispatcher {
             executor().execute(core().channelTask(() -> enqueue(producer)));
             return;
         }
-        core().invoke(() -> enqueue(producer));
+        core().errors().invoke(() -> enqueue(producer));
     }
 
     /**
@@ -384,7 +384,7 @@ public abstract class AsyncChat extends BufferedDispatcher {
             this.inputStopped = true;
             core().suspendReading();
             input.position(input.limit());
-            core().withCloseCause(CloseReason.ERROR, () -> handleOversizedFrame(size));
+            core().errors().withCloseCause(CloseReason.ERROR, () -> handleOversizedFrame(size));
             return;
         }
         this.frameLength += length;

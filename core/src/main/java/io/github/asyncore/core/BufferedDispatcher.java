@@ -180,7 +180,7 @@ public class BufferedDispatcher extends Dispatcher {
             return enqueue(data);
         }
         catch (Throwable ex) {
-            core().handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
+            core().errors().handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
             return false;
         }
     }
@@ -197,9 +197,9 @@ public class BufferedDispatcher extends Dispatcher {
         if (isClosed()) {
             return;
         }
-        CloseReason cause = core().closeCause();
+        CloseReason cause = core().errors().closeCause();
         output().addClose((cause != null) ? cause : CloseReason.APPLICATION);
-        core().invoke(this::flushIfConnected);
+        core().errors().invoke(this::flushIfConnected);
     }
 
     /**
@@ -221,7 +221,7 @@ public class BufferedDispatcher extends Dispatcher {
         core().checkCanShutdownOutput();
         this.outputEnding = true;
         output().addShutdownOutput();
-        core().invoke(this::flushIfConnected);
+        core().errors().invoke(this::flushIfConnected);
     }
 
     /** @return {@code true} while a connect is pending or output waits */
@@ -337,7 +337,7 @@ public class BufferedDispatcher extends Dispatcher {
             CloseReason reason = queue.closeReason();
             queue.clear();
             core().outputChanged(0);
-            core().withCloseCause(reason, () -> {
+            core().errors().withCloseCause(reason, () -> {
                 handleClose();
                 close();
             });

@@ -128,7 +128,7 @@ public class ChannelGroup<T extends BufferedDispatcher> extends AbstractCollecti
             }
             this.partitions = next;
         }
-        member.closeHooks().add(this.leave);
+        member.handler().closeHooks().add(this.leave);
         if (member.isClosed()) { // it closed meanwhile, maybe before the hook was there to tell us
             remove(member);
             return false;
@@ -169,7 +169,7 @@ public class ChannelGroup<T extends BufferedDispatcher> extends AbstractCollecti
             }
             this.partitions = next;
         }
-        dispatcher.closeHooks().remove(this.leave);
+        dispatcher.handler().closeHooks().remove(this.leave);
         return true;
     }
 

@@ -274,7 +274,7 @@ public final class ChannelMap implements AutoCloseable {
      * @return the snapshot, or empty when no live channel has that id
      */
     public Optional<ChannelSnapshot> snapshot(long id) {
-        return find(id).map(Dispatcher::snapshot);
+        return find(id).map((dispatcher) -> dispatcher.core().snapshot());
     }
 
     /**

@@ -12,9 +12,7 @@ import java.util.Objects;
 
 import javax.net.ssl.SSLSession;
 
-import io.github.asyncore.core.internal.channel.ChannelContext;
 import io.github.asyncore.core.internal.channel.ChannelCore;
-import io.github.asyncore.core.internal.channel.ChannelHandler;
 import io.github.asyncore.core.internal.tls.TlsLayer;
 import io.github.asyncore.core.internal.transport.Sockets;
 
@@ -42,63 +40,47 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Events</h2>
- * As in asyncore, some events are implied: the first read or write event on a connecting socket
- * completes the connect and calls {@link #handleConnect()} before {@link #handleRead()} or
- * {@link #handleWrite()} (also when the connect finished at once, as Unix-domain sockets do, so that a
- * constructor may call {@link #connect(SocketAddress)} safely); a failed connect reaches
- * {@link #handleError(Throwable)}; a read that finds end-of-stream calls {@link #handleEndOfStream()},
- * which by default calls {@link #handleClose()} (override it to answer a peer that half-closed); a read
- * event on a listener calls {@link #handleAccept()}. This side half-closes with {@link #shutdownOutput()}.
- * Disconnect errors (connection reset, broken pipe, not connected, aborted) become {@link #handleClose()};
- * any other exception from a handler becomes {@link #handleError(Throwable)}. Nothing a handler throws
- * stops the loop or touches another channel. Each close records a {@link CloseReason}. There is no
- * {@code handle_expt}: JDK NIO cannot wait for urgent (out-of-band) data.
+ * As in asyncore, some events are implied: the first read or write event on a connecting socket (even one
+ * connected at once, as Unix-domain sockets are) calls {@link #handleConnect()} first; a failed connect
+ * reaches {@link #handleError(Throwable)}; end-of-stream calls {@link #handleEndOfStream()} (by default
+ * {@link #handleClose()}); a read event on a listener calls {@link #handleAccept()}. Disconnect errors
+ * (reset, broken pipe, not connected, aborted) become {@link #handleClose()}, any other exception from a
+ * handler {@link #handleError(Throwable)}; nothing a handler throws stops the loop or touches another
+ * channel. Each close records a {@link CloseReason}. There is no {@code handle_expt}: NIO has no
+ * out-of-band wait.
  *
  * <h2>TLS</h2>
- * A stream channel given {@link TlsSettings} with {@link #setTls(TlsSettings)} (a listener hands them to
- * the connections it accepts) speaks TLS through the JDK's {@link javax.net.ssl.SSLEngine}; the handlers
- * above do not change: they read and send plaintext, and {@link #readable()} and {@link #writable()}
- * mean what they meant. {@link #getTlsStatus()} tells observers the negotiated protocol and cipher suite.
- * Unless the settings name their own, both sides offer the protocols and suites of {@link TlsProfile}.
+ * A stream channel given {@link TlsSettings} ({@link #setTls(TlsSettings)}) speaks TLS; its handlers still
+ * read and send plaintext, and {@link #readable()} and {@link #writable()} keep their meaning.
  *
  * <h2>Threads</h2>
- * Every handler runs on the loop thread of the dispatcher's map. Socket operations ({@code createSocket},
- * {@code bind}, {@code listen}, {@code connect}, {@code accept}, {@code send}, {@code recv} and the
- * datagram ones) must run there too, or before the loop runs, and fail with an
+ * Every handler runs on the loop thread of the dispatcher's map. Socket operations (create, bind, listen,
+ * connect, accept, send, recv) must run there too, or before the loop runs, and fail with an
  * {@link IllegalStateException} elsewhere. {@link #close()}, {@link #close(CloseReason)} and
- * {@link #shutdownOutput()} are safe from any thread: they are handed to the loop. The getters,
- * {@link #isWritable()} and {@link #toString()} may be called from any thread. Registered
- * {@link ChannelListener}s are told on the loop thread when the channel opens, idles and closes. To do
- * anything else from another thread, hand it over with {@code executor().execute(...)}.
+ * {@link #shutdownOutput()} are handed to the loop from any thread; the getters, {@link #isWritable()}
+ * and {@link #toString()} are safe from any thread. Hand anything else over with
+ * {@code executor().execute(...)}. {@link ChannelListener}s are told on the loop thread.
  *
  * <h2>Structure</h2>
- * This class is the facade: asyncore's operations delegate to a per-channel core in an internal package
- * (not API), which owns the socket, the event routing and the close; see {@code docs/architecture.md}.
+ * This class is a facade: its operations delegate to a per-channel core in an internal package (not API).
  */
 public class Dispatcher {
 
     private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
-    private static final byte[] EMPTY = new byte[0];
+    private final DispatcherHandler handler = new DispatcherHandler(this);
 
     private final ChannelCore core;
 
     /** Given to the constructor, or resolved from {@link ChannelMap#current()} on first use. */
     private ChannelMap map;
 
-    /** Told when the channel closes (the {@link ChannelGroup}s it is in, a {@link Reconnector}). */
-    private final CloseHooks closeHooks = new CloseHooks();
-
-    /** The connect hook of a {@link Reconnector} that keeps this dispatcher connected. */
-    private final Reconnection reconnection = new Reconnection();
-
     /**
-     * Creates a dispatcher without a socket for the {@linkplain ChannelMap#current() current} map, which
-     * is looked up when the socket is created (or the dispatcher first needs its loop): a dispatcher made
-     * on one thread, such as a Spring bean, joins the loop on whose thread its socket is opened.
+     * Creates a dispatcher without a socket for the {@linkplain ChannelMap#current() current} map, looked up
+     * when it is first needed: a Spring bean joins the loop on whose thread its socket is opened.
      */
     public Dispatcher() {
-        this.core = new ChannelCore(new Handler(), defaultName(getClass()));
+        this.core = new ChannelCore(this.handler, defaultName(getClass()));
     }
 
     /**
@@ -112,8 +94,7 @@ public class Dispatcher {
     }
 
     /**
-     * Adopts an open channel, typically one passed to {@link #handleAccepted}, into the
-     * {@linkplain ChannelMap#current() current} map (on a loop thread: that loop's map).
+     * Adopts an open channel, typically one given to {@link #handleAccepted}, into the current map.
      * @param channel a socket, server socket or datagram channel
      * @throws IOException when the channel cannot be made non-blocking
      */
@@ -123,7 +104,7 @@ public class Dispatcher {
     }
 
     /**
-     * Adopts an open channel into the given map, as asyncore's {@code dispatcher(sock, map)}.
+     * asyncore's {@code dispatcher(sock, map)}: adopts an open channel into the given map.
      * @param channel a socket, server socket or datagram channel
      * @param map the map to join
      * @throws IOException when the channel cannot be made non-blocking
@@ -132,8 +113,6 @@ public class Dispatcher {
         this(map);
         setSocket(channel);
     }
-
-    // ---------------------------------------------------------------- socket operations (loop thread)
 
     /**
      * Creates an IPv4 stream socket, as asyncore's {@code create_socket()}; a closed dispatcher may do so
@@ -145,19 +124,9 @@ public class Dispatcher {
     }
 
     /**
-     * Creates a socket and joins the map. A datagram socket is opened now; a stream socket is opened by
-     * {@link #listen(int)} (as a server socket) or {@link #connect(SocketAddress)}, because the JDK has
-     * separate channel types for the two.
-     * <p>
-     * As asyncore, a closed dispatcher may create a socket again: a client reconnects by calling
-     * {@code createSocket} and {@link #connect(SocketAddress)} once more on the same object (a
-     * {@link Reconnector} does it for you). It then starts afresh, as if just constructed (open, not
-     * connected, nothing read or ended, no TLS session, no bind address or {@code SO_REUSEADDR} until asked
-     * again; a {@link BufferedDispatcher} has no output or partial frame left), and work other threads
-     * handed in for the old socket is dropped. It keeps its {@link #id()}, name, settings, TLS settings and
-     * cumulative byte counts; a {@link ChannelListener} hears it open and close once more. Call it after the
-     * close has returned, not inside {@link #handleClose()} or {@link #handleError(Throwable)} (whose
-     * callers close once more when they return): hand it to the loop instead.
+     * Creates a socket and joins the map: a datagram socket now, a stream socket by {@link #listen(int)} or
+     * {@link #connect(SocketAddress)}. A closed dispatcher may create one again, after the close returned
+     * (see "Reconnecting" in the {@linkplain io.github.asyncore.core package documentation}).
      * @param family {@link StandardProtocolFamily#INET}, {@code INET6} or {@code UNIX} (stream only)
      * @param type stream or datagram
      * @throws IOException when the socket cannot be opened (a closed dispatcher then stays closed)
@@ -170,10 +139,9 @@ public class Dispatcher {
     }
 
     /**
-     * Adopts an open channel and joins the map, as asyncore's {@code set_socket}. A connected socket
-     * channel is a {@link ChannelKind#CONNECTION}; when it was just accepted by a listener on this
-     * thread, the dispatcher inherits that listener's settings and name. A closed dispatcher may adopt a
-     * channel again, starting afresh as {@link #createSocket(ProtocolFamily, SocketType)} describes.
+     * Adopts an open channel and joins the map, as asyncore's {@code set_socket}. A connected socket is a
+     * {@link ChannelKind#CONNECTION}; one a listener just accepted on this thread inherits that listener's
+     * settings and name. A closed dispatcher may adopt a channel again, starting afresh.
      * @param channel a socket, server socket or datagram channel
      * @throws IOException when the channel cannot be made non-blocking
      * @throws IllegalStateException when the dispatcher has a socket that is not closed
@@ -184,8 +152,8 @@ public class Dispatcher {
     }
 
     /**
-     * Asks for {@code SO_REUSEADDR}, as asyncore's {@code set_reuse_addr()}, so that a restarted server can
-     * bind a port whose old connections linger in TIME_WAIT. Ignored for Unix-domain sockets.
+     * asyncore's {@code set_reuse_addr()}: {@code SO_REUSEADDR}, so that a restarted server binds a port
+     * whose old connections linger in TIME_WAIT. Ignored for Unix-domain sockets.
      * @throws IOException when the option cannot be set
      */
     public void setReuseAddr() throws IOException {
@@ -194,9 +162,8 @@ public class Dispatcher {
     }
 
     /**
-     * Binds the socket to a local address. A datagram socket binds now. A stream socket binds when it
-     * listens or connects, because the JDK binds and listens a server socket in one call: a port in use
-     * is then reported by {@link #listen(int)}, naming the address.
+     * Binds the socket: a datagram socket now, a stream socket when it listens or connects (the JDK binds
+     * and listens in one call, so {@link #listen(int)} reports a port in use).
      * @param address the local address
      * @throws BindException when a datagram socket's address is in use or not available
      * @throws IOException on other socket errors
@@ -207,9 +174,8 @@ public class Dispatcher {
     }
 
     /**
-     * Starts accepting connections on the bound address (any free port on the wildcard address when
-     * {@link #bind} was not called), as asyncore's {@code listen(num)}. Accepted connections arrive in
-     * {@link #handleAccept()}.
+     * asyncore's {@code listen(num)}: accepts connections on the bound address (else any free port), which
+     * arrive in {@link #handleAccept()}.
      * @param backlog the length of the queue of connections not yet accepted
      * @throws BindException naming the address when it is in use or not available
      * @throws IOException on other socket errors
@@ -220,11 +186,10 @@ public class Dispatcher {
     }
 
     /**
-     * Starts connecting, without waiting, as asyncore's {@code connect(address)}. The connect completes
-     * through the loop: the first read or write event calls {@link #handleConnect()}; a refused or
-     * timed-out connect ({@link ChannelSettings#connectTimeout()}) reaches {@link #handleError(Throwable)},
-     * after which the channel is closed even if {@code handleError} did not close it: the attempt is over.
-     * For a datagram socket this fixes the peer for {@link #send} and {@link #recv}.
+     * Starts connecting, without waiting, as asyncore's {@code connect(address)}: the first read or write
+     * event calls {@link #handleConnect()}; a refused or timed-out ({@link ChannelSettings#connectTimeout()})
+     * connect reaches {@link #handleError(Throwable)}, and the channel is then closed in any case. For a
+     * datagram socket it fixes the peer for {@link #send} and {@link #recv}.
      * @param address the peer's address
      * @throws IOException when the connect fails at once (the dispatcher is then closed, with
      *         {@link CloseReason#ERROR})
@@ -235,10 +200,9 @@ public class Dispatcher {
     }
 
     /**
-     * Accepts one pending connection, as asyncore's {@code accept()}. The new channel is non-blocking (and
-     * has {@code TCP_NODELAY} set); adopt it with a dispatcher or close it.
-     * @return the new connection, or {@code null} when none is pending (a spurious wake-up, or a client
-     *         that gave up)
+     * asyncore's {@code accept()}: one pending connection, non-blocking with {@code TCP_NODELAY}; adopt it
+     * with a dispatcher or close it.
+     * @return the new connection, or {@code null} when none is pending (or the client gave up)
      * @throws IOException on socket errors other than a connection aborted before it was accepted
      */
     public SocketChannel accept() throws IOException {
@@ -247,9 +211,8 @@ public class Dispatcher {
     }
 
     /**
-     * Writes what the socket takes now from the buffer, as asyncore's {@code send(data)}: the buffer's
-     * position advances past what was written. A disconnect error calls {@link #handleClose()} and
-     * returns 0. {@link BufferedDispatcher} queues instead and may be called from any thread.
+     * asyncore's {@code send(data)}: writes what the socket takes now, advancing the buffer's position; a
+     * disconnect calls {@link #handleClose()} and returns 0. {@link BufferedDispatcher} queues instead.
      * @param data the bytes to send
      * @return how many bytes were written, 0 when the socket buffer is full
      * @throws IOException on socket errors other than disconnects
@@ -270,9 +233,8 @@ public class Dispatcher {
     }
 
     /**
-     * Reads what the socket has into the buffer, as asyncore's {@code recv}. End-of-stream or a
-     * disconnect error calls {@link #handleClose()} (end-of-stream: {@link #handleEndOfStream()}) and
-     * returns -1.
+     * asyncore's {@code recv}: reads what the socket has; end-of-stream calls {@link #handleEndOfStream()},
+     * a disconnect {@link #handleClose()}, and both return -1.
      * @param buffer where to put the bytes
      * @return how many bytes were read, 0 when none were waiting, -1 when the peer is gone
      * @throws IOException on socket errors other than disconnects
@@ -283,42 +245,27 @@ public class Dispatcher {
     }
 
     /**
-     * Reads up to {@code maxBytes} into a new array, as asyncore's {@code recv(buffer_size)}.
-     * End-of-stream or a disconnect error calls {@link #handleClose()} and returns an empty array.
+     * asyncore's {@code recv(buffer_size)}: up to {@code maxBytes} in a new array, empty at the end.
      * @param maxBytes the most bytes to read
      * @return the bytes read; empty when none were waiting or the peer is gone ({@link #isClosed()})
      * @throws IOException on socket errors other than disconnects
      */
     public byte[] recv(int maxBytes) throws IOException {
         this.core.checkInEventLoop("recv");
-        ByteBuffer buffer = this.core.context().buffers().readBuffer(maxBytes);
-        buffer.limit(maxBytes);
-        int read = this.core.bytes().read(buffer);
-        if (read <= 0) {
-            return EMPTY;
-        }
-        byte[] data = new byte[read];
-        buffer.get(0, data);
-        return data;
+        return this.core.bytes().readArray(maxBytes);
     }
 
     /**
      * Reads what the socket has, up to {@link ChannelSettings#receiveBufferSize()}, into a buffer the loop
-     * lends: the allocation-free {@code recv}. End-of-stream or a disconnect error calls
+     * lends to every channel: the allocation-free {@code recv}. Use it (or {@link BufferedDispatcher#send}
+     * it) before the handler returns, and keep no reference. End-of-stream or a disconnect calls
      * {@link #handleEndOfStream()} or {@link #handleClose()} and returns an empty buffer.
-     * <p>
-     * The buffer is shared by every channel of the loop: read it (or {@link BufferedDispatcher#send} it)
-     * before the handler returns, and keep no reference to it.
      * @return the bytes read, from position to limit; empty when none were waiting or the peer is gone
      * @throws IOException on socket errors other than disconnects
      */
     public ByteBuffer recv() throws IOException {
         this.core.checkInEventLoop("recv");
-        int size = this.core.settings().receiveBufferSize();
-        ByteBuffer buffer = this.core.context().buffers().readBuffer(size);
-        buffer.limit(size);
-        this.core.bytes().read(buffer);
-        return buffer.flip();
+        return this.core.bytes().readLent();
     }
 
     /**
@@ -330,52 +277,35 @@ public class Dispatcher {
      */
     public int sendTo(ByteBuffer data, SocketAddress target) throws IOException {
         this.core.checkInEventLoop("sendTo");
-        int sent = this.core.setup().datagram().send(data, target);
-        if (sent > 0) {
-            this.core.bytes().countWritten(sent);
-        }
-        return sent;
+        return this.core.bytes().sendTo(data, target);
     }
 
     /**
-     * Receives one datagram (UDP's {@code recvfrom}). A datagram longer than the buffer's room is cut to
-     * fit, as the JDK does.
+     * Receives one datagram (UDP's {@code recvfrom}), cut to the buffer's room as the JDK does.
      * @param buffer where to put the datagram
      * @return the sender's address, or {@code null} when no datagram was waiting
      * @throws IOException on socket errors
      */
     public SocketAddress receiveFrom(ByteBuffer buffer) throws IOException {
         this.core.checkInEventLoop("receiveFrom");
-        int before = buffer.position();
-        SocketAddress sender = this.core.setup().datagram().receive(buffer);
-        if (sender != null) {
-            this.core.bytes().countRead(buffer.position() - before);
-        }
-        return sender;
+        return this.core.bytes().receiveFrom(buffer);
     }
 
     /**
-     * Closes the socket and leaves the map, as asyncore's {@code close()}. Idempotent. Safe from any thread:
-     * from another thread while the loop runs, the close is handed to the loop (the channel reports
-     * {@link ChannelState#CLOSING} until then). Unlike an event, it does not call {@link #handleClose()}. A
-     * Unix-domain listener's socket file is deleted.
-     * <p>
-     * The {@linkplain #getCloseReason() reason} recorded is that of the event being handled (see
-     * {@link CloseReason}), else {@link CloseReason#APPLICATION}; {@link #close(CloseReason)} names another.
-     * Override it to release resources of your own, and call {@code super.close()}. Nothing reopens a closed
-     * dispatcher by itself, unless a {@link Reconnector} keeps it connected (not after a close from the
-     * application or a loop shutdown); stop the reconnector ({@link Reconnector#stop()}) to end a client for
-     * good.
+     * Closes the socket and leaves the map, as asyncore's {@code close()}; idempotent, and safe from any
+     * thread (handed to the loop; {@link ChannelState#CLOSING} until then). It does not call
+     * {@link #handleClose()}. A Unix-domain listener's socket file is deleted. The {@linkplain
+     * #getCloseReason() reason} is the event's being handled (see {@link CloseReason}), else
+     * {@link CloseReason#APPLICATION}. Override it to release resources of your own, calling
+     * {@code super.close()}. A {@link Reconnector} may reopen it; {@link Reconnector#stop()} ends a client.
      */
     public void close() {
         this.core.close();
     }
 
     /**
-     * Closes the channel as {@link #close()} does, recording why: for code that closes channels on
-     * someone else's behalf, such as the actuator endpoint ({@link CloseReason#OPERATOR}) or a loop
-     * shutting down. {@link #close()} (overridden or not) does the closing. Any thread, as
-     * {@code close()}; the first close wins, and a later call does nothing.
+     * Closes through {@link #close()}, recording why: for code closing channels on someone's behalf (the
+     * actuator endpoint: {@link CloseReason#OPERATOR}). Any thread; the first close wins.
      * @param reason why the channel is being closed
      */
     public final void close(CloseReason reason) {
@@ -383,16 +313,9 @@ public class Dispatcher {
     }
 
     /**
-     * Half-closes the connection: the peer reads end-of-stream (a TCP FIN) while this channel goes on
-     * reading, as a socket's {@code shutdown(SHUT_WR)}. From then on the loop no longer waits for this
-     * channel to be writable, whatever {@link #writable()} says, and the channel stays open until it is
-     * closed (by the peer's end-of-stream, by default, or by {@link #close()}).
-     * <p>
-     * A plain dispatcher sends the end-of-stream at once; {@link BufferedDispatcher} (and {@link AsyncChat})
-     * send it once everything queued before the call has been written, and drop what is sent after it. Any
-     * thread: from another thread it is handed to the loop, in order with that thread's sends. Does nothing
-     * once output is shut down or the channel closed. An I/O error reaches {@link #handleError(Throwable)}
-     * (a disconnect: {@link #handleClose()}).
+     * Half-closes, as {@code shutdown(SHUT_WR)}: the peer reads end-of-stream while this channel still
+     * reads and stays open; it is no longer waited on for writing. A {@link BufferedDispatcher} sends the end
+     * after what it queued before, and drops later sends. Any thread, in order with its sends; once only.
      * @throws IllegalStateException (on the loop thread) when the channel is not a stream connection or
      *         client; a {@link BufferedDispatcher} accepts a client still connecting
      */
@@ -404,15 +327,12 @@ public class Dispatcher {
             this.core.shutdownOutputNow();
         }
         catch (IOException ex) {
-            this.core.handleErrorEvent(ex);
+            this.core.errors().handleErrorEvent(ex);
         }
     }
 
-    // ---------------------------------------------------------------- hooks users override (loop thread)
-
     /**
-     * Asked on every loop iteration: whether to wait for input (or, on a listener, for connections).
-     * asyncore's default: {@code true}.
+     * Asked each iteration: whether to wait for input (a listener: connections). Default {@code true}.
      * @return whether the loop should call {@link #handleRead()} when input arrives
      */
     public boolean readable() {
@@ -420,8 +340,7 @@ public class Dispatcher {
     }
 
     /**
-     * Asked on every loop iteration: whether to wait until the socket can take output. Never asked of
-     * the outcome for listeners. asyncore's default: {@code true}.
+     * Asked each iteration: whether to wait until the socket takes output. Default {@code true}.
      * @return whether the loop should call {@link #handleWrite()} when the socket is writable
      */
     public boolean writable() {
@@ -429,10 +348,8 @@ public class Dispatcher {
     }
 
     /**
-     * Called when input is waiting; read it with {@link #recv}. The default logs a warning, as asyncore's
-     * "unhandled read event".
-     * @throws IOException from socket operations; reaches {@link #handleError(Throwable)} or
-     *         {@link #handleClose()}
+     * Called when input is waiting; read it with {@link #recv}. The default logs a warning, as asyncore does.
+     * @throws IOException from socket operations; reaches {@link #handleError(Throwable)}
      */
     public void handleRead() throws IOException {
         logger.warn("{}: unhandled read event", this);
@@ -447,9 +364,8 @@ public class Dispatcher {
     }
 
     /**
-     * Called once when a connect completes, before the first {@link #handleRead()} or
-     * {@link #handleWrite()}. {@link #isConnected()} is already true here. The default does nothing
-     * but log at debug level.
+     * Called once when a connect completes (for TLS: its handshake too), before the first read or write
+     * handler; {@link #isConnected()} is true. The default logs at debug level.
      * @throws IOException from socket operations
      */
     public void handleConnect() throws IOException {
@@ -457,14 +373,11 @@ public class Dispatcher {
     }
 
     /**
-     * Called on a listener when a connection is waiting. The default accepts one with {@link #accept()}
-     * and passes it to {@link #handleAccepted}; at the {@code max-connections} limit of its settings it
-     * refuses (closes) the connection instead, logs that at most every 10 s and counts it. When the map
-     * belongs to an {@link EventLoopGroup} of several loops, the connection goes round-robin to the group's
-     * loops and {@code handleAccepted} runs on the thread of the loop that will serve it, so that the
-     * dispatcher it creates joins that loop. If {@code handleAccepted} throws, the default closes that
-     * connection, logs the reason and counts a rejected connection, and the listener goes on accepting (asyncore
-     * would close the listener).
+     * Called on a listener when a connection is waiting. The default accepts one with {@link #accept()},
+     * refuses it at the {@link ChannelSettings#maxConnections()} limit (logged at most every 10 s, counted),
+     * and passes it to {@link #handleAccepted} on the thread of the loop that will serve it (round-robin in an
+     * {@link EventLoopGroup}). If {@code handleAccepted} throws, that connection is closed, logged and counted
+     * as rejected, and the listener goes on accepting (asyncore would close the listener).
      * @throws IOException from {@link #accept()}
      */
     public void handleAccept() throws IOException {
@@ -475,8 +388,8 @@ public class Dispatcher {
     }
 
     /**
-     * Called with each accepted connection; adopt it with a dispatcher (which then inherits this
-     * listener's settings) or close it. The default closes it and logs a warning, as asyncore does.
+     * Called with each accepted connection: adopt it with a dispatcher (which inherits this listener's
+     * settings) or close it. The default closes it and logs a warning, as asyncore does.
      * @param channel the new non-blocking connection
      * @param address the peer's address
      * @throws IOException from socket operations
@@ -487,16 +400,12 @@ public class Dispatcher {
     }
 
     /**
-     * Called when the peer has closed its side of a stream (a read found end-of-stream): it will send
-     * nothing more, but it may still read, if it only half-closed. The channel no longer waits for input
-     * ({@link #isInputEnded()} is {@code true}). The default calls {@link #handleClose()}, as asyncore does;
-     * {@link BufferedDispatcher} first writes what it still owes the peer.
-     * <p>
-     * Override it to go on writing: answer a peer that half-closed after its request, then close when
-     * done ({@link BufferedDispatcher#closeWhenDone()}), or {@link #shutdownOutput()} and let the peer
-     * close. The channel stays open as long as the override does not close it; its write path, timers and
-     * idle timeouts work as before (a read idle timeout will fire, as nothing more is read). A close made
-     * in this method reports {@link CloseReason#PEER}; a later one, {@link CloseReason#APPLICATION}.
+     * Called when the peer has closed its side of a stream (a read found end-of-stream): it sends nothing
+     * more, but may still read if it only half-closed; the channel no longer waits for input. The default
+     * calls {@link #handleClose()}, as asyncore does ({@link BufferedDispatcher} first writes what it owes).
+     * Override it to go on writing (answer, then {@link BufferedDispatcher#closeWhenDone()} or
+     * {@link #shutdownOutput()}); the channel stays open until closed. A close made here reports
+     * {@link CloseReason#PEER}; a later one, {@link CloseReason#APPLICATION}.
      * @throws IOException from socket operations
      */
     public void handleEndOfStream() throws IOException {
@@ -504,9 +413,8 @@ public class Dispatcher {
     }
 
     /**
-     * Called when the channel ends: the peer closed it or went away, or an error, an idle timeout or a
-     * close-when-done ended it. Override it to clean up; call {@link #close()} in it (the default logs at
-     * debug level and closes).
+     * Called when the channel ends (the peer went away; an error, idle timeout or close-when-done). Override
+     * it to clean up and call {@link #close()}; the default logs at debug level and closes.
      * @throws IOException from socket operations
      */
     public void handleClose() throws IOException {
@@ -515,28 +423,14 @@ public class Dispatcher {
     }
 
     /**
-     * Called with an exception a handler threw (other than a disconnect) or a failed or timed-out
-     * connect. The default logs the channel and the exception (without a stack trace for I/O errors),
-     * calls {@link #handleClose()} as asyncore does, and closes the channel if that did not. Failed TLS
-     * handshakes, which any peer can cause at will, are logged at most once every 10 s per loop with the
-     * number of those not logged since (the first one at once); the loop counts each one. A failed connect of
-     * a dispatcher that a {@link Reconnector} keeps connected is logged at debug level only: the reconnector
-     * reports the outage once.
+     * Called with an exception a handler threw (other than a disconnect) or a failed or timed-out connect.
+     * The default logs it (no stack trace for I/O errors), calls {@link #handleClose()} as asyncore does and
+     * closes the channel if that did not. Failed TLS handshakes are logged at most every 10 s per loop (each
+     * counted); a failed connect of a client a {@link Reconnector} keeps is logged at debug level only.
      * @param error what went wrong
      */
     public void handleError(Throwable error) {
-        if (error instanceof IOException) {
-            TlsLayer layer = this.core.tls().layer();
-            if (this.core.isConnecting() && this.reconnection.watched()) {
-                logger.debug("{}: {}; closing", this, error.toString());
-            }
-            else if (layer == null || !layer.logHandshakeFailure(logger, error)) {
-                logger.warn("{}: {}; closing", this, error.toString());
-            }
-        }
-        else {
-            logger.error("{}: uncaught exception in a handler; closing", this, error);
-        }
+        this.core.errors().logError(logger, error, this.handler.reconnection().watched());
         try {
             handleClose();
         }
@@ -547,32 +441,27 @@ public class Dispatcher {
     }
 
     /**
-     * Called when an idle timeout of {@link #getSettings()} fires: nothing was read, written, or either,
-     * for that long. It fires again after another such period if the channel stays open. Reading counts
-     * only when bytes are read, so a channel whose reading is paused by its water marks can become
-     * reader-idle while its peer waits to send. The default logs at info level, calls
-     * {@link #handleClose()} and closes the channel if that did not.
+     * Called when an idle timeout of {@link #getSettings()} fires: nothing was read, written, or either, for
+     * that long (reading counts only when bytes are read, also while the water marks pause it); it fires
+     * again after another such period. The default logs at info level, calls {@link #handleClose()} and
+     * closes the channel if that did not.
      * @param state which timeout fired
      * @throws IOException from socket operations
      */
     public void handleIdle(IdleState state) throws IOException {
-        logger.info("{}: {} for {} ms ({}); closing", this, state, this.core.idleTimeout(state).toMillis(),
-                this.core.ioState());
+        logger.info("{}: {} for {} ms ({}); closing", this, state, this.core.idle().timeout(state).toMillis(),
+                this.core.description().ioState());
         handleClose();
         close();
     }
 
     /**
-     * Called when {@link #isWritable()} changes: the channel's pending output rose above the high water
-     * mark, or drained to the low mark (Netty's {@code channelWritabilityChanged}). It runs after the handler
-     * or task that made the change returns, so ask {@link #isWritable()} for the state now. Override it to
-     * stop and resume a producer of your own; the default does nothing.
+     * Called, after the handler or task that changed it, when {@link #isWritable()} changes (Netty's
+     * {@code channelWritabilityChanged}): stop or resume a producer. The default does nothing.
      * @throws IOException from socket operations
      */
     public void handleWritabilityChanged() throws IOException {
     }
-
-    // ---------------------------------------------------------------- state (any thread)
 
     /** @return the channel id, unique in the process and never reused */
     public final long id() {
@@ -585,20 +474,15 @@ public class Dispatcher {
     }
 
     /**
-     * Names the dispatcher for observers and logs. Its traffic counts under the name too
-     * ({@link ChannelMap#traffic()}, the starter's meters), from the next event on; a listener's connections
-     * count under their listener's name. So name dispatchers per role, never per connection or address. Any
-     * thread.
+     * Names the dispatcher for observers and logs; its traffic ({@link ChannelMap#traffic()}, meters) counts
+     * under the name from the next event on, so name roles, not connections. Any thread.
      * @param name the new name
      */
     public final void setName(String name) {
         this.core.name(Objects.requireNonNull(name, "name"));
     }
 
-    /**
-     * @return the map this dispatcher joins; for a dispatcher made without one, the current map when this
-     *         is first asked (see {@link #Dispatcher()})
-     */
+    /** @return the map this dispatcher joins (made without one: the current map when first asked) */
     public final ChannelMap map() {
         ChannelMap current = this.map;
         if (current == null) {
@@ -619,8 +503,7 @@ public class Dispatcher {
     }
 
     /**
-     * Sets the timeouts and limits; idle timers restart with the new values. Loop thread (or before the
-     * loop runs).
+     * Sets the timeouts and limits; idle timers restart with them. Loop thread (or before the loop runs).
      * @param settings the new settings
      */
     public void setSettings(ChannelSettings settings) {
@@ -629,19 +512,11 @@ public class Dispatcher {
     }
 
     /**
-     * Makes the channel speak TLS (see {@link TlsSettings}); {@code null} makes a listener's future
-     * connections plain again. Loop thread (or before the loop runs). On a listener, any time: the
-     * connections it accepts from then on inherit the settings (a renewed certificate applies to new
-     * connections). On a client, before {@link #connect(SocketAddress)}: once TCP connects the handshake runs,
-     * and {@link #handleConnect()} is called when it has finished, so that the first {@code send} travels
-     * encrypted. On a connection adopted with {@link #setSocket}, the handshake starts at once.
-     * <p>
-     * Handlers do not change (plaintext in {@link #recv} and {@link #send}); the layer does the handshake and
-     * the ciphertext. A handshake that fails or times out reaches {@link #handleError(Throwable)} with an
-     * {@link javax.net.ssl.SSLException}, after which the channel is closed; a peer that closes the
-     * connection during the handshake reaches {@link #handleClose()}. A TLS 1.2 renegotiation is refused
-     * the same way as a failed handshake. {@link #close()} sends close_notify if the socket takes it at
-     * once (it never waits).
+     * Makes the channel speak TLS; {@code null} makes a listener's future connections plain again. Loop
+     * thread (or before the loop runs): on a listener any time (its future connections inherit the
+     * settings), on a client before {@link #connect(SocketAddress)} ({@link #handleConnect()} runs once the
+     * handshake has finished), on an adopted connection at once. {@link TlsSettings} says how the handlers,
+     * handshake failures, renegotiation and close_notify behave.
      * @param tls the settings, or {@code null} for none
      * @throws IllegalStateException on a datagram socket (DTLS is not supported), or when the channel
      *         already speaks TLS on a connection
@@ -661,10 +536,7 @@ public class Dispatcher {
         return this.core.tls().status() != null;
     }
 
-    /**
-     * @return the channel's TLS state (negotiated protocol and cipher suite once the handshake has
-     *         finished), or {@code null} for a plain channel; any thread
-     */
+    /** @return the TLS state (protocol and suite once the handshake finished), {@code null} if plain; any thread */
     public final TlsStatus getTlsStatus() {
         return this.core.tls().status();
     }
@@ -710,10 +582,7 @@ public class Dispatcher {
         return this.core.isClosed();
     }
 
-    /**
-     * @return why the channel closed, or {@code null} while it is open (or its close is still on its way
-     *         to the loop); see {@link CloseReason}
-     */
+    /** @return why the channel closed ({@link CloseReason}), or {@code null} while it is open */
     public final CloseReason getCloseReason() {
         return this.core.closeReason();
     }
@@ -723,11 +592,7 @@ public class Dispatcher {
         return this.core.isInputEnded();
     }
 
-    /**
-     * @return whether this side sent end-of-stream: {@link #shutdownOutput()} did (for a
-     *         {@link BufferedDispatcher}, once its queued output was written), or a graceful shutdown
-     *         drained the channel
-     */
+    /** @return whether this side sent end-of-stream ({@link #shutdownOutput()}, or a graceful shutdown) */
     public final boolean isOutputShutdown() {
         return this.core.isOutputShutdown();
     }
@@ -752,30 +617,21 @@ public class Dispatcher {
         return this.core.remoteAddress();
     }
 
-    /**
-     * asyncore's {@code addr}: the peer for a connection or client, the local address for a listener or
-     * an unconnected datagram socket.
-     * @return the address, or {@code null} when there is none yet
-     */
+    /** @return asyncore's {@code addr}: the peer, or the local address of a listener or unconnected socket */
     public final SocketAddress getAddress() {
-        SocketAddress remote = this.core.remoteAddress();
-        return (this.core.isAccepting() || remote == null) ? this.core.localAddress() : remote;
+        return this.core.description().address();
     }
 
-    /**
-     * @return output bytes queued and not yet written, with those other threads sent that are still on
-     *         their way to the loop; always 0 for a plain dispatcher. Any thread.
-     */
+    /** @return output queued and not yet written, with sends still on their way to the loop; any thread */
     public final long pendingOutputBytes() {
         return this.core.pendingOutputBytes();
     }
 
     /**
-     * Whether the channel takes more output without falling behind (Netty's {@code isWritable()}): false
-     * once its pending output rose above the high water mark, until it drained to the low mark (the same
-     * marks that pause its reading), and false when it is closed or closing. A broadcaster or any
-     * producer on its own initiative asks it to skip or delay a slow peer instead of queuing for it;
-     * {@link #handleWritabilityChanged()} says when it changes. Any thread.
+     * Whether the channel takes more output without falling behind (Netty's {@code isWritable()}): false from
+     * when its pending output rose above the high water mark until it drained to the low mark, and when it is
+     * closed or closing. A producer asks it to skip or delay a slow peer; {@link #handleWritabilityChanged()}
+     * says when it changes. Any thread.
      * @return whether the channel is open and below its high water mark
      */
     public final boolean isWritable() {
@@ -788,33 +644,16 @@ public class Dispatcher {
     }
 
     /**
-     * asyncore's repr: class, name if set, id, state and address, for example
-     * {@code <EchoHandler #7 connected 127.0.0.1:50412>}, or {@code <EchoHandler echoServer#7 connected
-     * 127.0.0.1:50412>} for a connection named after its listener.
+     * asyncore's repr, for example {@code <EchoHandler #7 connected 127.0.0.1:50412>}, or
+     * {@code <EchoHandler echoServer#7 connected 127.0.0.1:50412>} for a connection named after its listener.
      */
     @Override
     public String toString() {
-        String type = defaultName(getClass());
-        String name = this.core.name();
-        String id = "#" + this.core.id();
-        StringBuilder text = new StringBuilder("<").append(type);
-        if (!name.equals(type)) {
-            text.append(' ').append(name);
-        }
-        if (!name.endsWith(id)) {
-            text.append(' ').append(id);
-        }
-        text.append(' ').append(state().name().toLowerCase(java.util.Locale.ROOT));
-        SocketAddress address = getAddress();
-        if (address != null) {
-            text.append(' ').append(format(address));
-        }
-        return text.append('>').toString();
+        return this.core.description().describe(defaultName(getClass()));
     }
 
     /**
-     * Formats an address for logs: {@code ip:port} ({@code host:port} when unresolved), {@code [v6]:port}
-     * or a socket file's path.
+     * Formats an address for logs: {@code ip:port} ({@code host:port} if unresolved), {@code [v6]:port}, a path.
      * @param address the address, may be {@code null}
      * @return the text
      */
@@ -822,29 +661,19 @@ public class Dispatcher {
         return Sockets.format(address);
     }
 
-    // ---------------------------------------------------------------- for this package's subclasses and helpers
-
     /** @return the channel's core: the socket, its state and its event routing (not API) */
     final ChannelCore core() {
         return this.core;
     }
 
-    /** @return who hears that the channel closed */
-    final CloseHooks closeHooks() {
-        return this.closeHooks;
-    }
-
-    /**
-     * Sets who hears that a connect completed or failed, or {@code null} for nobody. Loop thread.
-     * @throws IllegalStateException when another hook is set
-     */
-    final void connectHook(ConnectHook hook) {
-        this.reconnection.hook(this, hook);
-    }
-
     /** @return a snapshot for observers */
     final ChannelSnapshot snapshot() {
         return this.core.snapshot();
+    }
+
+    /** @return the facade's side as the core sees it, with the close and connect hooks */
+    final DispatcherHandler handler() {
+        return this.handler;
     }
 
     /** Called after the handlers of one dispatch returned, still on the loop thread. */
@@ -872,131 +701,6 @@ public class Dispatcher {
     private static String defaultName(Class<?> type) {
         String simple = type.getSimpleName();
         return simple.isEmpty() ? type.getName().substring(type.getName().lastIndexOf('.') + 1) : simple;
-    }
-
-    /** The hooks and facade operations as the core calls them: one per dispatcher, never seen outside. */
-    private final class Handler implements ChannelHandler {
-
-        @Override
-        public boolean readable() {
-            return Dispatcher.this.readable();
-        }
-
-        @Override
-        public boolean writable() {
-            return Dispatcher.this.writable();
-        }
-
-        @Override
-        public void handleRead() throws IOException {
-            Dispatcher.this.handleRead();
-        }
-
-        @Override
-        public void handleWrite() throws IOException {
-            Dispatcher.this.handleWrite();
-        }
-
-        @Override
-        public void handleConnect() throws IOException {
-            Dispatcher.this.handleConnect();
-        }
-
-        @Override
-        public void handleAccept() throws IOException {
-            Dispatcher.this.handleAccept();
-        }
-
-        @Override
-        public void handleAccepted(SocketChannel channel, SocketAddress address) throws IOException {
-            Dispatcher.this.handleAccepted(channel, address);
-        }
-
-        @Override
-        public void handleEndOfStream() throws IOException {
-            Dispatcher.this.handleEndOfStream();
-        }
-
-        @Override
-        public void handleClose() throws IOException {
-            Dispatcher.this.handleClose();
-        }
-
-        @Override
-        public void handleError(Throwable error) {
-            Dispatcher.this.handleError(error);
-        }
-
-        @Override
-        public void handleIdle(IdleState state) throws IOException {
-            Dispatcher.this.handleIdle(state);
-        }
-
-        @Override
-        public void handleWritabilityChanged() throws IOException {
-            Dispatcher.this.handleWritabilityChanged();
-        }
-
-        @Override
-        public void close() {
-            Dispatcher.this.close();
-        }
-
-        @Override
-        public void afterHandlers() throws IOException {
-            Dispatcher.this.afterHandlers();
-        }
-
-        @Override
-        public boolean hasPendingOutput() {
-            return Dispatcher.this.hasPendingOutput();
-        }
-
-        @Override
-        public void releaseOutput() {
-            Dispatcher.this.releaseOutput();
-        }
-
-        @Override
-        public void closed() {
-            Dispatcher.this.closeHooks.closed(Dispatcher.this);
-        }
-
-        @Override
-        public void reopened() {
-            Dispatcher.this.reopened();
-        }
-
-        @Override
-        public void connectEnded(Exception error) {
-            if (error == null) {
-                Dispatcher.this.reconnection.connected(Dispatcher.this);
-            }
-            else {
-                Dispatcher.this.reconnection.connectFailed(Dispatcher.this, error);
-            }
-        }
-
-        @Override
-        public void joinMap() {
-            map().add(Dispatcher.this);
-        }
-
-        @Override
-        public ChannelContext resolveContext() {
-            return map().context();
-        }
-
-        @Override
-        public String className() {
-            return Dispatcher.this.getClass().getName();
-        }
-
-        @Override
-        public String toString() {
-            return Dispatcher.this.toString();
-        }
-
     }
 
 }

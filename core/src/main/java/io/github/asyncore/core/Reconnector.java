@@ -236,7 +236,7 @@ public final class Reconnector {
             return;
         }
         try {
-            this.dispatcher.connectHook(this.connectHook);
+            this.dispatcher.handler().reconnection().hook(this.dispatcher, this.connectHook);
         }
         catch (IllegalStateException ex) {
             logger.error("{}: cannot keep {} connected: {}", this, this.dispatcher, ex.getMessage());
@@ -244,7 +244,7 @@ public final class Reconnector {
             detach();
             return;
         }
-        this.dispatcher.closeHooks().add(this.closeHook);
+        this.dispatcher.handler().closeHooks().add(this.closeHook);
         this.loop = this.dispatcher.map().eventLoop();
         this.loop.shutdownHooks().add(this.shutdownHook);
         attempt();
@@ -380,9 +380,9 @@ public final class Reconnector {
             pending.cancel();
             this.timer = null;
         }
-        this.dispatcher.closeHooks().remove(this.closeHook);
+        this.dispatcher.handler().closeHooks().remove(this.closeHook);
         try {
-            this.dispatcher.connectHook(null);
+            this.dispatcher.handler().reconnection().hook(this.dispatcher, null);
         }
         catch (IllegalStateException ex) {
             // not ours: begin() found another reconnector's hook there

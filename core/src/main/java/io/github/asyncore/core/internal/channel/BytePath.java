@@ -1,6 +1,7 @@
 package io.github.asyncore.core.internal.channel;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
 import io.github.asyncore.core.internal.loop.OutputMemoryExhaustedException;
@@ -14,6 +15,8 @@ import io.github.asyncore.core.internal.transport.Transport;
  * end-of-stream and disconnects into {@code handleEndOfStream} and {@code handleClose}. Loop thread. Not API.
  */
 public final class BytePath {
+
+    private static final byte[] EMPTY = new byte[0];
 
     private final ChannelCore channel;
 
@@ -135,6 +138,67 @@ public final class BytePath {
             throw new IllegalStateException(this.channel.handler() + " is neither connected nor listening");
         }
         return current;
+    }
+
+    /**
+     * asyncore's {@code recv(buffer_size)}: reads up to {@code maxBytes} into a new array.
+     * @param maxBytes the most bytes to read
+     * @return the bytes read; empty when none were waiting or the peer is gone
+     * @throws IOException on socket errors other than disconnects
+     */
+    public byte[] readArray(int maxBytes) throws IOException {
+        ByteBuffer buffer = this.channel.context().buffers().readBuffer(maxBytes);
+        buffer.limit(maxBytes);
+        int read = read(buffer);
+        if (read <= 0) {
+            return EMPTY;
+        }
+        byte[] data = new byte[read];
+        buffer.get(0, data);
+        return data;
+    }
+
+    /**
+     * The allocation-free {@code recv}: reads up to the receive buffer size into the buffer the loop lends.
+     * @return the bytes read, from position to limit
+     * @throws IOException on socket errors other than disconnects
+     */
+    public ByteBuffer readLent() throws IOException {
+        int size = this.channel.settings().receiveBufferSize();
+        ByteBuffer buffer = this.channel.context().buffers().readBuffer(size);
+        buffer.limit(size);
+        read(buffer);
+        return buffer.flip();
+    }
+
+    /**
+     * Sends one datagram, counted.
+     * @param data the datagram
+     * @param target where to
+     * @return the bytes sent, 0 when the socket buffer had no room
+     * @throws IOException on socket errors
+     */
+    public int sendTo(ByteBuffer data, SocketAddress target) throws IOException {
+        int sent = this.channel.setup().datagram().send(data, target);
+        if (sent > 0) {
+            countWritten(sent);
+        }
+        return sent;
+    }
+
+    /**
+     * Receives one datagram, counted.
+     * @param buffer where to put it
+     * @return the sender, or {@code null} when none was waiting
+     * @throws IOException on socket errors
+     */
+    public SocketAddress receiveFrom(ByteBuffer buffer) throws IOException {
+        int before = buffer.position();
+        SocketAddress sender = this.channel.setup().datagram().receive(buffer);
+        if (sender != null) {
+            countRead(buffer.position() - before);
+        }
+        return sender;
     }
 
 }

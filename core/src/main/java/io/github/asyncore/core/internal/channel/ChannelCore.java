@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.nio.channels.Selector;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.asyncore.core.ChannelKind;
@@ -13,7 +12,6 @@ import io.github.asyncore.core.ChannelSnapshot;
 import io.github.asyncore.core.ChannelState;
 import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.EventExecutor;
-import io.github.asyncore.core.IdleState;
 import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
 import io.github.asyncore.core.internal.transport.DisconnectErrors;
@@ -73,6 +71,8 @@ public final class ChannelCore implements LoopChannel {
 
     private final ErrorRouting errors;
 
+    private final ChannelDescription description;
+
     private DrainStep drain;
 
     volatile Transport transport;
@@ -127,6 +127,7 @@ public final class ChannelCore implements LoopChannel {
         this.router = new EventRouter(this);
         this.bytes = new BytePath(this);
         this.errors = new ErrorRouting(this);
+        this.description = new ChannelDescription(this);
     }
 
     // ---------------------------------------------------------------- parts and context
@@ -156,6 +157,16 @@ public final class ChannelCore implements LoopChannel {
         return this.acceptGate;
     }
 
+    /** @return what observers see of the channel: snapshots, asyncore's repr, the state for log lines */
+    public ChannelDescription description() {
+        return this.description;
+    }
+
+    /** @return asyncore's routing of what handlers throw, and the close cause */
+    public ErrorRouting errors() {
+        return this.errors;
+    }
+
     /** @return the channel's bytes in and out */
     public BytePath bytes() {
         return this.bytes;
@@ -166,7 +177,8 @@ public final class ChannelCore implements LoopChannel {
         return this.tls;
     }
 
-    IdleTracker idle() {
+    /** @return the channel's idle timeouts */
+    public IdleTracker idle() {
         return this.idle;
     }
 
@@ -264,47 +276,16 @@ public final class ChannelCore implements LoopChannel {
 
     // ---------------------------------------------------------------- errors and close causes (see ErrorRouting)
 
-    /**
-     * Runs an action with the reason a close it makes would have; see {@link ErrorRouting#withCloseCause}.
-     * @param reason the reason
-     * @param action what to run
-     * @throws IOException what the action throws
-     */
-    public void withCloseCause(CloseReason reason, IoAction action) throws IOException {
-        this.errors.withCloseCause(reason, action);
-    }
-
-    /** @return the reason a close made now would have, or {@code null} for {@code APPLICATION} */
-    public CloseReason closeCause() {
-        return this.errors.closeCause();
-    }
-
-    /**
-     * asyncore's {@code _DISCONNECTED} rule: disconnects close, everything else is an error.
-     * @param error what a handler or the channel's work threw
-     */
-    public void handleErrorEvent(Throwable error) {
-        this.errors.handleErrorEvent(error);
-    }
-
-    /**
-     * Runs an action on the loop with the channel's error routing.
-     * @param action what to run
-     */
-    public void invoke(IoAction action) {
-        this.errors.invoke(action);
-    }
-
     /** A read found end-of-stream: stop reading for good and let the dispatcher answer or close. */
     void endOfStream() throws IOException {
         this.inputEnded = true;
         suspendReading(); // end-of-stream stays readable: never ask again
-        withCloseCause(CloseReason.PEER, this.handler::handleEndOfStream);
+        this.errors.withCloseCause(CloseReason.PEER, this.handler::handleEndOfStream);
     }
 
     /** A disconnect error: asyncore's {@code handle_close}, a close in it made for the peer. */
     void peerGone() throws IOException {
-        withCloseCause(CloseReason.PEER, this.handler::handleClose);
+        this.errors.withCloseCause(CloseReason.PEER, this.handler::handleClose);
     }
 
     // ---------------------------------------------------------------- what the loop sees (see EventRouter)
@@ -355,13 +336,6 @@ public final class ChannelCore implements LoopChannel {
         this.bounds.apply(queuedBytes);
     }
 
-    /**
-     * @param state an idle state
-     * @return its timeout in the settings in force, zero for none
-     */
-    public Duration idleTimeout(IdleState state) {
-        return this.idle.timeout(state);
-    }
 
     /** Stops reading for good (the loop no longer waits for input). */
     public void suspendReading() {
@@ -444,7 +418,7 @@ public final class ChannelCore implements LoopChannel {
             return;
         }
         try {
-            withCloseCause(reason, this.handler::close);
+            this.errors.withCloseCause(reason, this.handler::close);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex); // close() throws none
@@ -675,28 +649,15 @@ public final class ChannelCore implements LoopChannel {
         return this.outputShutdown;
     }
 
+    /** @return a snapshot for observers */
+    public ChannelSnapshot snapshot() {
+        return this.description.snapshot();
+    }
+
     /** @return whether the channel is open and below its high water mark; any thread */
     public boolean isWritable() {
         return !this.bounds.unwritable() && !this.closed && !this.closing
                 && this.bounds.pending() <= this.settings.writeBufferWaterMark().high();
-    }
-
-    /** @return what the channel waits for, for logs: output owed and whether it reads */
-    public String ioState() {
-        String reading = this.readSuspended ? "input ended"
-                : this.bounds.readPaused() ? "reading paused by the water marks"
-                : this.router.evaluatedReadable() ? "reading" : "not readable";
-        return this.bounds.pending() + " bytes unsent, " + reading;
-    }
-
-    /** @return a snapshot for observers */
-    public ChannelSnapshot snapshot() {
-        return new ChannelSnapshot(this.id, this.name, this.handler.className(), this.kind, state(),
-                this.localAddress, this.remoteAddress, this.router.evaluatedReadable(), this.router.evaluatedWritable(),
-                this.statistics.bytesRead(), this.statistics.bytesWritten(), this.bounds.pending(),
-                this.statistics.createdAt(), this.statistics.lastReadAt(), this.statistics.lastWriteAt(),
-                context().name(), this.inputEnded, this.outputShutdown, this.tls.status(), isWritable(),
-                this.settings.outputLimit());
     }
 
     /**

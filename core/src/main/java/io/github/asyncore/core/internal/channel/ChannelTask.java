@@ -36,7 +36,7 @@ final class ChannelTask implements ChannelWork {
     @Override
     public void run() {
         if (this.generation == ANY_SOCKET || this.generation == this.channel.generation()) {
-            this.channel.invoke(this.action);
+            this.channel.errors().invoke(this.action);
         }
     }
 

@@ -64,7 +64,7 @@ public final class ChannelTls implements TlsTransport {
                 start();
             }
             catch (IOException ex) {
-                core.handleErrorEvent(ex);
+                core.errors().handleErrorEvent(ex);
             }
         }
     }
@@ -190,7 +190,7 @@ public final class ChannelTls implements TlsTransport {
 
     @Override
     public void failAndClose(IOException error) {
-        this.channel.handleErrorEvent(error);
+        this.channel.errors().handleErrorEvent(error);
         this.channel.handler().close();
     }
 

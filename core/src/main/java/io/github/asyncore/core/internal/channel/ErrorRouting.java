@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 
 import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.internal.loop.FatalErrors;
+import io.github.asyncore.core.internal.tls.TlsLayer;
 import io.github.asyncore.core.internal.transport.DisconnectErrors;
+
+import org.slf4j.Logger;
 
 /**
  * Where what a channel's handlers and work throw goes, as asyncore routes it (disconnects become
@@ -14,7 +17,7 @@ import io.github.asyncore.core.internal.transport.DisconnectErrors;
  * close made in it records that event's reason; outside, {@code APPLICATION}. This is the one place that
  * scopes a close's cause. Loop thread. Not API.
  */
-final class ErrorRouting {
+public final class ErrorRouting {
 
     private final ChannelCore channel;
 
@@ -31,7 +34,7 @@ final class ErrorRouting {
      * @param action what to run
      * @throws IOException what the action throws
      */
-    void withCloseCause(CloseReason reason, IoAction action) throws IOException {
+    public void withCloseCause(CloseReason reason, IoAction action) throws IOException {
         CloseReason outer = this.closeCause;
         this.closeCause = reason;
         try {
@@ -43,12 +46,12 @@ final class ErrorRouting {
     }
 
     /** @return the reason a close made now would have, or {@code null} for {@code APPLICATION} */
-    CloseReason closeCause() {
+    public CloseReason closeCause() {
         return this.closeCause;
     }
 
     /** Runs an action with the channel's error routing. */
-    void invoke(IoAction action) {
+    public void invoke(IoAction action) {
         try {
             action.run();
         }
@@ -57,8 +60,30 @@ final class ErrorRouting {
         }
     }
 
+    /**
+     * The default {@code handleError}'s log line: I/O errors without a stack trace, a failed TLS handshake
+     * through the layer's throttle, a failed connect of a watched client at debug level only.
+     * @param log the facade's logger
+     * @param error what went wrong
+     * @param watchedConnect whether a reconnector reports this client's failed connects itself
+     */
+    public void logError(Logger log, Throwable error, boolean watchedConnect) {
+        ChannelHandler handler = this.channel.handler();
+        if (!(error instanceof IOException)) {
+            log.error("{}: uncaught exception in a handler; closing", handler, error);
+            return;
+        }
+        TlsLayer layer = this.channel.tls().layer();
+        if (this.channel.isConnecting() && watchedConnect) {
+            log.debug("{}: {}; closing", handler, error.toString());
+        }
+        else if (layer == null || !layer.logHandshakeFailure(log, error)) {
+            log.warn("{}: {}; closing", handler, error.toString());
+        }
+    }
+
     /** asyncore's {@code _DISCONNECTED} rule: disconnects close, everything else is an error. */
-    void handleErrorEvent(Throwable error) {
+    public void handleErrorEvent(Throwable error) {
         boolean disconnect = DisconnectErrors.isDisconnect(error);
         try {
             withCloseCause(disconnect ? CloseReason.PEER : CloseReason.ERROR, () -> route(error, disconnect));

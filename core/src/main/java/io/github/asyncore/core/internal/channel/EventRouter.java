@@ -69,7 +69,7 @@ final class EventRouter {
             }
         }
         catch (Throwable ex) {
-            core.handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
+            core.errors().handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
             return;
         }
         int ops;
@@ -102,7 +102,7 @@ final class EventRouter {
             this.interestOps = ops;
         }
         catch (IOException | CancelledKeyException ex) {
-            core.handleErrorEvent(ex);
+            core.errors().handleErrorEvent(ex);
         }
     }
 
@@ -140,7 +140,7 @@ final class EventRouter {
             }
         }
         catch (Throwable ex) {
-            core.handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
+            core.errors().handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
         }
         finally {
             this.inHandler = false;

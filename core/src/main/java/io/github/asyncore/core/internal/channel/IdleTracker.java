@@ -14,7 +14,7 @@ import io.github.asyncore.core.ScheduledTask;
  * write and all-idle timeouts of its settings, measured from the last byte read or written (or the connect,
  * or the last time the timeout fired). Loop thread. Not API.
  */
-final class IdleTracker {
+public final class IdleTracker {
 
     private final ChannelCore channel;
 
@@ -85,7 +85,7 @@ final class IdleTracker {
                 if (core.announced()) {
                     core.context().listeners().idle(core.snapshot(), state);
                 }
-                core.invoke(() -> core.withCloseCause(CloseReason.IDLE_TIMEOUT, () -> fire(state)));
+                core.errors().invoke(() -> core.errors().withCloseCause(CloseReason.IDLE_TIMEOUT, () -> fire(state)));
                 if (core.isClosed()) {
                     return;
                 }
@@ -114,7 +114,7 @@ final class IdleTracker {
      * @param state an idle state
      * @return its timeout in the channel's settings, zero for none
      */
-    Duration timeout(IdleState state) {
+    public Duration timeout(IdleState state) {
         ChannelSettings settings = this.channel.settings();
         return switch (state) {
             case READER_IDLE -> settings.readIdleTimeout();

@@ -205,7 +205,7 @@ public final class OutputBounds {
         closing.traffic().outputLimitClose(overflow);
         log(overflow, pending, memory);
         closing.handler().releaseOutput();
-        closing.executor().execute(closing.channelTask(() -> closing.withCloseCause(CloseReason.OUTPUT_LIMIT, () -> {
+        closing.executor().execute(closing.channelTask(() -> closing.errors().withCloseCause(CloseReason.OUTPUT_LIMIT, () -> {
             if (!closing.isClosed()) {
                 closing.handler().handleClose();
                 closing.handler().close();

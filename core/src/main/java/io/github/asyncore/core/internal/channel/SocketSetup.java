@@ -296,7 +296,7 @@ public final class SocketSetup {
     private void connectFailed(IOException error) {
         cancelConnectTimer();
         this.channel.handler().connectEnded(error);
-        this.channel.handleErrorEvent(error);
+        this.channel.errors().handleErrorEvent(error);
         this.channel.close(CloseReason.ERROR);
     }
 
