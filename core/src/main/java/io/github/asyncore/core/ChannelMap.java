@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import io.github.asyncore.core.internal.channel.ChannelListeners;
 import io.github.asyncore.core.internal.channel.DispatcherCounters;
 import io.github.asyncore.core.internal.loop.LoopBuffers;
+import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
 
 import org.slf4j.Logger;
@@ -61,6 +62,9 @@ public final class ChannelMap implements AutoCloseable {
     private final String name;
 
     private final Map<Long, Dispatcher> channels = new ConcurrentHashMap<>();
+
+    /** The same channels as the loop sees them ({@link Dispatcher#loopChannel()}), under the same ids. */
+    private final Map<Long, LoopChannel> loopChannels = new ConcurrentHashMap<>();
 
     private final LoopStatistics statistics = new LoopStatistics();
 
@@ -311,9 +315,12 @@ public final class ChannelMap implements AutoCloseable {
         this.eventLoop.close();
     }
 
-    /** Iterated by the loop thread. */
-    Collection<Dispatcher> dispatchers() {
-        return this.channels.values();
+    /**
+     * @return the live channels as the loop sees them: a live view, which channels join and leave on the
+     *         loop thread, also while the loop iterates it
+     */
+    Collection<LoopChannel> loopChannels() {
+        return this.loopChannels.values();
     }
 
     LoopStatistics statistics() {
@@ -402,12 +409,13 @@ public final class ChannelMap implements AutoCloseable {
         }
         dispatcher.trafficAccount().resolve(this);
         this.channels.put(dispatcher.id(), dispatcher);
-        this.eventLoop.markForEvaluation(dispatcher);
+        this.loopChannels.put(dispatcher.id(), dispatcher.loopChannel());
+        this.eventLoop.markForEvaluation(dispatcher.loopChannel());
     }
 
     /** Asks the loop to evaluate the channel's {@code readable()}/{@code writable()} again. Loop thread. */
     void markForEvaluation(Dispatcher dispatcher) {
-        this.eventLoop.markForEvaluation(dispatcher);
+        this.eventLoop.markForEvaluation(dispatcher.loopChannel());
     }
 
     /**
@@ -444,6 +452,7 @@ public final class ChannelMap implements AutoCloseable {
 
     void remove(Dispatcher dispatcher) {
         this.channels.remove(dispatcher.id(), dispatcher);
+        this.loopChannels.remove(dispatcher.id(), dispatcher.loopChannel());
     }
 
     @Override

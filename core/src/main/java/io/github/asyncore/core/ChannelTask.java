@@ -1,5 +1,8 @@
 package io.github.asyncore.core;
 
+import io.github.asyncore.core.internal.loop.ChannelWork;
+import io.github.asyncore.core.internal.loop.LoopChannel;
+
 /**
  * Work handed to the loop for one channel (a send from another thread, a close-when-done, a timer of
  * its own). The loop knows that only this channel's {@code readable()}/{@code writable()} may have
@@ -7,7 +10,7 @@ package io.github.asyncore.core;
  * nothing once the dispatcher was given a new socket after a close, so that nothing meant for the old
  * connection reaches the new one.
  */
-final class ChannelTask implements Runnable {
+final class ChannelTask implements ChannelWork {
 
     /** The generation of work that runs whatever socket the channel has by then. */
     static final int ANY_SOCKET = -1;
@@ -25,8 +28,9 @@ final class ChannelTask implements Runnable {
         this.action = action;
     }
 
-    Dispatcher dispatcher() {
-        return this.dispatcher;
+    @Override
+    public LoopChannel channel() {
+        return this.dispatcher.loopChannel();
     }
 
     @Override

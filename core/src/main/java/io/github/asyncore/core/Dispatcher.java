@@ -35,6 +35,7 @@ import io.github.asyncore.core.internal.channel.DispatcherCounters;
 import io.github.asyncore.core.internal.channel.OutputOverflow;
 import io.github.asyncore.core.internal.loop.FatalErrors;
 import io.github.asyncore.core.internal.loop.LogThrottle;
+import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
 import io.github.asyncore.core.internal.loop.OutputMemoryExhaustedException;
 import io.github.asyncore.core.internal.transport.DisconnectErrors;
@@ -212,9 +213,6 @@ public class Dispatcher {
 
     /** Set while this channel's event handlers run. */
     private boolean inHandler;
-
-    /** Set while the loop has this channel queued to evaluate {@code readable()}/{@code writable()}. */
-    boolean queuedForEvaluation;
 
     /** For a listener: its connections open now (accepted, not yet closed). Any thread. */
     private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
@@ -1530,7 +1528,7 @@ public class Dispatcher {
         }
         try {
             if (this.key == null) {
-                this.key = current.register(selector, ops, this);
+                this.key = current.register(selector, ops, loopChannel());
             }
             else {
                 this.key.interestOps(ops);
@@ -2223,6 +2221,87 @@ public class Dispatcher {
     private static String defaultName(Class<?> type) {
         String simple = type.getSimpleName();
         return simple.isEmpty() ? type.getName().substring(type.getName().lastIndexOf('.') + 1) : simple;
+    }
+
+    // ---- loop channel adapter (issue 14 loop split)
+
+    /** This channel as the loop drives it, and its selection key's attachment; one for the dispatcher's life. */
+    private final LoopChannel loopChannel = new LoopAdapter();
+
+    /** @return this channel as the loop drives it: the same object on every call */
+    LoopChannel loopChannel() {
+        return this.loopChannel;
+    }
+
+    /**
+     * Forwards the loop's calls to the dispatcher, so that the loop knows channels only as
+     * {@link LoopChannel}s; also holds whether the loop has the channel queued for evaluation.
+     */
+    private final class LoopAdapter implements LoopChannel {
+
+        /** Set while the loop has this channel queued to evaluate {@code readable()}/{@code writable()}. */
+        private boolean queued;
+
+        @Override
+        public void updateInterest(Selector selector, boolean draining) {
+            Dispatcher.this.updateInterest(selector, draining);
+        }
+
+        @Override
+        public void dispatch(int readyOps) {
+            Dispatcher.this.dispatch(readyOps);
+        }
+
+        @Override
+        public boolean isListener() {
+            return Dispatcher.this.isAccepting();
+        }
+
+        @Override
+        public boolean drainStep(long nowNanos, long graceNanos) {
+            return Dispatcher.this.drainStep(nowNanos, graceNanos);
+        }
+
+        @Override
+        public boolean hasPendingOutput() {
+            return Dispatcher.this.hasPendingOutput();
+        }
+
+        @Override
+        public long pendingOutputBytes() {
+            return Dispatcher.this.pendingOutputBytes();
+        }
+
+        @Override
+        public void closeForShutdown() {
+            Dispatcher.this.close(CloseReason.SHUTDOWN);
+        }
+
+        @Override
+        public void closeAfterFailure() {
+            try {
+                Dispatcher.this.close(CloseReason.ERROR);
+            }
+            catch (Throwable ex) {
+                // the loop is failing already; the process should be restarted (health is DOWN)
+            }
+        }
+
+        @Override
+        public boolean queuedForEvaluation() {
+            return this.queued;
+        }
+
+        @Override
+        public void queuedForEvaluation(boolean queued) {
+            this.queued = queued;
+        }
+
+        @Override
+        public String toString() {
+            return Dispatcher.this.toString();
+        }
+
     }
 
 }

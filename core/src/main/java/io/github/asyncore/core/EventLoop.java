@@ -23,7 +23,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import io.github.asyncore.core.internal.channel.DispatcherCounters;
+import io.github.asyncore.core.internal.loop.ChannelWork;
 import io.github.asyncore.core.internal.loop.FatalErrors;
+import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
 import io.github.asyncore.core.internal.loop.ShutdownHooks;
 
@@ -131,7 +133,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     private boolean draining;
 
     /** Channels whose {@code readable()}/{@code writable()} may have changed; loop thread. */
-    private final ArrayDeque<Dispatcher> toEvaluate = new ArrayDeque<>();
+    private final ArrayDeque<LoopChannel> toEvaluate = new ArrayDeque<>();
 
     /** Run on the loop thread when a shutdown begins (the {@link Reconnector}s of its channels). */
     private final ShutdownHooks shutdownHooks = new ShutdownHooks();
@@ -534,34 +536,34 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             this.evaluateAllRequested = false;
             this.evaluateAll = true;
         }
-        Dispatcher dispatcher;
+        LoopChannel channel;
         if (this.evaluateAll || this.draining) {
             this.evaluateAll = false;
-            while ((dispatcher = this.toEvaluate.pollFirst()) != null) {
-                dispatcher.queuedForEvaluation = false;
+            while ((channel = this.toEvaluate.pollFirst()) != null) {
+                channel.queuedForEvaluation(false);
             }
-            for (Dispatcher each : this.map.dispatchers()) {
+            for (LoopChannel each : this.map.loopChannels()) {
                 each.updateInterest(selector, this.draining);
             }
             return;
         }
-        while ((dispatcher = this.toEvaluate.pollFirst()) != null) {
-            dispatcher.queuedForEvaluation = false;
-            dispatcher.updateInterest(selector, false);
+        while ((channel = this.toEvaluate.pollFirst()) != null) {
+            channel.queuedForEvaluation(false);
+            channel.updateInterest(selector, false);
         }
     }
 
     /** Queues a channel whose {@code readable()}/{@code writable()} may have changed. Loop thread. */
-    void markForEvaluation(Dispatcher dispatcher) {
-        if (!dispatcher.queuedForEvaluation) {
-            dispatcher.queuedForEvaluation = true;
-            this.toEvaluate.addLast(dispatcher);
+    void markForEvaluation(LoopChannel channel) {
+        if (!channel.queuedForEvaluation()) {
+            channel.queuedForEvaluation(true);
+            this.toEvaluate.addLast(channel);
         }
     }
 
     /** Runs the handlers of one ready channel; called by the selector for each ready key. */
     private void processKey(SelectionKey key) {
-        Dispatcher dispatcher = (Dispatcher) key.attachment();
+        LoopChannel channel = (LoopChannel) key.attachment();
         int readyOps;
         try {
             readyOps = key.readyOps();
@@ -579,15 +581,15 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             start = this.statistics.now; // the previous handler's end
         }
         this.busySinceNanos = start;
-        dispatcher.dispatch(readyOps);
+        channel.dispatch(readyOps);
         long end = System.nanoTime();
         this.statistics.now = end;
         this.busySinceNanos = NOT_BUSY;
         long took = end - start;
         this.statistics.handlerRan(took);
-        markForEvaluation(dispatcher);
+        markForEvaluation(channel);
         if (took > this.stallThresholdNanos) {
-            reportStall(dispatcher, took);
+            reportStall(channel, took);
         }
     }
 
@@ -622,10 +624,13 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     /** After a task or timer ran: which channels' answers may have changed. */
     private void changedBy(Runnable task) {
-        if (task instanceof ChannelTask channelTask) {
-            markForEvaluation(channelTask.dispatcher());
+        if (task instanceof ChannelWork work) {
+            LoopChannel channel = work.channel();
+            if (channel != null) { // without a channel, the work marks the channels it changes itself
+                markForEvaluation(channel);
+            }
         }
-        else if (!(task instanceof ChannelsTask)) { // a ChannelsTask marks the channels it changes itself
+        else {
             this.evaluateAll = true; // the application's own code may have changed any channel
         }
     }
@@ -678,17 +683,17 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         long unsent = 0;
         try {
             this.shutdownHooks.run((hook) -> runGuarded(hook, hook));
-            for (Dispatcher dispatcher : this.map.dispatchers()) {
-                if (dispatcher.isAccepting()) {
-                    dispatcher.close(CloseReason.SHUTDOWN);
+            for (LoopChannel channel : this.map.loopChannels()) {
+                if (channel.isListener()) {
+                    channel.closeForShutdown();
                     listeners++;
                 }
             }
             while (true) {
                 long now = System.nanoTime();
-                for (Dispatcher dispatcher : this.map.dispatchers()) {
-                    if (dispatcher.drainStep(now, CLOSE_GRACE_NANOS)) {
-                        dispatcher.close(CloseReason.SHUTDOWN);
+                for (LoopChannel channel : this.map.loopChannels()) {
+                    if (channel.drainStep(now, CLOSE_GRACE_NANOS)) {
+                        channel.closeForShutdown();
                         drained++;
                     }
                 }
@@ -698,16 +703,16 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 }
                 iterateSafely(Math.min(left, DRAIN_WAIT_NANOS));
             }
-            List<Dispatcher> remaining = new ArrayList<>(this.map.dispatchers());
-            for (Dispatcher dispatcher : remaining) {
-                if (dispatcher.hasPendingOutput()) {
+            List<LoopChannel> remaining = new ArrayList<>(this.map.loopChannels());
+            for (LoopChannel channel : remaining) {
+                if (channel.hasPendingOutput()) {
                     aborted++;
-                    unsent += dispatcher.pendingOutputBytes();
+                    unsent += channel.pendingOutputBytes();
                 }
                 else {
                     drained++; // all written; the peer just had not closed yet
                 }
-                dispatcher.close(CloseReason.SHUTDOWN);
+                channel.closeForShutdown();
             }
             releaseClosedChannels();
         }
@@ -730,13 +735,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * elsewhere) instead of a server that no longer answers. Best effort: the error may strike again.
      */
     private void closeEverythingAfterFailure() {
-        for (Dispatcher dispatcher : new ArrayList<>(this.map.dispatchers())) {
-            try {
-                dispatcher.close(CloseReason.ERROR);
-            }
-            catch (Throwable ex) {
-                // the loop is failing already; the process should be restarted (health is DOWN)
-            }
+        for (LoopChannel channel : new ArrayList<>(this.map.loopChannels())) {
+            channel.closeAfterFailure();
         }
         releaseClosedChannels();
     }
