@@ -17,6 +17,7 @@ import io.github.asyncore.core.internal.channel.DispatcherCounters;
 import io.github.asyncore.core.internal.loop.LoopBuffers;
 import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
+import io.github.asyncore.core.internal.loop.SelectorDriver;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,9 @@ public final class ChannelMap implements AutoCloseable {
 
     private final EventLoop eventLoop;
 
+    /** The part of the loop that asks channels {@code readable()}/{@code writable()}. */
+    private final SelectorDriver selectorDriver;
+
     /** Set while the map refuses channels: see {@link #refuseChannels(String)}. */
     private volatile String refusal;
 
@@ -99,6 +103,7 @@ public final class ChannelMap implements AutoCloseable {
     public ChannelMap(String name) {
         this.name = name;
         this.eventLoop = new EventLoop(this, this.statistics);
+        this.selectorDriver = this.eventLoop.selectorDriver();
     }
 
     /** @return the process-wide map used when a dispatcher is given none, as asyncore's {@code socket_map} */
@@ -410,12 +415,12 @@ public final class ChannelMap implements AutoCloseable {
         dispatcher.trafficAccount().resolve(this);
         this.channels.put(dispatcher.id(), dispatcher);
         this.loopChannels.put(dispatcher.id(), dispatcher.loopChannel());
-        this.eventLoop.markForEvaluation(dispatcher.loopChannel());
+        this.selectorDriver.markForEvaluation(dispatcher.loopChannel());
     }
 
     /** Asks the loop to evaluate the channel's {@code readable()}/{@code writable()} again. Loop thread. */
     void markForEvaluation(Dispatcher dispatcher) {
-        this.eventLoop.markForEvaluation(dispatcher.loopChannel());
+        this.selectorDriver.markForEvaluation(dispatcher.loopChannel());
     }
 
     /**
@@ -426,7 +431,7 @@ public final class ChannelMap implements AutoCloseable {
      */
     void releaseClosedChannels() {
         if (!this.eventLoop.isRunning()) {
-            this.eventLoop.releaseClosedChannels();
+            this.selectorDriver.releaseClosedChannels();
         }
     }
 
