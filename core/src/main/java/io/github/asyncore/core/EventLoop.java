@@ -4,17 +4,16 @@ import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.asyncore.core.internal.channel.DispatcherCounters;
 import io.github.asyncore.core.internal.loop.GracefulShutdown;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
+import io.github.asyncore.core.internal.loop.LoopThread;
 import io.github.asyncore.core.internal.loop.SelectorDriver;
 import io.github.asyncore.core.internal.loop.ShutdownHooks;
 import io.github.asyncore.core.internal.loop.StallWatch;
@@ -89,8 +88,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     /** The shutdown asked for, its hooks, and how it drains the channels. */
     private final GracefulShutdown shutdown;
 
-    /** The thread running the loop now (or reserved by {@link #start()}), or {@code null}. */
-    private final AtomicReference<Thread> thread = new AtomicReference<>();
+    /** Which thread runs the loop, and how the last run ended. */
+    private final LoopThread thread;
 
     private volatile boolean stopRequested;
 
@@ -99,14 +98,11 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     private volatile Duration selectTimeout = DEFAULT_SELECT_TIMEOUT;
 
-    private volatile Throwable failure;
-
-    private volatile Instant stoppedAt;
-
     EventLoop(ChannelMap map, LoopStatistics statistics) {
         this.map = map;
         this.statistics = statistics;
         String name = map.name();
+        this.thread = new LoopThread(name);
         this.stalls = new StallWatch(name, logger, statistics, DEFAULT_STALL_THRESHOLD.toNanos());
         this.driver = new SelectorDriver(name, logger, map.loopChannels(), statistics, this.stalls);
         this.runner = new TaskRunner(name, logger, statistics, this.stalls, this.driver, ScheduledTask.ACCESS);
@@ -131,13 +127,12 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     /** @return whether a thread is running the loop now */
     public boolean isRunning() {
-        return this.thread.get() != null;
+        return this.thread.owner() != null;
     }
 
     @Override
     public boolean inEventLoop() {
-        Thread owner = this.thread.get();
-        return owner == null || owner == Thread.currentThread();
+        return this.thread.countsAsLoopThread();
     }
 
     /**
@@ -178,7 +173,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     public void execute(Runnable task) {
         this.map.checkTakesWork();
         this.runner.add(Objects.requireNonNull(task, "task"));
-        if (this.thread.get() != Thread.currentThread()) {
+        if (!this.thread.isOwner()) {
             this.driver.wakeup();
         }
     }
@@ -246,12 +241,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * @throws IllegalStateException when a thread already runs the loop
      */
     public Thread start() {
-        Thread loopThread = new Thread(() -> loop(this.selectTimeout, UNLIMITED, true), name());
-        if (!this.thread.compareAndSet(null, loopThread)) {
-            throw new IllegalStateException(name() + " is already running on " + threadName());
-        }
-        loopThread.start();
-        return loopThread;
+        return this.thread.start(() -> loop(this.selectTimeout, UNLIMITED, true));
     }
 
     /**
@@ -281,7 +271,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         if (pending != null) {
             return pending.future();
         }
-        Thread owner = this.thread.get();
+        Thread owner = this.thread.owner();
         if (owner == null && enter(false, false)) {
             try {
                 this.shutdown.perform(request);
@@ -304,7 +294,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      */
     @Override
     public void close() {
-        Thread owner = this.thread.get();
+        Thread owner = this.thread.owner();
         CompletableFuture<DrainReport> done = shutdownGracefully(Duration.ZERO);
         if (owner == Thread.currentThread()) {
             this.closed = true;
@@ -327,7 +317,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * @return a new snapshot
      */
     public LoopSnapshot snapshot() {
-        Thread owner = this.thread.get();
+        Thread owner = this.thread.owner();
         Duration busyFor = this.stalls.busyFor();
         LoopStatistics counters = this.statistics;
         DispatcherCounters traffic = this.map.totalTraffic();
@@ -339,7 +329,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 traffic.outputHardLimitCloses, traffic.outputSoftLimitCloses, traffic.outputMemoryCloses,
                 this.map.buffers().lentBytes(), this.map.buffers().maxLentBytes(), counters.handlerRuns,
                 Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(),
-                this.failure, this.stoppedAt);
+                this.thread.failure(), this.thread.stoppedAt());
     }
 
     /** @return the work run on the loop thread when a shutdown begins; any thread */
@@ -352,9 +342,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         return this.driver;
     }
 
+    /** @return the name of the thread running the loop, or {@code "no thread"} */
     String threadName() {
-        Thread owner = this.thread.get();
-        return (owner != null) ? owner.getName() : "no thread";
+        return this.thread.ownerName();
     }
 
     private void loop(Duration timeout, long count, boolean untilStopped) {
@@ -378,7 +368,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             this.driver.releaseClosedChannels();
         }
         catch (Error ex) {
-            this.failure = ex;
+            this.thread.failed(ex);
             logger.error("{}: the loop thread {} failed; closing its {} channels", name(),
                     Thread.currentThread().getName(), this.map.size(), ex);
             this.shutdown.closeAfterFailure();
@@ -407,34 +397,19 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         }
     }
 
+    /** Makes the calling thread the loop's and the loop its {@link #current()}; see {@link LoopThread#claim}. */
     private boolean enter(boolean startedThread, boolean required) {
-        Thread me = Thread.currentThread();
-        if (this.thread.compareAndSet(null, me)) {
-            current.set(this);
-            this.stoppedAt = null;
-            return true;
-        }
-        Thread owner = this.thread.get();
-        if (startedThread && owner == me && current.get() == null) {
-            current.set(this); // the thread start() created and reserved
-            this.stoppedAt = null;
-            return true;
-        }
-        if (!required) {
+        if (!this.thread.claim(startedThread, required)) {
             return false;
         }
-        if (owner == me) {
-            throw new IllegalStateException(name() + " is already running on this thread: a handler must not"
-                    + " run its own loop");
-        }
-        throw new IllegalStateException(name() + " is already running on " + threadName());
+        current.set(this);
+        return true;
     }
 
     private void exit() {
         current.remove();
-        this.stoppedAt = Instant.now();
         this.stopRequested = false;
-        this.thread.set(null);
+        this.thread.release();
         if (this.closed) {
             this.closed = false;
             this.driver.close();
