@@ -19,6 +19,7 @@ import io.github.asyncore.core.internal.channel.OutputBounds;
 import io.github.asyncore.core.internal.loop.LoopBuffers;
 import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
+import io.github.asyncore.core.internal.loop.SelectorDriver;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,9 @@ public final class ChannelMap implements AutoCloseable {
 
     private final Map<Long, Dispatcher> channels = new ConcurrentHashMap<>();
 
+    /** The same channels as the loop sees them (their cores), under the same ids. */
+    private final Map<Long, LoopChannel> loopChannels = new ConcurrentHashMap<>();
+
     private final LoopStatistics statistics = new LoopStatistics();
 
     /** Traffic counters by dispatcher name: added on the loop thread, read from any. */
@@ -78,6 +82,9 @@ public final class ChannelMap implements AutoCloseable {
     private final ChannelListeners listeners = new ChannelListeners();
 
     private final EventLoop eventLoop;
+
+    /** The part of the loop that asks channels {@code readable()}/{@code writable()}. */
+    private final SelectorDriver selectorDriver;
 
     private final Context context = new Context();
 
@@ -100,6 +107,7 @@ public final class ChannelMap implements AutoCloseable {
     public ChannelMap(String name) {
         this.name = name;
         this.eventLoop = new EventLoop(this, this.statistics);
+        this.selectorDriver = this.eventLoop.selectorDriver();
     }
 
     /** @return the process-wide map used when a dispatcher is given none, as asyncore's {@code socket_map} */
@@ -316,9 +324,12 @@ public final class ChannelMap implements AutoCloseable {
         this.eventLoop.close();
     }
 
-    /** Iterated by the loop thread. */
-    Collection<Dispatcher> dispatchers() {
-        return this.channels.values();
+    /**
+     * @return the live channels as the loop sees them: a live view, which channels join and leave on the
+     *         loop thread, also while the loop iterates it
+     */
+    Collection<LoopChannel> loopChannels() {
+        return this.loopChannels.values();
     }
 
     LoopStatistics statistics() {
@@ -407,12 +418,13 @@ public final class ChannelMap implements AutoCloseable {
         }
         dispatcher.core().trafficAccount().resolve(this.context);
         this.channels.put(dispatcher.id(), dispatcher);
-        this.eventLoop.markForEvaluation(dispatcher.core());
+        this.loopChannels.put(dispatcher.id(), dispatcher.core());
+        this.selectorDriver.markForEvaluation(dispatcher.core());
     }
 
     /** Asks the loop to evaluate the channel's {@code readable()}/{@code writable()} again. Loop thread. */
     void markForEvaluation(Dispatcher dispatcher) {
-        this.eventLoop.markForEvaluation(dispatcher.core());
+        this.selectorDriver.markForEvaluation(dispatcher.core());
     }
 
     /**
@@ -423,7 +435,7 @@ public final class ChannelMap implements AutoCloseable {
      */
     void releaseClosedChannels() {
         if (!this.eventLoop.isRunning()) {
-            this.eventLoop.releaseClosedChannels();
+            this.selectorDriver.releaseClosedChannels();
         }
     }
 
@@ -488,7 +500,7 @@ public final class ChannelMap implements AutoCloseable {
 
         @Override
         public void markForEvaluation(LoopChannel channel) {
-            ChannelMap.this.eventLoop.markForEvaluation(channel);
+            ChannelMap.this.selectorDriver.markForEvaluation(channel);
         }
 
         @Override
@@ -499,6 +511,7 @@ public final class ChannelMap implements AutoCloseable {
         @Override
         public void remove(long id) {
             ChannelMap.this.channels.remove(id);
+            ChannelMap.this.loopChannels.remove(id);
         }
 
         @Override

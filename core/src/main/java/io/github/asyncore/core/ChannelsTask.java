@@ -10,6 +10,7 @@ import io.github.asyncore.core.internal.loop.LoopChannel;
  */
 interface ChannelsTask extends ChannelWork {
 
+    /** @return {@code null}: the work marks the channels it changes itself */
     @Override
     default LoopChannel channel() {
         return null;

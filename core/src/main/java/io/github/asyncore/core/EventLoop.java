@@ -2,32 +2,22 @@ package io.github.asyncore.core;
 
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 import io.github.asyncore.core.internal.channel.DispatcherCounters;
-import io.github.asyncore.core.internal.loop.ChannelWork;
-import io.github.asyncore.core.internal.loop.FatalErrors;
-import io.github.asyncore.core.internal.loop.LoopChannel;
+import io.github.asyncore.core.internal.loop.GracefulShutdown;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
+import io.github.asyncore.core.internal.loop.LoopThread;
+import io.github.asyncore.core.internal.loop.SelectorDriver;
 import io.github.asyncore.core.internal.loop.ShutdownHooks;
+import io.github.asyncore.core.internal.loop.StallWatch;
+import io.github.asyncore.core.internal.loop.TaskRunner;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,80 +68,46 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     private static final ThreadLocal<EventLoop> current = new ThreadLocal<>();
 
-    private static final int MAX_TASKS_PER_ITERATION = 4096;
-
-    private static final long DRAIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
-    /** How long a drained connection waits for its peer to close after our end-of-stream. */
-    private static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
     private static final long FAILURE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private static final long NOT_BUSY = Long.MIN_VALUE;
-
     private static final long UNLIMITED = -1;
-
-    private static final int MIN_TIMER_PURGE_THRESHOLD = 1024;
 
     private final ChannelMap map;
 
     private final LoopStatistics statistics;
 
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Times handlers, tasks and timers: the stall threshold, stalls, and what runs now. */
+    private final StallWatch stalls;
 
-    private final PriorityQueue<ScheduledTask> timers = new PriorityQueue<>();
+    /** The selector, and which channels are asked {@code readable()}/{@code writable()} before a wait. */
+    private final SelectorDriver driver;
 
-    private final AtomicLong timerSequence = new AtomicLong();
+    /** The tasks handed in and the timers set. */
+    private final TaskRunner runner;
 
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    /** The shutdown asked for, its hooks, and how it drains the channels. */
+    private final GracefulShutdown shutdown;
 
-    private final AtomicReference<Thread> thread = new AtomicReference<>();
-
-    private final AtomicReference<Shutdown> shutdown = new AtomicReference<>();
-
-    private volatile Selector selector;
+    /** Which thread runs the loop, and how the last run ended. */
+    private final LoopThread thread;
 
     private volatile boolean stopRequested;
 
+    /** Set by {@link #close()} from a handler: the selector is released when the run returns. */
     private volatile boolean closed;
 
-    private volatile long stallThresholdNanos = DEFAULT_STALL_THRESHOLD.toNanos();
-
     private volatile Duration selectTimeout = DEFAULT_SELECT_TIMEOUT;
-
-    private volatile long busySinceNanos = NOT_BUSY;
-
-    private volatile int timerCount;
-
-    /** The timer queue's size at which cancelled timers are purged; loop thread. */
-    private int timerPurgeThreshold = MIN_TIMER_PURGE_THRESHOLD;
-
-    private volatile Throwable failure;
-
-    private volatile Instant stoppedAt;
-
-    private boolean draining;
-
-    /** Channels whose {@code readable()}/{@code writable()} may have changed; loop thread. */
-    private final ArrayDeque<LoopChannel> toEvaluate = new ArrayDeque<>();
-
-    /** Run on the loop thread when a shutdown begins (the {@link Reconnector}s of its channels). */
-    private final ShutdownHooks shutdownHooks = new ShutdownHooks();
-
-    /** Whether the next iteration asks every channel; loop thread. */
-    private boolean evaluateAll = true;
-
-    /** Set by {@link #wakeup()} from any thread. */
-    private volatile boolean evaluateAllRequested;
-
-    private final Consumer<SelectionKey> keyHandler = this::processKey;
-
-    /** Whether the loop's clock must be read before the next handler; loop thread. */
-    private boolean clockStale;
 
     EventLoop(ChannelMap map, LoopStatistics statistics) {
         this.map = map;
         this.statistics = statistics;
+        String name = map.name();
+        this.thread = new LoopThread(name);
+        this.stalls = new StallWatch(name, logger, statistics, DEFAULT_STALL_THRESHOLD.toNanos());
+        this.driver = new SelectorDriver(name, logger, map.loopChannels(), statistics, this.stalls);
+        this.runner = new TaskRunner(name, logger, statistics, this.stalls, this.driver, ScheduledTask.ACCESS);
+        this.shutdown = new GracefulShutdown(name, logger, map.loopChannels(), this.runner, this.driver,
+                this::iterateSafely);
     }
 
     /** @return the loop running on the calling thread, or {@code null} */
@@ -171,13 +127,12 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     /** @return whether a thread is running the loop now */
     public boolean isRunning() {
-        return this.thread.get() != null;
+        return this.thread.owner() != null;
     }
 
     @Override
     public boolean inEventLoop() {
-        Thread owner = this.thread.get();
-        return owner == null || owner == Thread.currentThread();
+        return this.thread.countsAsLoopThread();
     }
 
     /**
@@ -188,12 +143,12 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         if (threshold.isNegative() || threshold.isZero()) {
             throw new IllegalArgumentException("stall-threshold must be positive, was " + threshold);
         }
-        this.stallThresholdNanos = threshold.toNanos();
+        this.stalls.setThresholdNanos(threshold.toNanos());
     }
 
     /** @return the run time above which a callback counts as a stall */
     public Duration getStallThreshold() {
-        return Duration.ofNanos(this.stallThresholdNanos);
+        return Duration.ofNanos(this.stalls.thresholdNanos());
     }
 
     /**
@@ -217,9 +172,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     @Override
     public void execute(Runnable task) {
         this.map.checkTakesWork();
-        this.tasks.add(Objects.requireNonNull(task, "task"));
-        if (this.thread.get() != Thread.currentThread()) {
-            wakeupSelector();
+        this.runner.add(Objects.requireNonNull(task, "task"));
+        if (!this.thread.isOwner()) {
+            this.driver.wakeup();
         }
     }
 
@@ -227,14 +182,12 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
     public ScheduledTask schedule(Duration delay, Runnable task) {
         Objects.requireNonNull(task, "task");
         this.map.checkTakesWork();
-        long delayNanos = Math.max(0, delay.toNanos());
-        ScheduledTask timer = new ScheduledTask(System.nanoTime() + delayNanos,
-                this.timerSequence.incrementAndGet(), task);
+        ScheduledTask timer = this.runner.newTimer(Math.max(0, delay.toNanos()), task);
         if (inEventLoop()) {
-            addTimer(timer);
+            this.runner.addTimer(timer);
         }
         else {
-            execute(() -> addTimer(timer));
+            execute(() -> this.runner.addTimer(timer));
         }
         return timer;
     }
@@ -245,18 +198,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * those answers depend on. Any thread.
      */
     public void wakeup() {
-        this.evaluateAllRequested = true;
-        wakeupSelector();
-    }
-
-    /** Wakes the loop if it waits in the selector. Any thread. */
-    private void wakeupSelector() {
-        if (this.wakeupPending.compareAndSet(false, true)) {
-            Selector current = this.selector;
-            if (current != null) {
-                current.wakeup();
-            }
-        }
+        this.driver.requestEvaluateAll();
+        this.driver.wakeup();
     }
 
     /**
@@ -298,12 +241,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * @throws IllegalStateException when a thread already runs the loop
      */
     public Thread start() {
-        Thread loopThread = new Thread(() -> loop(this.selectTimeout, UNLIMITED, true), name());
-        if (!this.thread.compareAndSet(null, loopThread)) {
-            throw new IllegalStateException(name() + " is already running on " + threadName());
-        }
-        loopThread.start();
-        return loopThread;
+        return this.thread.start(() -> loop(this.selectTimeout, UNLIMITED, true));
     }
 
     /**
@@ -312,7 +250,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      */
     public void stop() {
         this.stopRequested = true;
-        wakeupSelector();
+        this.driver.wakeup();
     }
 
     /**
@@ -327,15 +265,16 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * @return the drain report, when the shutdown is done
      */
     public CompletableFuture<DrainReport> shutdownGracefully(Duration timeout) {
-        Shutdown request = new Shutdown(System.nanoTime() + Math.max(0, timeout.toNanos()));
-        Shutdown pending = this.shutdown.compareAndExchange(null, request);
+        GracefulShutdown.Request request = new GracefulShutdown.Request(System.nanoTime()
+                + Math.max(0, timeout.toNanos()));
+        GracefulShutdown.Request pending = this.shutdown.submit(request);
         if (pending != null) {
-            return pending.future;
+            return pending.future();
         }
-        Thread owner = this.thread.get();
+        Thread owner = this.thread.owner();
         if (owner == null && enter(false, false)) {
             try {
-                performShutdown(request);
+                this.shutdown.perform(request);
             }
             finally {
                 exit();
@@ -343,9 +282,9 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
             serveLateShutdowns();
         }
         else {
-            wakeupSelector();
+            this.driver.wakeup();
         }
-        return request.future;
+        return request.future();
     }
 
     /**
@@ -355,7 +294,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      */
     @Override
     public void close() {
-        Thread owner = this.thread.get();
+        Thread owner = this.thread.owner();
         CompletableFuture<DrainReport> done = shutdownGracefully(Duration.ZERO);
         if (owner == Thread.currentThread()) {
             this.closed = true;
@@ -370,7 +309,7 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         catch (Exception ex) {
             logger.warn("{}: shutdown failed", name(), ex);
         }
-        closeSelector();
+        this.driver.close();
     }
 
     /**
@@ -378,29 +317,34 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * @return a new snapshot
      */
     public LoopSnapshot snapshot() {
-        Thread owner = this.thread.get();
-        long busySince = this.busySinceNanos;
-        Duration busyFor = (busySince != NOT_BUSY) ? Duration.ofNanos(System.nanoTime() - busySince) : Duration.ZERO;
+        Thread owner = this.thread.owner();
+        Duration busyFor = this.stalls.busyFor();
         LoopStatistics counters = this.statistics;
         DispatcherCounters traffic = this.map.totalTraffic();
         return new LoopSnapshot(name(), (owner != null) ? owner.getName() : null, owner != null, this.map.size(),
-                counters.iterations, this.tasks.size(), this.timerCount, counters.stalls, traffic.handlerErrors,
-                traffic.idleTimeouts, traffic.connectTimeouts, traffic.bytesRead, traffic.bytesWritten,
-                traffic.connectionsAccepted, traffic.connectionsRejected, traffic.connectionsRefused,
-                traffic.tlsHandshakes, traffic.tlsHandshakeFailures, traffic.outputHardLimitCloses,
-                traffic.outputSoftLimitCloses, traffic.outputMemoryCloses, this.map.buffers().lentBytes(),
-                this.map.buffers().maxLentBytes(), counters.handlerRuns,
-                Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(), this.failure, this.stoppedAt);
+                counters.iterations, this.runner.taskCount(), this.runner.timerCount(), counters.stalls,
+                traffic.handlerErrors, traffic.idleTimeouts, traffic.connectTimeouts, traffic.bytesRead,
+                traffic.bytesWritten, traffic.connectionsAccepted, traffic.connectionsRejected,
+                traffic.connectionsRefused, traffic.tlsHandshakes, traffic.tlsHandshakeFailures,
+                traffic.outputHardLimitCloses, traffic.outputSoftLimitCloses, traffic.outputMemoryCloses,
+                this.map.buffers().lentBytes(), this.map.buffers().maxLentBytes(), counters.handlerRuns,
+                Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(),
+                this.thread.failure(), this.thread.stoppedAt());
     }
 
     /** @return the work run on the loop thread when a shutdown begins; any thread */
     ShutdownHooks shutdownHooks() {
-        return this.shutdownHooks;
+        return this.shutdown.hooks();
     }
 
+    /** @return the part of the loop that channels whose answers may have changed are queued with */
+    SelectorDriver selectorDriver() {
+        return this.driver;
+    }
+
+    /** @return the name of the thread running the loop, or {@code "no thread"} */
     String threadName() {
-        Thread owner = this.thread.get();
-        return (owner != null) ? owner.getName() : "no thread";
+        return this.thread.ownerName();
     }
 
     private void loop(Duration timeout, long count, boolean untilStopped) {
@@ -411,23 +355,23 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         enter(untilStopped, true);
         try {
             for (long i = 0; (count == UNLIMITED || i < count) && !this.stopRequested; i++) {
-                if (!untilStopped && this.map.isEmpty() && this.tasks.isEmpty()) {
+                if (!untilStopped && this.map.isEmpty() && !this.runner.hasTasks()) {
                     break;
                 }
                 iterateSafely(timeoutNanos);
-                Shutdown request = this.shutdown.get();
+                GracefulShutdown.Request request = this.shutdown.pending();
                 if (request != null) {
-                    performShutdown(request);
+                    this.shutdown.perform(request);
                     break;
                 }
             }
-            releaseClosedChannels();
+            this.driver.releaseClosedChannels();
         }
         catch (Error ex) {
-            this.failure = ex;
+            this.thread.failed(ex);
             logger.error("{}: the loop thread {} failed; closing its {} channels", name(),
                     Thread.currentThread().getName(), this.map.size(), ex);
-            closeEverythingAfterFailure();
+            this.shutdown.closeAfterFailure();
             throw ex;
         }
         finally {
@@ -442,10 +386,10 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
      * future) can release a caller that asks for the next in the same way.
      */
     private void serveLateShutdowns() {
-        Shutdown late;
-        while ((late = this.shutdown.get()) != null && enter(false, false)) {
+        GracefulShutdown.Request late;
+        while ((late = this.shutdown.pending()) != null && enter(false, false)) {
             try {
-                performShutdown(late);
+                this.shutdown.perform(late);
             }
             finally {
                 exit();
@@ -453,37 +397,22 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         }
     }
 
+    /** Makes the calling thread the loop's and the loop its {@link #current()}; see {@link LoopThread#claim}. */
     private boolean enter(boolean startedThread, boolean required) {
-        Thread me = Thread.currentThread();
-        if (this.thread.compareAndSet(null, me)) {
-            current.set(this);
-            this.stoppedAt = null;
-            return true;
-        }
-        Thread owner = this.thread.get();
-        if (startedThread && owner == me && current.get() == null) {
-            current.set(this); // the thread start() created and reserved
-            this.stoppedAt = null;
-            return true;
-        }
-        if (!required) {
+        if (!this.thread.claim(startedThread, required)) {
             return false;
         }
-        if (owner == me) {
-            throw new IllegalStateException(name() + " is already running on this thread: a handler must not"
-                    + " run its own loop");
-        }
-        throw new IllegalStateException(name() + " is already running on " + threadName());
+        current.set(this);
+        return true;
     }
 
     private void exit() {
         current.remove();
-        this.stoppedAt = Instant.now();
         this.stopRequested = false;
-        this.thread.set(null);
+        this.thread.release();
         if (this.closed) {
             this.closed = false;
-            closeSelector();
+            this.driver.close();
         }
     }
 
@@ -500,310 +429,21 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         }
     }
 
+    /** One iteration: tasks, the channels' answers, the wait and the ready handlers, then due timers. */
     private void iterate(long timeoutNanos) throws IOException {
-        Selector selector = openSelector();
-        runTasks();
-        evaluateInterest(selector);
-        long waitNanos = timeoutNanos;
-        if (!this.tasks.isEmpty() || this.stopRequested || (this.shutdown.get() != null && !this.draining)) {
-            waitNanos = 0;
-        }
-        else {
-            ScheduledTask next = this.timers.peek();
-            if (next != null) {
-                waitNanos = Math.min(waitNanos, next.deadlineNanos() - System.nanoTime());
-            }
-        }
-        this.clockStale = true; // the wait may last: the first ready key reads the clock afresh
-        int ready = (waitNanos <= 0) ? selector.selectNow(this.keyHandler)
-                : selector.select(this.keyHandler, toMillisCeiling(waitNanos));
-        this.clockStale = false;
-        boolean wokenUp = this.wakeupPending.getAndSet(false);
-        if (ready == 0 && !wokenUp && waitNanos > 0) {
-            this.evaluateAll = true; // the wait timed out: asyncore's periodic look at every channel
-        }
-        this.statistics.now = System.nanoTime();
-        runTimers();
+        Selector selector = this.driver.open();
+        this.runner.runTasks();
+        this.driver.evaluateInterest(selector, this.shutdown.isDraining());
+        long waitNanos = (this.runner.hasTasks() || this.stopRequested || this.shutdown.waitsToBegin()) ? 0
+                : this.runner.untilNextTimer(timeoutNanos);
+        this.driver.select(selector, waitNanos);
+        this.runner.runTimers();
         this.statistics.iterationDone();
-    }
-
-    /**
-     * Asks {@code readable()} and {@code writable()} of the channels that could have changed their
-     * answers since the last wait, or of every channel when anything else may have changed them.
-     */
-    private void evaluateInterest(Selector selector) {
-        if (this.evaluateAllRequested) {
-            this.evaluateAllRequested = false;
-            this.evaluateAll = true;
-        }
-        LoopChannel channel;
-        if (this.evaluateAll || this.draining) {
-            this.evaluateAll = false;
-            while ((channel = this.toEvaluate.pollFirst()) != null) {
-                channel.queuedForEvaluation(false);
-            }
-            for (Dispatcher each : this.map.dispatchers()) {
-                each.core().updateInterest(selector, this.draining);
-            }
-            return;
-        }
-        while ((channel = this.toEvaluate.pollFirst()) != null) {
-            channel.queuedForEvaluation(false);
-            channel.updateInterest(selector, false);
-        }
-    }
-
-    /** Queues a channel whose {@code readable()}/{@code writable()} may have changed. Loop thread. */
-    void markForEvaluation(LoopChannel channel) {
-        if (!channel.queuedForEvaluation()) {
-            channel.queuedForEvaluation(true);
-            this.toEvaluate.addLast(channel);
-        }
-    }
-
-    /** Runs the handlers of one ready channel; called by the selector for each ready key. */
-    private void processKey(SelectionKey key) {
-        LoopChannel dispatcher = (LoopChannel) key.attachment();
-        int readyOps;
-        try {
-            readyOps = key.readyOps();
-        }
-        catch (RuntimeException ex) {
-            return; // cancelled meanwhile by another handler
-        }
-        long start;
-        if (this.clockStale) {
-            this.clockStale = false;
-            start = System.nanoTime();
-            this.statistics.now = start;
-        }
-        else {
-            start = this.statistics.now; // the previous handler's end
-        }
-        this.busySinceNanos = start;
-        dispatcher.dispatch(readyOps);
-        long end = System.nanoTime();
-        this.statistics.now = end;
-        this.busySinceNanos = NOT_BUSY;
-        long took = end - start;
-        this.statistics.handlerRan(took);
-        markForEvaluation(dispatcher);
-        if (took > this.stallThresholdNanos) {
-            reportStall(dispatcher, took);
-        }
-    }
-
-    private void runTasks() {
-        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
-            Runnable task = this.tasks.poll();
-            if (task == null) {
-                return;
-            }
-            runGuarded(task, task);
-            changedBy(task);
-        }
-    }
-
-    private void runTimers() {
-        if (this.timers.isEmpty()) {
-            return;
-        }
-        long now = this.statistics.now;
-        ScheduledTask timer;
-        while ((timer = this.timers.peek()) != null && timer.deadlineNanos() - now <= 0) {
-            this.timers.poll();
-            Runnable task = timer.task();
-            if (task != null && !timer.isCancelled()) {
-                runGuarded(task, timer);
-                timer.markDone();
-                changedBy(task);
-            }
-        }
-        this.timerCount = this.timers.size();
-    }
-
-    /** After a task or timer ran: which channels' answers may have changed. */
-    private void changedBy(Runnable task) {
-        if (task instanceof ChannelWork work) {
-            LoopChannel channel = work.channel(); // null: the work marks the channels it changes itself
-            if (channel != null) {
-                markForEvaluation(channel);
-            }
-        }
-        else {
-            this.evaluateAll = true; // the application's own code may have changed any channel
-        }
-    }
-
-    private void addTimer(ScheduledTask timer) {
-        this.timers.add(timer);
-        if (this.timers.size() >= this.timerPurgeThreshold) {
-            // cancelled timers wait for their deadline (a closed connection's idle timeout may be minutes
-            // away): drop them whenever the queue has doubled since the last purge, O(1) per timer overall
-            this.timers.removeIf(ScheduledTask::isCancelled);
-            this.timerPurgeThreshold = Math.max(MIN_TIMER_PURGE_THRESHOLD, 2 * this.timers.size());
-        }
-        this.timerCount = this.timers.size();
-    }
-
-    private void runGuarded(Runnable callback, Object source) {
-        long start = System.nanoTime();
-        this.statistics.now = start;
-        this.busySinceNanos = start;
-        try {
-            callback.run();
-        }
-        catch (Throwable ex) {
-            FatalErrors.rethrowIfFatal(ex);
-            logger.error("{}: {} failed; the loop goes on", name(), source, ex);
-        }
-        finally {
-            this.busySinceNanos = NOT_BUSY;
-        }
-        long end = System.nanoTime();
-        this.statistics.now = end;
-        if (end - start > this.stallThresholdNanos) {
-            reportStall(source, end - start);
-        }
-    }
-
-    private void reportStall(Object source, long tookNanos) {
-        this.statistics.stall();
-        logger.warn("{}: {} ran for {} ms, over the stall threshold of {} ms; handlers must not block the loop",
-                name(), source, TimeUnit.NANOSECONDS.toMillis(tookNanos),
-                TimeUnit.NANOSECONDS.toMillis(this.stallThresholdNanos));
-    }
-
-    private void performShutdown(Shutdown request) {
-        long start = System.nanoTime();
-        this.draining = true;
-        int listeners = 0;
-        int drained = 0;
-        int aborted = 0;
-        long unsent = 0;
-        try {
-            this.shutdownHooks.run((hook) -> runGuarded(hook, hook));
-            for (Dispatcher dispatcher : this.map.dispatchers()) {
-                if (dispatcher.isAccepting()) {
-                    dispatcher.close(CloseReason.SHUTDOWN);
-                    listeners++;
-                }
-            }
-            while (true) {
-                long now = System.nanoTime();
-                for (Dispatcher dispatcher : this.map.dispatchers()) {
-                    if (dispatcher.core().drainStep(now, CLOSE_GRACE_NANOS)) {
-                        dispatcher.close(CloseReason.SHUTDOWN);
-                        drained++;
-                    }
-                }
-                long left = request.deadlineNanos - System.nanoTime();
-                if (this.map.isEmpty() || left <= 0) {
-                    break;
-                }
-                iterateSafely(Math.min(left, DRAIN_WAIT_NANOS));
-            }
-            List<Dispatcher> remaining = new ArrayList<>(this.map.dispatchers());
-            for (Dispatcher dispatcher : remaining) {
-                if (dispatcher.core().hasPendingOutput()) {
-                    aborted++;
-                    unsent += dispatcher.pendingOutputBytes();
-                }
-                else {
-                    drained++; // all written; the peer just had not closed yet
-                }
-                dispatcher.close(CloseReason.SHUTDOWN);
-            }
-            releaseClosedChannels();
-        }
-        finally {
-            this.draining = false;
-            DrainReport report = new DrainReport(listeners, drained, aborted, unsent,
-                    Duration.ofNanos(System.nanoTime() - start));
-            if (listeners + drained + aborted > 0) {
-                logger.info("{}: shut down in {} ms: {} listeners closed, {} channels drained, {} aborted at the"
-                        + " deadline with {} bytes unsent", name(), report.took().toMillis(), listeners, drained,
-                        aborted, unsent);
-            }
-            this.shutdown.set(null);
-            request.future.complete(report);
-        }
-    }
-
-    /**
-     * A loop thread that dies closes its channels, so that their peers see the end at once (and can go
-     * elsewhere) instead of a server that no longer answers. Best effort: the error may strike again.
-     */
-    private void closeEverythingAfterFailure() {
-        for (Dispatcher dispatcher : new ArrayList<>(this.map.dispatchers())) {
-            try {
-                dispatcher.close(CloseReason.ERROR);
-            }
-            catch (Throwable ex) {
-                // the loop is failing already; the process should be restarted (health is DOWN)
-            }
-        }
-        releaseClosedChannels();
-    }
-
-    /** Lets the selector deregister cancelled keys now, so that closed sockets release their descriptors. */
-    void releaseClosedChannels() {
-        Selector current = this.selector;
-        if (current != null && current.isOpen()) {
-            try {
-                current.selectNow((key) -> {
-                });
-            }
-            catch (IOException | ClosedSelectorException ex) {
-                logger.debug("{}: could not flush cancelled keys", name(), ex);
-            }
-        }
-    }
-
-    private Selector openSelector() throws IOException {
-        Selector current = this.selector;
-        if (current == null || !current.isOpen()) {
-            current = Selector.open();
-            this.selector = current;
-            // a wakeup() that found no selector left the flag set: clear it so later wakeups reach this one
-            // (whatever it was for, the caller's task or stop request is checked before the first wait)
-            this.wakeupPending.set(false);
-        }
-        return current;
-    }
-
-    private void closeSelector() {
-        Selector current = this.selector;
-        this.selector = null;
-        if (current != null) {
-            try {
-                current.close();
-            }
-            catch (IOException ex) {
-                logger.debug("{}: closing the selector failed", name(), ex);
-            }
-        }
-    }
-
-    private static long toMillisCeiling(long nanos) {
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
     }
 
     @Override
     public String toString() {
         return "EventLoop[" + name() + ", " + (isRunning() ? "running on " + threadName() : "not running") + "]";
-    }
-
-    private static final class Shutdown {
-
-        final long deadlineNanos;
-
-        final CompletableFuture<DrainReport> future = new CompletableFuture<>();
-
-        Shutdown(long deadlineNanos) {
-            this.deadlineNanos = deadlineNanos;
-        }
-
     }
 
 }

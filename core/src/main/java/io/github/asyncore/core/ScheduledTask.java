@@ -2,11 +2,38 @@ package io.github.asyncore.core;
 
 import java.time.Duration;
 
+import io.github.asyncore.core.internal.loop.TimerAccess;
+
 /**
  * A timer set with {@link EventExecutor#schedule(Duration, Runnable)}. {@link #cancel()} and the
  * queries may be called from any thread; the task itself runs on the loop thread.
  */
 public final class ScheduledTask implements Comparable<ScheduledTask> {
+
+    /** The loop's task runner lives in another package: its way to what this class keeps package-private. */
+    static final TimerAccess ACCESS = new TimerAccess() {
+
+        @Override
+        public ScheduledTask newTimer(long deadlineNanos, long sequence, Runnable task) {
+            return new ScheduledTask(deadlineNanos, sequence, task);
+        }
+
+        @Override
+        public long deadlineNanos(ScheduledTask timer) {
+            return timer.deadlineNanos;
+        }
+
+        @Override
+        public Runnable task(ScheduledTask timer) {
+            return timer.task;
+        }
+
+        @Override
+        public void markDone(ScheduledTask timer) {
+            timer.done = true;
+        }
+
+    };
 
     private final long deadlineNanos;
 
@@ -51,19 +78,6 @@ public final class ScheduledTask implements Comparable<ScheduledTask> {
     /** @return the time left until the deadline, negative once it has passed */
     public Duration getDelay() {
         return Duration.ofNanos(this.deadlineNanos - System.nanoTime());
-    }
-
-    long deadlineNanos() {
-        return this.deadlineNanos;
-    }
-
-    /** @return the task, or {@code null} once cancelled */
-    Runnable task() {
-        return this.task;
-    }
-
-    void markDone() {
-        this.done = true;
     }
 
     @Override

@@ -10,8 +10,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * core stays plain Java (the JDK, with its TLS engine in {@code javax.net.ssl}, and the SLF4J API), and
- * dispatchers reach their loop only through {@link EventExecutor}.
+ * core stays plain Java (the JDK, with its TLS engine in {@code javax.net.ssl}, and the SLF4J API),
+ * dispatchers reach their loop only through {@link EventExecutor}, and the loop's machinery reaches
+ * channels only through {@code LoopChannel}.
  */
 class ArchitectureTest {
 
@@ -32,6 +33,17 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .areAssignableTo(EventLoop.class)
+            .check(this.core);
+    }
+
+    @Test
+    void theLoopMachineryKnowsNoDispatcherMapOrLoop() {
+        noClasses().that()
+            .resideInAPackage("io.github.asyncore.core.internal.loop..")
+            .should()
+            .dependOnClassesThat()
+            .belongToAnyOf(Dispatcher.class, BufferedDispatcher.class, AsyncChat.class, ChannelMap.class,
+                    EventLoop.class, EventLoopGroup.class, ChannelGroup.class, Reconnector.class)
             .check(this.core);
     }
 

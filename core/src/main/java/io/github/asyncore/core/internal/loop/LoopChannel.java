@@ -4,7 +4,8 @@ import java.nio.channels.Selector;
 
 /**
  * One channel as the selector loop drives it: what it waits for, what runs when it is ready, and its part
- * of a graceful shutdown. The loop knows channels only through this interface. Loop thread, every method.
+ * of a graceful shutdown. The loop knows channels only through this interface; its log lines name a channel
+ * by {@code toString()}. Loop thread, every method.
  */
 public interface LoopChannel {
 
@@ -41,7 +42,7 @@ public interface LoopChannel {
     /** Closes the channel because the loop shuts down. */
     void closeForShutdown();
 
-    /** Closes the channel because the loop thread failed; best effort. */
+    /** Closes the channel because the loop thread failed; best effort: never throws, whatever the close does. */
     void closeAfterFailure();
 
     /** @return whether the loop has the channel queued for evaluation */
