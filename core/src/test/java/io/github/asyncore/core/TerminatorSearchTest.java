@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
 
+import io.github.asyncore.core.internal.channel.TerminatorSearch;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,11 +27,11 @@ class TerminatorSearchTest {
                 }
                 int from = (length == 0) ? 0 : random.nextInt(length + 1);
                 for (byte value : new byte[] { '\n', 0x00, 0x01, (byte) 0xff }) {
-                    assertThat(AsyncChat.indexOfByte(buffer, from, length, value))
+                    assertThat(TerminatorSearch.indexOfByte(buffer, from, length, value))
                         .isEqualTo(plainIndexOf(buffer, from, length, value));
                 }
                 buffer.limit(length).position(from);
-                assertThat(AsyncChat.indexOf(buffer, new byte[] { '\r', '\n' }))
+                assertThat(TerminatorSearch.indexOf(buffer, new byte[] { '\r', '\n' }))
                     .isEqualTo(plainIndexOf(buffer, new byte[] { '\r', '\n' }));
             }
         }

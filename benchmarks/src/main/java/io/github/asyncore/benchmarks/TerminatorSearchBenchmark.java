@@ -1,7 +1,9 @@
-package io.github.asyncore.core;
+package io.github.asyncore.benchmarks;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+
+import io.github.asyncore.core.internal.channel.TerminatorSearch;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,8 +15,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * {@link AsyncChat}'s terminator search over one 64 KiB read of 64-byte lines: the time per line it
- * costs to find where each frame ends. In this package to reach the package-private search.
+ * {@code AsyncChat}'s terminator search ({@link TerminatorSearch}) over one 64 KiB read of 64-byte lines: the time per line it
+ * costs to find where each frame ends.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,7 +52,7 @@ public class TerminatorSearchBenchmark {
         buffer.position(0);
         int lines = 0;
         int index;
-        while ((index = AsyncChat.indexOf(buffer, this.term)) >= 0) {
+        while ((index = TerminatorSearch.indexOf(buffer, this.term)) >= 0) {
             buffer.position(index + this.term.length);
             lines++;
         }

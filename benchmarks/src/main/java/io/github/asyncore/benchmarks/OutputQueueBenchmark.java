@@ -1,4 +1,4 @@
-package io.github.asyncore.core;
+package io.github.asyncore.benchmarks;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The send queue of {@link BufferedDispatcher}: 16 sends of a 64-byte message gathered into pooled
+ * The send queue of {@code BufferedDispatcher} ({@link OutputQueue}): 16 sends of a 64-byte message gathered into pooled
  * chunks, then taken out as a socket write would take them. Time per message, socket excluded.
  */
 @State(Scope.Thread)
