@@ -115,8 +115,7 @@ public class Dispatcher {
     }
 
     /**
-     * Creates an IPv4 stream socket, as asyncore's {@code create_socket()}; a closed dispatcher may do so
-     * again (see {@link #createSocket(ProtocolFamily, SocketType)}).
+     * asyncore's {@code create_socket()}: an IPv4 stream socket, as {@link #createSocket(ProtocolFamily, SocketType)}.
      * @throws IOException when the socket cannot be opened
      */
     public void createSocket() throws IOException {
@@ -256,10 +255,8 @@ public class Dispatcher {
     }
 
     /**
-     * Reads what the socket has, up to {@link ChannelSettings#receiveBufferSize()}, into a buffer the loop
-     * lends to every channel: the allocation-free {@code recv}. Use it (or {@link BufferedDispatcher#send}
-     * it) before the handler returns, and keep no reference. End-of-stream or a disconnect calls
-     * {@link #handleEndOfStream()} or {@link #handleClose()} and returns an empty buffer.
+     * The allocation-free {@code recv}: reads up to {@link ChannelSettings#receiveBufferSize()} into a buffer
+     * the loop lends every channel; use it before the handler returns and keep no reference. Empty at the end.
      * @return the bytes read, from position to limit; empty when none were waiting or the peer is gone
      * @throws IOException on socket errors other than disconnects
      */
@@ -320,14 +317,8 @@ public class Dispatcher {
      *         client; a {@link BufferedDispatcher} accepts a client still connecting
      */
     public void shutdownOutput() {
-        if (this.core.handedToLoop(this::shutdownOutput)) {
-            return;
-        }
-        try {
-            this.core.shutdownOutputNow();
-        }
-        catch (IOException ex) {
-            this.core.errors().handleErrorEvent(ex);
+        if (!this.core.handedToLoop(this::shutdownOutput)) {
+            this.core.shutdownOutputRouted();
         }
     }
 
@@ -373,11 +364,9 @@ public class Dispatcher {
     }
 
     /**
-     * Called on a listener when a connection is waiting. The default accepts one with {@link #accept()},
-     * refuses it at the {@link ChannelSettings#maxConnections()} limit (logged at most every 10 s, counted),
-     * and passes it to {@link #handleAccepted} on the thread of the loop that will serve it (round-robin in an
-     * {@link EventLoopGroup}). If {@code handleAccepted} throws, that connection is closed, logged and counted
-     * as rejected, and the listener goes on accepting (asyncore would close the listener).
+     * Called on a listener when a connection waits. The default {@link #accept()}s it, refuses it at
+     * {@link ChannelSettings#maxConnections()}, and calls {@link #handleAccepted} on the loop that will serve
+     * it (round-robin in an {@link EventLoopGroup}); if that throws, only that connection is closed.
      * @throws IOException from {@link #accept()}
      */
     public void handleAccept() throws IOException {
@@ -423,10 +412,8 @@ public class Dispatcher {
     }
 
     /**
-     * Called with an exception a handler threw (other than a disconnect) or a failed or timed-out connect.
-     * The default logs it (no stack trace for I/O errors), calls {@link #handleClose()} as asyncore does and
-     * closes the channel if that did not. Failed TLS handshakes are logged at most every 10 s per loop (each
-     * counted); a failed connect of a client a {@link Reconnector} keeps is logged at debug level only.
+     * Called with what a handler threw (not a disconnect), or a failed connect. The default logs it (failed
+     * TLS handshakes at most every 10 s per loop), calls {@link #handleClose()} and closes the channel.
      * @param error what went wrong
      */
     public void handleError(Throwable error) {
@@ -441,10 +428,8 @@ public class Dispatcher {
     }
 
     /**
-     * Called when an idle timeout of {@link #getSettings()} fires: nothing was read, written, or either, for
-     * that long (reading counts only when bytes are read, also while the water marks pause it); it fires
-     * again after another such period. The default logs at info level, calls {@link #handleClose()} and
-     * closes the channel if that did not.
+     * Called when an idle timeout of {@link #getSettings()} fires (nothing read, written, or either, for that
+     * long; again after each further period). The default logs, calls {@link #handleClose()} and closes.
      * @param state which timeout fired
      * @throws IOException from socket operations
      */
@@ -542,9 +527,8 @@ public class Dispatcher {
     }
 
     /**
-     * The TLS session of a connection, for example to read the peer's certificates
-     * ({@link SSLSession#getPeerCertificates()}) in {@link #handleConnect()} or a handler. Loop thread.
-     * @return the session once the handshake has finished, else {@code null}
+     * The TLS session, for example for the peer's certificates ({@link SSLSession#getPeerCertificates()}).
+     * @return the session once the handshake has finished, else {@code null}; loop thread
      */
     public final SSLSession getSslSession() {
         this.core.checkInEventLoop("getSslSession");

@@ -39,13 +39,13 @@ public final class BytePath {
         }
         catch (IOException ex) {
             if (DisconnectErrors.isDisconnect(ex)) {
-                this.channel.peerGone();
+                this.channel.errors().peerGone();
                 return -1;
             }
             throw ex;
         }
         if (read < 0) {
-            this.channel.endOfStream();
+            this.channel.errors().endOfStream();
             return -1;
         }
         return read;
@@ -66,7 +66,7 @@ public final class BytePath {
         }
         catch (IOException ex) {
             if (DisconnectErrors.isDisconnect(ex)) {
-                this.channel.peerGone();
+                this.channel.errors().peerGone();
                 return 0;
             }
             throw ex;

@@ -97,7 +97,7 @@ public final class ChannelCore implements LoopChannel {
 
     volatile boolean closed;
 
-    private volatile boolean inputEnded;
+    volatile boolean inputEnded;
 
     private volatile boolean outputShutdown;
 
@@ -274,20 +274,6 @@ public final class ChannelCore implements LoopChannel {
         }
     }
 
-    // ---------------------------------------------------------------- errors and close causes (see ErrorRouting)
-
-    /** A read found end-of-stream: stop reading for good and let the dispatcher answer or close. */
-    void endOfStream() throws IOException {
-        this.inputEnded = true;
-        suspendReading(); // end-of-stream stays readable: never ask again
-        this.errors.withCloseCause(CloseReason.PEER, this.handler::handleEndOfStream);
-    }
-
-    /** A disconnect error: asyncore's {@code handle_close}, a close in it made for the peer. */
-    void peerGone() throws IOException {
-        this.errors.withCloseCause(CloseReason.PEER, this.handler::handleClose);
-    }
-
     // ---------------------------------------------------------------- what the loop sees (see EventRouter)
 
     @Override
@@ -440,6 +426,16 @@ public final class ChannelCore implements LoopChannel {
         this.closing = true;
     }
 
+    /** Sends end-of-stream now, as {@link #shutdownOutputNow()}, with an I/O error going to the error routing. */
+    public void shutdownOutputRouted() {
+        try {
+            shutdownOutputNow();
+        }
+        catch (IOException ex) {
+            this.errors.handleErrorEvent(ex);
+        }
+    }
+
     /**
      * Sends end-of-stream now, unless already sent or closed.
      * @throws IOException on socket errors other than disconnects
@@ -457,7 +453,7 @@ public final class ChannelCore implements LoopChannel {
         }
         catch (IOException ex) {
             if (DisconnectErrors.isDisconnect(ex)) {
-                peerGone();
+                this.errors.peerGone();
                 return;
             }
             throw ex;

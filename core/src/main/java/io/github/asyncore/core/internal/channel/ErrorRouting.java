@@ -45,6 +45,18 @@ public final class ErrorRouting {
         }
     }
 
+    /** A read found end-of-stream: stop reading for good, and let the dispatcher answer or close for the peer. */
+    void endOfStream() throws IOException {
+        this.channel.inputEnded = true;
+        this.channel.suspendReading(); // end-of-stream stays readable: never ask again
+        withCloseCause(CloseReason.PEER, this.channel.handler()::handleEndOfStream);
+    }
+
+    /** A disconnect error: asyncore's {@code handle_close}, a close in it made for the peer. */
+    void peerGone() throws IOException {
+        withCloseCause(CloseReason.PEER, this.channel.handler()::handleClose);
+    }
+
     /** @return the reason a close made now would have, or {@code null} for {@code APPLICATION} */
     public CloseReason closeCause() {
         return this.closeCause;
