@@ -32,6 +32,18 @@ import javax.net.ssl.SSLParameters;
  * connection gets a new {@link SSLEngine} from the context, so replacing the settings of a listener (for
  * example after its certificate was renewed) applies to the connections it accepts from then on.
  * <p>
+ * What a dispatcher with these settings does: its handlers do not change ({@code recv} gives plaintext,
+ * {@code send} takes plaintext, {@code readable()} and {@code writable()} keep their meaning), and the
+ * layer runs the handshake and reads or writes ciphertext as it needs, whatever the handlers asked for. A
+ * listener's settings apply to the connections it accepts from then on; a client's must be set before it
+ * connects, and its {@code handleConnect()} runs once the handshake has finished, so that the first send
+ * travels encrypted (a {@link BufferedDispatcher} queues earlier sends); an adopted connection starts its
+ * handshake at once. A handshake that fails or times out ({@link #handshakeTimeout()}) reaches
+ * {@code handleError} with an {@link javax.net.ssl.SSLException}, after which the channel is closed; a
+ * peer that closes during the handshake reaches {@code handleClose}. A TLS 1.2 renegotiation is refused
+ * like a failed handshake. Closing sends close_notify if the socket takes it at once (it never waits); a
+ * half-close sends close_notify before the end-of-stream.
+ * <p>
  * Immutable and safe to share between threads; change one value with the {@code with...} methods.
  */
 public final class TlsSettings {

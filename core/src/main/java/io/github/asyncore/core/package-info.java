@@ -20,8 +20,26 @@
  * close (with a {@link io.github.asyncore.core.CloseReason}). Each type's documentation says which of its
  * methods any thread may call.
  * <p>
- * As in asyncore, a closed dispatcher may create a socket again; a {@link io.github.asyncore.core.Reconnector}
- * uses that to keep a client connected, waiting between attempts as a
- * {@link io.github.asyncore.core.ReconnectPolicy} says.
+ * <h2>Reconnecting</h2>
+ * As in asyncore, a closed dispatcher may create a socket again
+ * ({@link io.github.asyncore.core.Dispatcher#createSocket(java.net.ProtocolFamily, SocketType)} or
+ * {@link io.github.asyncore.core.Dispatcher#setSocket}): a client reconnects by calling {@code createSocket}
+ * and {@code connect} once more on the same object. It then starts afresh, as if just constructed: open,
+ * no close reason, not connected, nothing read or ended, no TLS session, no bind address or
+ * {@code SO_REUSEADDR} until asked again, and (for {@link io.github.asyncore.core.BufferedDispatcher} and
+ * {@link io.github.asyncore.core.AsyncChat}) no output, partial frame or unread input left from the old
+ * socket; work other threads handed in for the old socket (sends, a close-when-done) is dropped. It keeps
+ * its id, name, settings, TLS settings and cumulative byte counts, and a
+ * {@link io.github.asyncore.core.ChannelListener} hears it open and close once more. Do it after the close
+ * has returned, not inside {@code handleClose()} or {@code handleError()}, whose callers close the channel
+ * once more when they return: hand it to the loop ({@code executor().execute(...)} or a timer) instead.
+ * <p>
+ * A {@link io.github.asyncore.core.Reconnector} does this for a client, waiting between attempts as a
+ * {@link io.github.asyncore.core.ReconnectPolicy} says; it does not reopen a dispatcher closed by the
+ * application's own code or by a loop shutdown, and {@link io.github.asyncore.core.Reconnector#stop()} ends
+ * a client for good.
+ * <p>
+ * The classes here are the API; they delegate to the machinery in {@code io.github.asyncore.core.internal},
+ * which is not API (see {@code docs/architecture.md}).
  */
 package io.github.asyncore.core;
