@@ -15,7 +15,9 @@
 # each server start, for the JIT), SCENARIOS ("T1 T2"), SCPU (0), CCPU (1), PROTOCOL (TLSv1.3), CIPHER
 # (TLS_AES_128_GCM_SHA256: the client offers only this suite, so both servers negotiate the same one; "any"
 # for the JDK client's defaults), BASE_PORT (27300), RESULTS (target/benchmarks/tls-<timestamp>),
-# BUILD (1: build the jar first; 0: use benchmarks/target/asyncore-benchmarks.jar as it is).
+# BUILD (1: build the jar first; 0: use benchmarks/target/asyncore-benchmarks.jar as it is), BEFORE_JAR
+# (another build's asyncore-benchmarks.jar: its asyncore TLS echo replaces Netty as the reference, for
+# before/after figures of a change).
 # The key store is a throwaway PKCS12 (EC P-256, CN=localhost, SAN IP 127.0.0.1) made with keytool in a
 # temporary folder and deleted at the end. Only 127.0.0.1; every wait is bounded; every process started
 # here is stopped by its PID.
@@ -41,6 +43,11 @@ JAR=$PWD/benchmarks/target/asyncore-benchmarks.jar
 [ -f "$JAR" ] || { echo "no $JAR (build it, or BUILD=1)" >&2; exit 1; }
 LAUNCH=(-cp "$JAR" org.springframework.boot.loader.launch.PropertiesLauncher)  # after -Dloader.main=...
 PKG=io.github.asyncore.benchmarks
+REF=netty
+if [ -n "${BEFORE_JAR:-}" ]; then
+    REF=before
+    [ -f "$BEFORE_JAR" ] || { echo "no $BEFORE_JAR" >&2; exit 1; }
+fi
 
 KEYS=$(mktemp -d)
 cleanup() {
@@ -67,6 +74,7 @@ start_server() {  # NAME PORT LOG -> SRV_PID, once the server says it listens (6
     case $1 in
     asyncore) launch_server "$@" java "${HEAP[@]}" -jar "$JAR" "$2" --tls "${TLS_ARGS[@]}" ;;
     netty) launch_server "$@" java "${HEAP[@]}" "-Dloader.main=$PKG.NettyTlsEcho" "${LAUNCH[@]}" "$2" "${TLS_ARGS[@]}" ;;
+    before) launch_server "$@" java "${HEAP[@]}" -jar "$BEFORE_JAR" "$2" --tls "${TLS_ARGS[@]}" ;;
     esac
 }
 
@@ -84,7 +92,7 @@ loadgen() {  # PORT WARM DUR SCEN... -> LG_LINE (the load generator's key=value 
 echo "TLS echo: ROUNDS=$ROUNDS DUR=$DUR WARM=$WARM PREWARM=$PREWARM scenarios: $SCENARIOS; $PROTOCOL $CIPHER;" \
     "results in $RESULTS"
 for round in $(seq "$ROUNDS"); do
-    if [ $((round % 2)) = 1 ]; then order="asyncore netty"; else order="netty asyncore"; fi
+    if [ $((round % 2)) = 1 ]; then order="asyncore $REF"; else order="$REF asyncore"; fi
     for server in $order; do
         PORT=$((PORT + 1))
         start_server "$server" "$PORT" "$RESULTS/$server-r$round.log"
@@ -101,7 +109,7 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
-PYTHONPATH=$LIB python3 -B - "$RAW" "$DUR" <<'EOF' | tee "$RESULTS/tls-compare.md"
+PYTHONPATH=$LIB python3 -B - "$RAW" "$DUR" "$REF" <<'EOF' | tee "$RESULTS/tls-compare.md"
 import sys
 from rows import med, num, read, rng
 rows = read(sys.argv[1])
@@ -116,7 +124,7 @@ print(f"TLS echo, negotiated {', '.join(suites)}; median of "
 print("| scen | server | msgs/s | p99 µs | server µs/msg | server cores | errors + mismatches | max foreign cores |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- |")
 for s in scens:
-    for server in ("netty", "asyncore"):
+    for server in (sys.argv[3], "asyncore"):
         rs = [row for row in rows if row["scen"] == s and row["server"] == server]
         if not rs:
             continue
@@ -127,7 +135,7 @@ for s in scens:
         # errors and mismatches reported, plus one for every run that printed no result line
         bad = sum(int(x["errors"]) + int(x["mismatches"]) if "errors" in x else 1 for x in rs)
         fo = max((v for v in (num(x, "foreign_cores") for x in rs) if v == v), default=float("nan"))
-        name = "**asyncore**" if server == "asyncore" else "Netty SslHandler (JDK)"
+        name = {"asyncore": "**asyncore**", "netty": "Netty SslHandler (JDK)", "before": "asyncore before"}[server]
         print(f"| {s} | {name} | {k(med(m))} ({rng(m, k)}) | {i(med(p))} ({rng(p, i)}) | "
               f"{u(med(c))} ({rng(c, u)}) | {med(load):.2f} | {bad} | {fo:.2f} |")
 print()
@@ -137,14 +145,14 @@ for s in scens:
     ratios = {"msgs_per_s": [], "p99_us": [], "server_us_per_msg": []}
     for rnd in sorted(set(row["round"] for row in rows), key=int):
         a = [x for x in rows if x["scen"] == s and x["round"] == rnd and x["server"] == "asyncore"]
-        n = [x for x in rows if x["scen"] == s and x["round"] == rnd and x["server"] == "netty"]
+        n = [x for x in rows if x["scen"] == s and x["round"] == rnd and x["server"] == sys.argv[3]]
         if a and n:
             for key in ratios:
                 if num(n[0], key) > 0:
                     ratios[key].append(num(a[0], key) / num(n[0], key))
     cells = [f"{r(med(v))} [{rng(v, r)}]" for v in ratios.values()]
     print(f"| {s} | " + " | ".join(cells) + " |")
-print("\nratios asyncore / Netty, per round then median [range over rounds]: msgs/s > 1 = asyncore faster;"
+print(f"\nratios asyncore / {'Netty' if sys.argv[3] == 'netty' else 'asyncore before'}, per round then median [range over rounds]: msgs/s > 1 = asyncore faster;"
       " p99 and µs/msg < 1 = asyncore lower. server cores = server CPU time / window (1.00 = its core saturated;"
       " below it the load generator's core is the limit)")
 EOF
