@@ -1,11 +1,9 @@
 package io.github.asyncore.core.internal.loop;
 
-import io.github.asyncore.core.internal.channel.DispatcherCounters;
-
 /**
  * The loop-wide counters of one loop, written by the loop thread (and by dispatchers on it) and read by
  * observers on any thread. One writer per field, so plain volatile increments are exact. What a channel's
- * traffic adds up to is counted per dispatcher name, in {@link DispatcherCounters}.
+ * traffic adds up to is counted per dispatcher name, in the channel layer's {@code DispatcherCounters}.
  */
 public final class LoopStatistics {
 
