@@ -418,13 +418,13 @@ public final class ChannelMap implements AutoCloseable {
         }
         dispatcher.core().trafficAccount().resolve(this.context);
         this.channels.put(dispatcher.id(), dispatcher);
-        this.loopChannels.put(dispatcher.id(), dispatcher.core());
-        this.selectorDriver.markForEvaluation(dispatcher.core());
+        this.loopChannels.put(dispatcher.id(), dispatcher.core().loopChannel());
+        this.selectorDriver.markForEvaluation(dispatcher.core().loopChannel());
     }
 
     /** Asks the loop to evaluate the channel's {@code readable()}/{@code writable()} again. Loop thread. */
     void markForEvaluation(Dispatcher dispatcher) {
-        this.selectorDriver.markForEvaluation(dispatcher.core());
+        this.selectorDriver.markForEvaluation(dispatcher.core().loopChannel());
     }
 
     /**

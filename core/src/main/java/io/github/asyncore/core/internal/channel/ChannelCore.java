@@ -3,7 +3,6 @@ package io.github.asyncore.core.internal.channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
-import java.nio.channels.Selector;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.asyncore.core.ChannelKind;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Threads: the loop thread for everything but the getters marked "any thread", which read volatile
  * state.
  */
-public final class ChannelCore implements LoopChannel {
+public final class ChannelCore {
 
     /** Channel log lines keep the category operators configure: that of the public {@code Dispatcher}. */
     static final Logger logger = LoggerFactory.getLogger("io.github.asyncore.core.Dispatcher");
@@ -46,6 +45,9 @@ public final class ChannelCore implements LoopChannel {
     private ChannelContext context;
 
     private EventExecutor executor;
+
+    /** The loop's counters and clock, taken from the context when the channel joins it. */
+    LoopStatistics loopStatistics;
 
     private final ChannelStatistics statistics = new ChannelStatistics();
 
@@ -188,6 +190,7 @@ public final class ChannelCore implements LoopChannel {
      */
     public void attach(ChannelContext context) {
         this.executor = context.executor();
+        this.loopStatistics = context.statistics();
         this.context = context;
     }
 
@@ -207,7 +210,8 @@ public final class ChannelCore implements LoopChannel {
 
     /** @return the loop-wide counters */
     public LoopStatistics loopStatistics() {
-        return context().statistics();
+        LoopStatistics current = this.loopStatistics;
+        return (current != null) ? current : context().statistics();
     }
 
     /** @return the counters this channel's traffic goes to; loop thread */
@@ -276,13 +280,13 @@ public final class ChannelCore implements LoopChannel {
 
     // ---------------------------------------------------------------- what the loop sees (see EventRouter)
 
-    @Override
-    public void updateInterest(Selector selector, boolean draining) {
-        this.router.updateInterest(selector, draining);
+    /** @return the channel as the loop drives it (its selection key's attachment); the same object always */
+    public LoopChannel loopChannel() {
+        return this.router;
     }
 
-    @Override
-    public void dispatch(int readyOps) {
+    /** Runs the handlers for the ready operations, as the loop would (the TLS layer's redelivery). */
+    void dispatch(int readyOps) {
         this.router.dispatch(readyOps);
     }
 
@@ -293,17 +297,7 @@ public final class ChannelCore implements LoopChannel {
 
     /** Asks the loop to evaluate this channel's {@code readable()}/{@code writable()} again. */
     public void markForEvaluation() {
-        context().markForEvaluation(this);
-    }
-
-    @Override
-    public boolean queuedForEvaluation() {
-        return this.router.queuedForEvaluation();
-    }
-
-    @Override
-    public void queuedForEvaluation(boolean queued) {
-        this.router.queuedForEvaluation(queued);
+        context().markForEvaluation(this.router);
     }
 
     EventRouter router() {
@@ -411,12 +405,12 @@ public final class ChannelCore implements LoopChannel {
         }
     }
 
-    @Override
+    /** Closes the channel because its loop shuts down. */
     public void closeForShutdown() {
         close(CloseReason.SHUTDOWN);
     }
 
-    @Override
+    /** Closes the channel because its loop thread failed. */
     public void closeAfterFailure() {
         close(CloseReason.ERROR);
     }
@@ -483,7 +477,12 @@ public final class ChannelCore implements LoopChannel {
 
     // ---------------------------------------------------------------- graceful shutdown
 
-    @Override
+    /**
+     * One step of a graceful shutdown; see {@link DrainStep}.
+     * @param nowNanos the loop's clock
+     * @param graceNanos how long to wait for the peer to close after our end-of-stream
+     * @return whether the channel may be closed now
+     */
     public boolean drainStep(long nowNanos, long graceNanos) {
         return drain().step(nowNanos, graceNanos);
     }
@@ -503,17 +502,17 @@ public final class ChannelCore implements LoopChannel {
         return this.drain;
     }
 
-    @Override
+    /** @return whether the channel is a listener */
     public boolean isListener() {
         return this.accepting;
     }
 
-    @Override
+    /** @return whether the facade queues output a shutdown should drain */
     public boolean hasPendingOutput() {
         return this.handler.hasPendingOutput();
     }
 
-    @Override
+    /** @return the output not written yet, with sends on their way to the loop; any thread */
     public long pendingOutputBytes() {
         return this.bounds.pending();
     }

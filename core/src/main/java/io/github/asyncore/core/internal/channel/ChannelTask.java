@@ -30,7 +30,7 @@ final class ChannelTask implements ChannelWork {
 
     @Override
     public LoopChannel channel() {
-        return this.channel;
+        return this.channel.loopChannel();
     }
 
     @Override

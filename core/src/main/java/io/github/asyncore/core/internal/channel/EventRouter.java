@@ -6,6 +6,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 
 import io.github.asyncore.core.internal.loop.FatalErrors;
+import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.tls.TlsLayer;
 import io.github.asyncore.core.internal.transport.StreamTransport;
 import io.github.asyncore.core.internal.transport.Transport;
@@ -15,9 +16,10 @@ import io.github.asyncore.core.internal.transport.Transport;
  * by the channel's state: a listener never writes, a connect waits for the connect, paused or ended input
  * is not read, a drain only discards), registers what they want, and routes the ready events to the
  * handlers as asyncore does, including the implied connect on the first event. Every exception goes to the
- * channel's error routing. Loop thread. Not API.
+ * channel's error routing. It is the channel as the loop sees it (a {@link LoopChannel}, its selection key's
+ * attachment), so that a ready event reaches the handlers with no hop through the core. Loop thread. Not API.
  */
-final class EventRouter {
+final class EventRouter implements LoopChannel {
 
     private final ChannelCore channel;
 
@@ -40,7 +42,8 @@ final class EventRouter {
     }
 
     /** Asks {@code readable()} and {@code writable()} and (re-)registers the channel for what they want. */
-    void updateInterest(Selector selector, boolean draining) {
+    @Override
+    public void updateInterest(Selector selector, boolean draining) {
         ChannelCore core = this.channel;
         Transport current = core.transport;
         if (current == null || core.isClosed()) {
@@ -94,7 +97,7 @@ final class EventRouter {
         }
         try {
             if (this.key == null) {
-                this.key = current.channel().register(selector, ops, core);
+                this.key = current.channel().register(selector, ops, this);
             }
             else {
                 this.key.interestOps(ops);
@@ -107,7 +110,8 @@ final class EventRouter {
     }
 
     /** Runs the handlers for the ready operations, routing every exception as asyncore does. */
-    void dispatch(int readyOps) {
+    @Override
+    public void dispatch(int readyOps) {
         ChannelCore core = this.channel;
         this.inHandler = true;
         try {
@@ -235,12 +239,49 @@ final class EventRouter {
         return this.inHandler;
     }
 
-    boolean queuedForEvaluation() {
+    @Override
+    public boolean queuedForEvaluation() {
         return this.queuedForEvaluation;
     }
 
-    void queuedForEvaluation(boolean queued) {
+    @Override
+    public void queuedForEvaluation(boolean queued) {
         this.queuedForEvaluation = queued;
+    }
+
+    @Override
+    public boolean isListener() {
+        return this.channel.isListener();
+    }
+
+    @Override
+    public boolean drainStep(long nowNanos, long graceNanos) {
+        return this.channel.drainStep(nowNanos, graceNanos);
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return this.channel.hasPendingOutput();
+    }
+
+    @Override
+    public long pendingOutputBytes() {
+        return this.channel.pendingOutputBytes();
+    }
+
+    @Override
+    public void closeForShutdown() {
+        this.channel.closeForShutdown();
+    }
+
+    @Override
+    public void closeAfterFailure() {
+        this.channel.closeAfterFailure();
+    }
+
+    @Override
+    public String toString() {
+        return this.channel.toString();
     }
 
 }
