@@ -6,6 +6,7 @@ import java.nio.channels.SelectableChannel;
 import java.util.Arrays;
 import java.util.Objects;
 
+import io.github.asyncore.core.internal.channel.ChannelCore;
 import io.github.asyncore.core.internal.channel.TerminatorSearch;
 
 import org.slf4j.Logger;
@@ -321,7 +322,8 @@ public abstract class AsyncChat extends BufferedDispatcher {
     }
 
     private void frame(ByteBuffer input) throws IOException {
-        while (input.hasRemaining() && !isClosed() && !this.inputStopped) {
+        ChannelCore core = core();
+        while (input.hasRemaining() && !core.isClosed() && !this.inputStopped) {
             switch (this.terminatorKind) {
                 case NONE -> collect(input, input.remaining());
                 case COUNT -> frameByCount(input);

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 
 import io.github.asyncore.core.internal.channel.OutputOverflow;
+import io.github.asyncore.core.internal.channel.ChannelCore;
 import io.github.asyncore.core.internal.channel.OutputQueue;
 import io.github.asyncore.core.internal.loop.FatalErrors;
 import io.github.asyncore.core.internal.loop.OutputMemoryExhaustedException;
@@ -301,7 +302,7 @@ public class BufferedDispatcher extends Dispatcher {
     /** Writes what the handler that just returned queued, in one go. */
     @Override
     void afterHandlers() throws IOException {
-        if (hasPendingOutput() && isConnected() && !isClosed()) {
+        if (hasPendingOutput() && core().isConnected() && !core().isClosed()) {
             flush();
         }
     }
@@ -312,20 +313,21 @@ public class BufferedDispatcher extends Dispatcher {
      * @throws IOException on socket errors other than disconnects
      */
     protected final void flush() throws IOException {
-        core().checkInEventLoop("flush");
+        ChannelCore core = core();
+        core.checkInEventLoop("flush");
         OutputQueue queue = output();
-        while (!isClosed()) {
+        while (!core.isClosed()) {
             ByteBuffer head = queue.head();
             if (head == null) {
-                if (queue.atShutdownOutput() && !core().tls().hasPendingCiphertext()) { // TLS: after the last record
+                if (queue.atShutdownOutput() && !core.tls().hasPendingCiphertext()) { // TLS: after the last record
                     queue.removeMarker();
-                    core().shutdownOutputNow();
+                    core.shutdownOutputNow();
                     continue;
                 }
                 break;
             }
-            int written = core().bytes().write(head);
-            if (isClosed()) {
+            int written = core.bytes().write(head);
+            if (core.isClosed()) {
                 return;
             }
             queue.written(head, written);
@@ -333,30 +335,31 @@ public class BufferedDispatcher extends Dispatcher {
                 break;
             }
         }
-        if (!isClosed() && queue.atClose() && !core().tls().hasPendingCiphertext()) { // TLS: close once the socket took it all
+        if (!core.isClosed() && queue.atClose() && !core.tls().hasPendingCiphertext()) { // TLS: close once the socket took it all
             CloseReason reason = queue.closeReason();
             queue.clear();
-            core().outputChanged(0);
-            core().errors().withCloseCause(reason, () -> {
+            core.outputChanged(0);
+            core.errors().withCloseCause(reason, () -> {
                 handleClose();
                 close();
             });
             return;
         }
-        core().outputChanged(queue.pendingBytes());
+        core.outputChanged(queue.pendingBytes());
     }
 
     /** @return whether the bytes were accepted (written or queued) */
     private boolean enqueue(ByteBuffer data) throws IOException {
-        if (isClosed() || core().bounds().overflowed() || this.outputEnding || isOutputShutdown()) {
+        ChannelCore core = core();
+        if (core.isClosed() || core.bounds().overflowed() || this.outputEnding || core.isOutputShutdown()) {
             droppedAfterEnd(data.remaining());
             data.position(data.limit());
             return false;
         }
         OutputQueue queue = output();
-        if (queue.isEmpty() && isConnected() && (!core().inHandler() || data.remaining() >= DIRECT_WRITE_MIN)) {
-            core().bytes().write(data);
-            if (isClosed() || core().bounds().overflowed()) {
+        if (queue.isEmpty() && core.isConnected() && (!core.inHandler() || data.remaining() >= DIRECT_WRITE_MIN)) {
+            core.bytes().write(data);
+            if (core.isClosed() || core.bounds().overflowed()) {
                 data.position(data.limit());
                 return false;
             }
@@ -371,12 +374,13 @@ public class BufferedDispatcher extends Dispatcher {
 
     /** @return whether the bytes were accepted (written or queued) */
     private boolean enqueue(byte[] data) throws IOException {
-        if (isClosed() || core().bounds().overflowed() || this.outputEnding || isOutputShutdown()) {
+        ChannelCore core = core();
+        if (core.isClosed() || core.bounds().overflowed() || this.outputEnding || core.isOutputShutdown()) {
             droppedAfterEnd(data.length);
             return false;
         }
         OutputQueue queue = output();
-        if (queue.isEmpty() && isConnected() && (!core().inHandler() || data.length >= DIRECT_WRITE_MIN)) {
+        if (queue.isEmpty() && core.isConnected() && (!core.inHandler() || data.length >= DIRECT_WRITE_MIN)) {
             return enqueue(ByteBuffer.wrap(data)); // written at once: nothing to gain from avoiding the wrapper
         }
         if (!(withinLimits(queue, data.length) && append(queue, data, null))) {
@@ -392,11 +396,12 @@ public class BufferedDispatcher extends Dispatcher {
      * ({@link #afterHandlers()}); the hard limit was checked before each was queued.
      */
     private void queued(OutputQueue queue) {
-        if (core().inHandler() && isConnected()) {
-            core().bounds().publish(queue.pendingBytes());
+        ChannelCore core = core();
+        if (core.inHandler() && core.isConnected()) {
+            core.bounds().publish(queue.pendingBytes());
         }
         else {
-            core().outputChanged(queue.pendingBytes());
+            core.outputChanged(queue.pendingBytes());
         }
     }
 

@@ -132,7 +132,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     @Override
     public boolean inEventLoop() {
-        return this.thread.countsAsLoopThread();
+        Thread owner = this.thread.owner(); // every send asks: kept to one read, without a further call
+        return owner == null || owner == Thread.currentThread();
     }
 
     /**

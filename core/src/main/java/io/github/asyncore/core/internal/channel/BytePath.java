@@ -129,7 +129,7 @@ public final class BytePath {
 
     /** @return the loop's clock inside a handler (read once per dispatch), else the system's */
     private long clock() {
-        return this.channel.inHandler() ? this.channel.loopStatistics.now : System.nanoTime();
+        return this.channel.inHandler ? this.channel.loopStatistics.now : System.nanoTime();
     }
 
     private Transport requireTransport() {

@@ -110,6 +110,9 @@ public final class ChannelCore {
 
     boolean readSuspended;
 
+    /** Set while this channel's event handlers run (by its {@link EventRouter}). Loop thread. */
+    boolean inHandler;
+
     /** How many times the channel was given a socket after a close; written on the loop thread. */
     private volatile int generation;
 
@@ -292,7 +295,7 @@ public final class ChannelCore {
 
     /** @return whether one of this channel's event handlers is running now (on the loop thread) */
     public boolean inHandler() {
-        return this.router.inHandler();
+        return this.inHandler;
     }
 
     /** Asks the loop to evaluate this channel's {@code readable()}/{@code writable()} again. */
@@ -310,7 +313,7 @@ public final class ChannelCore {
      * @param queuedBytes the output queued now
      */
     public void outputChanged(long queuedBytes) {
-        if (!this.router.inHandler() && this.socketCreated) {
+        if (!this.inHandler && this.socketCreated) {
             markForEvaluation(); // in a handler, the loop re-evaluates the channel afterwards
         }
         this.bounds.apply(queuedBytes);

@@ -31,9 +31,6 @@ final class EventRouter implements LoopChannel {
 
     private volatile boolean evaluatedWritable;
 
-    /** Set while this channel's event handlers run. */
-    private boolean inHandler;
-
     /** Set while the loop has this channel queued to evaluate {@code readable()}/{@code writable()}. */
     private boolean queuedForEvaluation;
 
@@ -113,7 +110,7 @@ final class EventRouter implements LoopChannel {
     @Override
     public void dispatch(int readyOps) {
         ChannelCore core = this.channel;
-        this.inHandler = true;
+        core.inHandler = true;
         try {
             if ((readyOps & SelectionKey.OP_ACCEPT) != 0) {
                 core.acceptGate().handleAcceptEvent();
@@ -139,7 +136,7 @@ final class EventRouter implements LoopChannel {
                 handleWriteEvent();
             }
             if (!core.isClosed()) {
-                this.inHandler = false;
+                core.inHandler = false;
                 core.handler().afterHandlers();
             }
         }
@@ -147,7 +144,7 @@ final class EventRouter implements LoopChannel {
             core.errors().handleErrorEvent(FatalErrors.rethrowIfFatal(ex));
         }
         finally {
-            this.inHandler = false;
+            core.inHandler = false;
         }
     }
 
@@ -233,10 +230,6 @@ final class EventRouter implements LoopChannel {
 
     boolean evaluatedWritable() {
         return this.evaluatedWritable;
-    }
-
-    boolean inHandler() {
-        return this.inHandler;
     }
 
     @Override

@@ -42,12 +42,6 @@ public final class LoopThread {
         return this.owner.get() == Thread.currentThread();
     }
 
-    /** @return whether the calling thread counts as the loop's: it runs the loop, or no thread does */
-    public boolean countsAsLoopThread() {
-        Thread current = this.owner.get();
-        return current == null || current == Thread.currentThread();
-    }
-
     /** @return the owner's name, or {@code "no thread"} */
     public String ownerName() {
         Thread current = this.owner.get();
