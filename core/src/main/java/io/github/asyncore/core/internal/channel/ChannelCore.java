@@ -128,9 +128,9 @@ public final class ChannelCore {
         this.idle = new IdleTracker(this);
         this.acceptGate = new AcceptGate(this);
         this.setup = new SocketSetup(this);
-        this.tls = new ChannelTls(this);
-        this.router = new EventRouter(this);
         this.bytes = new BytePath(this);
+        this.tls = new ChannelTls(this, this.bytes);
+        this.router = new EventRouter(this);
         this.errors = new ErrorRouting(this);
         this.description = new ChannelDescription(this);
     }

@@ -30,6 +30,9 @@ public final class ChannelTls implements TlsTransport {
 
     private final ChannelCore channel;
 
+    /** The channel's byte path, whose socket side the layer reads and writes ciphertext through. */
+    private final BytePath bytes;
+
     private volatile TlsSettings settings;
 
     private TlsLayer layer;
@@ -41,8 +44,9 @@ public final class ChannelTls implements TlsTransport {
 
     private boolean redeliveryQueued;
 
-    ChannelTls(ChannelCore channel) {
+    ChannelTls(ChannelCore channel, BytePath bytes) {
         this.channel = channel;
+        this.bytes = bytes;
     }
 
     /**
@@ -153,12 +157,12 @@ public final class ChannelTls implements TlsTransport {
 
     @Override
     public int readSocket(ByteBuffer dst) throws IOException {
-        return this.channel.bytes().readSocket(dst);
+        return this.bytes.readSocket(dst);
     }
 
     @Override
     public int writeSocket(ByteBuffer src) throws IOException {
-        return this.channel.bytes().writeSocket(src);
+        return this.bytes.writeSocket(src);
     }
 
     @Override
