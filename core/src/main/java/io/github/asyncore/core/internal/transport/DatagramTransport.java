@@ -6,19 +6,15 @@ import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 
 /**
  * A datagram (UDP) socket: opened and bound at once, "connected" only in that it fixes the peer for
  * {@link #read} and {@link #write}; {@link #send} and {@link #receive} name the peer per datagram.
  */
-public final class DatagramTransport implements Transport {
-
-    private final DatagramChannel socket;
+public final class DatagramTransport extends ByteTransport<DatagramChannel> {
 
     private DatagramTransport(DatagramChannel socket) {
-        this.socket = socket;
+        super(socket);
     }
 
     /**
@@ -105,36 +101,6 @@ public final class DatagramTransport implements Transport {
      */
     public SocketAddress receive(ByteBuffer dst) throws IOException {
         return this.socket.receive(dst);
-    }
-
-    @Override
-    public SelectableChannel channel() {
-        return this.socket;
-    }
-
-    @Override
-    public SocketAddress localAddress() throws IOException {
-        return this.socket.getLocalAddress();
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return this.socket.read(dst);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        return this.socket.write(src);
-    }
-
-    @Override
-    public int interestOps(boolean readable, boolean writable) {
-        return (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
-    }
-
-    @Override
-    public void close() {
-        Sockets.closeQuietly(this.socket);
     }
 
 }

@@ -3,24 +3,16 @@ package io.github.asyncore.core.internal.transport;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * A stream connection: one accepted by a listener, or a client's, TCP or Unix domain. Until its connect
- * completes the selector waits for the connect instead of input or room to write.
+ * A stream connection: one accepted by a listener, or a client's, TCP or Unix domain. (While its connect
+ * is pending, the channel's core has the selector wait for the connect instead of input or room to write.)
  */
-public final class StreamTransport implements Transport {
+public final class StreamTransport extends ByteTransport<SocketChannel> {
 
-    private final SocketChannel socket;
-
-    private boolean connectPending;
-
-    private StreamTransport(SocketChannel socket, boolean connectPending) {
-        this.socket = socket;
-        this.connectPending = connectPending;
+    private StreamTransport(SocketChannel socket) {
+        super(socket);
     }
 
     /**
@@ -29,7 +21,7 @@ public final class StreamTransport implements Transport {
      * @return the transport
      */
     public static StreamTransport adopt(SocketChannel socket) {
-        return new StreamTransport(socket, socket.isConnectionPending());
+        return new StreamTransport(socket);
     }
 
     /**
@@ -58,7 +50,7 @@ public final class StreamTransport implements Transport {
             Sockets.closeQuietly(socket);
             throw ex;
         }
-        return new StreamTransport(socket, false);
+        return new StreamTransport(socket);
     }
 
     /**
@@ -85,8 +77,7 @@ public final class StreamTransport implements Transport {
      * @throws IOException when the connect fails at once
      */
     public boolean connect(SocketAddress address) throws IOException {
-        this.connectPending = !this.socket.connect(address);
-        return this.connectPending;
+        return !this.socket.connect(address);
     }
 
     /**
@@ -95,15 +86,7 @@ public final class StreamTransport implements Transport {
      * @throws IOException when the connect failed (the JDK has closed the socket)
      */
     public boolean finishConnect() throws IOException {
-        if (this.socket.finishConnect()) {
-            this.connectPending = false;
-        }
-        return !this.connectPending;
-    }
-
-    /** @return whether a connect was started and has not completed */
-    public boolean isConnectPending() {
-        return this.connectPending;
+        return this.socket.finishConnect();
     }
 
     /** @return whether the socket is connected */
@@ -125,39 +108,6 @@ public final class StreamTransport implements Transport {
      */
     public void shutdownOutput() throws IOException {
         this.socket.shutdownOutput();
-    }
-
-    @Override
-    public SelectableChannel channel() {
-        return this.socket;
-    }
-
-    @Override
-    public SocketAddress localAddress() throws IOException {
-        return this.socket.getLocalAddress();
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return this.socket.read(dst);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        return this.socket.write(src);
-    }
-
-    @Override
-    public int interestOps(boolean readable, boolean writable) {
-        if (this.connectPending) {
-            return (readable || writable) ? SelectionKey.OP_CONNECT : 0;
-        }
-        return (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
-    }
-
-    @Override
-    public void close() {
-        Sockets.closeQuietly(this.socket);
     }
 
 }

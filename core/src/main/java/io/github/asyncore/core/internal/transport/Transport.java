@@ -8,7 +8,8 @@ import java.nio.channels.SelectableChannel;
 /**
  * One open JDK socket of one kind, as a channel's core uses it: bytes in and out, what to register with
  * the selector, and the close. The kinds are {@link StreamTransport} (a connection or a client, TCP or
- * Unix domain), {@link ListenerTransport} (a server socket) and {@link DatagramTransport} (UDP); each holds
+ * Unix domain), {@link ListenerTransport} (a server socket) and {@link DatagramTransport} (UDP), the first and
+ * last on a common {@link ByteTransport}; each holds
  * what differs between them, so that the core has no branches on the socket's type. Loop thread, unless a
  * method says otherwise.
  */
