@@ -22,11 +22,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The core of one channel, under its {@code Dispatcher}: the state asyncore's flags describe
- * ({@code connected}, {@code accepting}, {@code connecting}, closing and closed, the half-closes), the
- * byte path through the TLS layer and the transport with its counters, what the loop waits for, the
- * routing of ready events and errors to the handlers, the close with its reason, and the graceful drain.
- * Opening the socket is {@link SocketSetup}'s; idle timeouts are {@link IdleTracker}'s; a listener's limits
- * are its {@link AcceptGate}'s; output figures and limits are {@link OutputBounds}'. Not API.
+ * ({@code connected}, {@code accepting}, {@code connecting}, closing and closed, the half-closes), its
+ * settings and name, the close with its reason, the half-close, and a fresh start after a close. The rest
+ * is one part per concern, each reachable from here: {@link EventRouter} (what the selector waits for, the
+ * routing of ready events; the channel as the loop sees it), {@link BytePath} (bytes and their counters),
+ * {@link SocketSetup} (getting a socket), {@link AcceptGate} (a listener's limits), {@link IdleTracker},
+ * {@link OutputBounds}, {@link DrainStep}, {@link ErrorRouting} (errors and close causes),
+ * {@link ChannelTls} and {@link ChannelDescription}. It calls its dispatcher only through
+ * {@link ChannelHandler}. Not API.
  * <p>
  * Threads: the loop thread for everything but the getters marked "any thread", which read volatile
  * state.
@@ -135,8 +138,6 @@ public final class ChannelCore {
         this.description = new ChannelDescription(this);
     }
 
-    // ---------------------------------------------------------------- parts and context
-
     /** @return the channel id, unique in the process and never reused; any thread */
     public long id() {
         return this.id;
@@ -232,8 +233,6 @@ public final class ChannelCore {
         return this.statistics;
     }
 
-    // ---------------------------------------------------------------- handing work to the loop
-
     /**
      * @param action work for the loop that concerns this channel's current socket only
      * @return it, as a task that does nothing once the channel was given a new socket after a close
@@ -280,8 +279,6 @@ public final class ChannelCore {
                     + "; hand it over with executor().execute(...)");
         }
     }
-
-    // ---------------------------------------------------------------- what the loop sees (see EventRouter)
 
     /** @return the channel as the loop drives it (its selection key's attachment); the same object always */
     public LoopChannel loopChannel() {
@@ -342,8 +339,6 @@ public final class ChannelCore {
     boolean announced() {
         return this.announced;
     }
-
-    // ---------------------------------------------------------------- close and half-close
 
     /**
      * asyncore's {@code close()}: closes the socket and leaves the map, once. Off the loop thread it is
@@ -478,8 +473,6 @@ public final class ChannelCore {
         }
     }
 
-    // ---------------------------------------------------------------- graceful shutdown
-
     /**
      * One step of a graceful shutdown; see {@link DrainStep}.
      * @param nowNanos the loop's clock
@@ -519,8 +512,6 @@ public final class ChannelCore {
     public long pendingOutputBytes() {
         return this.bounds.pending();
     }
-
-    // ---------------------------------------------------------------- state, settings, reopening
 
     /** @return the name observers show; any thread */
     public String name() {
