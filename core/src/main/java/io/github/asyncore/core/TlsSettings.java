@@ -39,9 +39,10 @@ import javax.net.ssl.SSLParameters;
  * connects, and its {@code handleConnect()} runs once the handshake has finished, so that the first send
  * travels encrypted (a {@link BufferedDispatcher} queues earlier sends); an adopted connection starts its
  * handshake at once. A handshake that fails or times out ({@link #handshakeTimeout()}) reaches
- * {@code handleError} with an {@link javax.net.ssl.SSLException}, after which the channel is closed; a
- * peer that closes during the handshake reaches {@code handleClose}. A TLS 1.2 renegotiation is refused
- * like a failed handshake. Closing sends close_notify if the socket takes it at once (it never waits); a
+ * {@code handleError} with an {@link javax.net.ssl.SSLException}, and a peer that closes during the
+ * handshake reaches {@code handleClose}; either way the channel is then closed, whatever the handler did
+ * (a {@code recv} or {@code send} that noticed it returns as at end-of-stream). A TLS 1.2 renegotiation is
+ * refused like a failed handshake. Closing sends close_notify if the socket takes it at once (it never waits); a
  * half-close sends close_notify before the end-of-stream.
  * <p>
  * Immutable and safe to share between threads; change one value with the {@code with...} methods.

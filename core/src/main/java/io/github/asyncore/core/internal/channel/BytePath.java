@@ -33,11 +33,15 @@ public final class BytePath {
      */
     public int read(ByteBuffer buffer) throws IOException {
         int read;
+        TlsLayer layer = this.channel.tls().layer();
         try {
-            TlsLayer layer = this.channel.tls().layer();
             read = (layer == null) ? readSocket(buffer) : layer.read(buffer);
         }
         catch (IOException ex) {
+            if (layer != null && layer.handshakeEnded()) {
+                this.channel.tls().failAndClose(ex);
+                return -1;
+            }
             if (DisconnectErrors.isDisconnect(ex)) {
                 this.channel.errors().peerGone();
                 return -1;
@@ -60,11 +64,15 @@ public final class BytePath {
      * @throws IOException on socket errors other than disconnects
      */
     public int write(ByteBuffer data) throws IOException {
+        TlsLayer layer = this.channel.tls().layer();
         try {
-            TlsLayer layer = this.channel.tls().layer();
             return (layer == null) ? writeSocket(data) : layer.write(data);
         }
         catch (IOException ex) {
+            if (layer != null && layer.handshakeEnded()) {
+                this.channel.tls().failAndClose(ex);
+                return 0;
+            }
             if (DisconnectErrors.isDisconnect(ex)) {
                 this.channel.errors().peerGone();
                 return 0;

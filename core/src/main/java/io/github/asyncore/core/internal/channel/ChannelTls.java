@@ -186,12 +186,12 @@ public final class ChannelTls implements TlsTransport {
         }));
     }
 
-    @Override
-    public void closeSoon() {
-        ChannelCore core = this.channel;
-        core.executor().execute(core.channelTask(core.handler()::close));
-    }
-
+    /**
+     * The one way a failed TLS handshake ends the channel (failed, timed out, or ended by the peer; whether
+     * the layer noticed it on a ready event, in a read or in a write): the error goes to the channel's
+     * error routing ({@code handleError}, or {@code handleClose} for a peer that left), then the channel
+     * closes, whatever those handlers did.
+     */
     @Override
     public void failAndClose(IOException error) {
         this.channel.errors().handleErrorEvent(error);

@@ -154,7 +154,17 @@ final class EventRouter implements LoopChannel {
      * {@code handleConnect()} runs) once its handshake has finished.
      */
     private int tlsReady(TlsLayer layer, int readyOps) throws IOException {
-        int ops = layer.ready(readyOps);
+        int ops;
+        try {
+            ops = layer.ready(readyOps);
+        }
+        catch (IOException ex) {
+            if (!layer.handshakeEnded()) {
+                throw ex;
+            }
+            this.channel.tls().failAndClose(ex);
+            return 0;
+        }
         if (this.channel.isConnecting() && layer.isEstablished() && !this.channel.isClosed()) {
             handleConnectEvent();
         }

@@ -118,6 +118,14 @@ public final class TlsLayer {
         return this.established;
     }
 
+    /**
+     * @return whether the first handshake failed, timed out or was ended by the peer: the channel must
+     *         close, as nothing more can flow
+     */
+    public boolean handshakeEnded() {
+        return !this.established && !this.handshaking;
+    }
+
     /** @return whether ciphertext waits for the socket to take it */
     public boolean hasPendingOutput() {
         return this.netOut.hasRemaining();
@@ -329,8 +337,8 @@ public final class TlsLayer {
 
     /**
      * Drives the handshake as far as the socket allows without waiting. A failed handshake, or one the
-     * peer ended, closes the channel after the error went its way (even if {@code handleError} or
-     * {@code handleClose} did not close it): the engine is of no further use.
+     * peer ended, ends the layer for good ({@link #handshakeEnded()}): the channel reports the exception
+     * and closes, whatever its handlers do, as the engine is of no further use.
      * @throws SSLException when the handshake fails
      * @throws PeerClosedException when the peer closed the connection (a disconnect:
      *         {@code handleClose})
@@ -430,7 +438,6 @@ public final class TlsLayer {
             this.transport.handshakeFailed();
         }
         sendAlertQuietly();
-        this.transport.closeSoon();
     }
 
     /** A peer that closed during the handshake: a failure if it had started one, else a mere probe. */
@@ -442,7 +449,6 @@ public final class TlsLayer {
         }
         logger.debug("{}: the peer closed the connection during the TLS handshake", this.transport);
         this.handshaking = false;
-        this.transport.closeSoon();
     }
 
     /** The timer's action: the transport runs it only while the channel is open on the same socket. */

@@ -49,9 +49,6 @@ public interface TlsTransport {
      */
     ScheduledTask schedule(Duration delay, Runnable action);
 
-    /** Closes the channel once the error being thrown now has gone its way (a failed handshake). */
-    void closeSoon();
-
     /**
      * Reports an error that ends the channel through its error path, then closes it.
      * @param error what went wrong (a handshake timeout)
