@@ -3,8 +3,11 @@ package io.github.asyncore.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -137,6 +140,34 @@ class TlsHandshakeFailureTest {
         assertThat(this.log.messages()).noneMatch((message) -> message.startsWith("WARN"));
     }
 
+    @Test
+    void aFailedHandshakeClosesTheChannelOnceEvenWhenHandleErrorDoesNotClose() throws Exception {
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        List<CloseReason> closes = new CopyOnWriteArrayList<>();
+        this.fixture.map.addChannelListener(new ChannelListener() {
+            @Override
+            public void channelClosed(ChannelSnapshot channel, CloseReason reason) {
+                if (channel.kind() == ChannelKind.CONNECTION) {
+                    closes.add(reason);
+                }
+            }
+        });
+        TlsSettings settings = TlsSettings.server(TestPki.context(pki.server)).withHandshakeTimeout(Duration.ofSeconds(30));
+        TlsPeers.Listener listener = this.fixture.onLoop(() -> new TlsPeers.Listener(this.fixture.map, settings,
+                (channel) -> new Greeter(channel, errors)));
+        try (Socket garbage = new Socket("127.0.0.1", listener.port())) {
+            garbage.setSoTimeout(TlsPeers.READ_TIMEOUT_MILLIS);
+            garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            garbage.getOutputStream().flush();
+            assertThat(readUntilClosed(garbage.getInputStream())).as("closed by the server").isTrue();
+        }
+        await().atMost(LoopFixture.WAIT).until(() -> this.fixture.map.size() == 1);
+        assertThat(errors).as("handleError, which does not close").singleElement()
+            .isInstanceOf(javax.net.ssl.SSLException.class);
+        assertThat(closes).as("closes heard for the connection").containsExactly(CloseReason.ERROR);
+        assertThat(this.fixture.loop.snapshot().tlsHandshakeFailures()).isEqualTo(1);
+    }
+
     private TlsPeers.Listener listen(Duration handshakeTimeout) {
         TlsSettings settings = TlsSettings.server(TestPki.context(pki.server)).withHandshakeTimeout(handshakeTimeout);
         return this.fixture.onLoop(() -> {
@@ -144,6 +175,32 @@ class TlsHandshakeFailureTest {
             listener.setName("listener");
             return listener;
         });
+    }
+
+    /**
+     * Greets each client (a send while the handshake still runs) and records errors without closing: the
+     * channel must close all the same once its handshake fails.
+     */
+    static final class Greeter extends BufferedDispatcher {
+
+        private final List<Throwable> errors;
+
+        Greeter(SocketChannel channel, List<Throwable> errors) throws IOException {
+            super(channel);
+            this.errors = errors;
+            send("hello\n".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void handleRead() throws IOException {
+            send(recv());
+        }
+
+        @Override
+        public void handleError(Throwable error) {
+            this.errors.add(error);
+        }
+
     }
 
     /** @return whether the server closed the connection (end-of-stream or a reset) within the read timeout */

@@ -7,12 +7,14 @@ import java.time.Duration;
 
 import javax.net.ssl.SSLException;
 
+import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.ScheduledTask;
 import io.github.asyncore.core.TlsSettings;
 import io.github.asyncore.core.TlsStatus;
 import io.github.asyncore.core.internal.loop.LogThrottle;
 import io.github.asyncore.core.internal.tls.TlsLayer;
 import io.github.asyncore.core.internal.tls.TlsTransport;
+import io.github.asyncore.core.internal.transport.DisconnectErrors;
 import io.github.asyncore.core.internal.transport.Sockets;
 import io.github.asyncore.core.internal.transport.StreamTransport;
 
@@ -190,12 +192,12 @@ public final class ChannelTls implements TlsTransport {
      * The one way a failed TLS handshake ends the channel (failed, timed out, or ended by the peer; whether
      * the layer noticed it on a ready event, in a read or in a write): the error goes to the channel's
      * error routing ({@code handleError}, or {@code handleClose} for a peer that left), then the channel
-     * closes, whatever those handlers did.
+     * closes, whatever those handlers did, with {@code ERROR} (or {@code PEER}) as its reason.
      */
     @Override
     public void failAndClose(IOException error) {
         this.channel.errors().handleErrorEvent(error);
-        this.channel.handler().close();
+        this.channel.close(DisconnectErrors.isDisconnect(error) ? CloseReason.PEER : CloseReason.ERROR);
     }
 
     @Override
