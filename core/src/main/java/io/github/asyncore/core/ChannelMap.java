@@ -1,8 +1,10 @@
 package io.github.asyncore.core;
 
+import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,8 +68,33 @@ public final class ChannelMap implements AutoCloseable {
 
     private final Map<Long, Dispatcher> channels = new ConcurrentHashMap<>();
 
-    /** The same channels as the loop sees them (their cores), under the same ids. */
-    private final Map<Long, LoopChannel> loopChannels = new ConcurrentHashMap<>();
+    /** The same channels as the loop sees them: a view of {@link #channels}, not a copy to keep in step. */
+    private final Collection<LoopChannel> loopChannels = new AbstractCollection<>() {
+
+        @Override
+        public Iterator<LoopChannel> iterator() {
+            Iterator<Dispatcher> dispatchers = ChannelMap.this.channels.values().iterator();
+            return new Iterator<>() {
+
+                @Override
+                public boolean hasNext() {
+                    return dispatchers.hasNext();
+                }
+
+                @Override
+                public LoopChannel next() {
+                    return dispatchers.next().core().loopChannel();
+                }
+
+            };
+        }
+
+        @Override
+        public int size() {
+            return ChannelMap.this.channels.size();
+        }
+
+    };
 
     private final LoopStatistics statistics = new LoopStatistics();
 
@@ -329,7 +356,7 @@ public final class ChannelMap implements AutoCloseable {
      *         loop thread, also while the loop iterates it
      */
     Collection<LoopChannel> loopChannels() {
-        return this.loopChannels.values();
+        return this.loopChannels;
     }
 
     LoopStatistics statistics() {
@@ -381,19 +408,9 @@ public final class ChannelMap implements AutoCloseable {
         return total;
     }
 
-    /** @return the listeners to notify; loop thread */
-    ChannelListeners listeners() {
-        return this.listeners;
-    }
-
     /** @return the buffers the loop lends its channels; loop thread */
     LoopBuffers buffers() {
         return this.buffers;
-    }
-
-    /** @return the loop as dispatchers see it */
-    EventExecutor executor() {
-        return this.eventLoop;
     }
 
     /** @return the map the next connection accepted by a listener of this map should join */
@@ -418,12 +435,6 @@ public final class ChannelMap implements AutoCloseable {
         }
         dispatcher.core().trafficAccount().resolve(this.context);
         this.channels.put(dispatcher.id(), dispatcher);
-        this.loopChannels.put(dispatcher.id(), dispatcher.core().loopChannel());
-        this.selectorDriver.markForEvaluation(dispatcher.core().loopChannel());
-    }
-
-    /** Asks the loop to evaluate the channel's {@code readable()}/{@code writable()} again. Loop thread. */
-    void markForEvaluation(Dispatcher dispatcher) {
         this.selectorDriver.markForEvaluation(dispatcher.core().loopChannel());
     }
 
@@ -511,7 +522,6 @@ public final class ChannelMap implements AutoCloseable {
         @Override
         public void remove(long id) {
             ChannelMap.this.channels.remove(id);
-            ChannelMap.this.loopChannels.remove(id);
         }
 
         @Override

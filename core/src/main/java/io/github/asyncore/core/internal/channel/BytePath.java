@@ -38,12 +38,7 @@ public final class BytePath {
             read = (layer == null) ? readSocket(buffer) : layer.read(buffer);
         }
         catch (IOException ex) {
-            if (layer != null && layer.handshakeEnded()) {
-                this.channel.tls().failAndClose(ex);
-                return -1;
-            }
-            if (DisconnectErrors.isDisconnect(ex)) {
-                this.channel.errors().peerGone();
+            if (endsChannel(ex, layer)) {
                 return -1;
             }
             throw ex;
@@ -69,12 +64,7 @@ public final class BytePath {
             return (layer == null) ? writeSocket(data) : layer.write(data);
         }
         catch (IOException ex) {
-            if (layer != null && layer.handshakeEnded()) {
-                this.channel.tls().failAndClose(ex);
-                return 0;
-            }
-            if (DisconnectErrors.isDisconnect(ex)) {
-                this.channel.errors().peerGone();
+            if (endsChannel(ex, layer)) {
                 return 0;
             }
             throw ex;
@@ -87,6 +77,23 @@ public final class BytePath {
                     + " used up (" + ex.getMessage() + ")");
             return 0;
         }
+    }
+
+    /**
+     * The I/O errors a read or write turns into the end of the channel rather than throwing: a failed TLS
+     * handshake (reported and closed) and a disconnect (asyncore's {@code handle_close}).
+     * @return whether the error was taken care of; {@code false}: the caller throws it
+     */
+    private boolean endsChannel(IOException error, TlsLayer layer) throws IOException {
+        if (layer != null && layer.handshakeEnded()) {
+            this.channel.tls().failAndClose(error);
+            return true;
+        }
+        if (DisconnectErrors.isDisconnect(error)) {
+            this.channel.errors().peerGone();
+            return true;
+        }
+        return false;
     }
 
     /**

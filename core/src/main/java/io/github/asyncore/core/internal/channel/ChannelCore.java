@@ -345,12 +345,7 @@ public final class ChannelCore {
      * handed to the loop (through the facade's {@code close()}, which may be overridden). Any thread.
      */
     public void close() {
-        if (this.closed) {
-            return;
-        }
-        if (!executor().inEventLoop()) {
-            this.closing = true;
-            executor().execute(this.handler::close);
+        if (this.closed || closeHandedToLoop(this.handler::close)) {
             return;
         }
         this.closed = true;
@@ -387,12 +382,7 @@ public final class ChannelCore {
      * @param reason why the channel is being closed
      */
     public void close(CloseReason reason) {
-        if (this.closed) {
-            return;
-        }
-        if (!executor().inEventLoop()) {
-            this.closing = true;
-            executor().execute(() -> close(reason));
+        if (this.closed || closeHandedToLoop(() -> close(reason))) {
             return;
         }
         try {
@@ -401,6 +391,21 @@ public final class ChannelCore {
         catch (IOException ex) {
             throw new UncheckedIOException(ex); // close() throws none
         }
+    }
+
+    /**
+     * Off the loop thread, reports the channel closing (so that sends are refused) and hands the close to
+     * the loop. A plain task, not a channel task: a close asked for runs whatever socket the channel has.
+     * @return whether it was handed over; {@code false} on the loop thread
+     */
+    private boolean closeHandedToLoop(Runnable close) {
+        EventExecutor loop = executor();
+        if (loop.inEventLoop()) {
+            return false;
+        }
+        this.closing = true;
+        loop.execute(close);
+        return true;
     }
 
     /** Closes the channel because its loop shuts down. */

@@ -173,7 +173,12 @@ public final class GracefulShutdown {
      */
     public void closeAfterFailure() {
         for (LoopChannel channel : new ArrayList<>(this.channels)) {
-            channel.closeAfterFailure();
+            try {
+                channel.closeAfterFailure();
+            }
+            catch (Throwable ex) {
+                // the loop is failing already; the others are closed all the same (health is DOWN)
+            }
         }
         this.driver.releaseClosedChannels();
     }
