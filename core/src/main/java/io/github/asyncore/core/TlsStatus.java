@@ -12,8 +12,4 @@ package io.github.asyncore.core;
  *        {@code null} until the handshake has finished
  */
 public record TlsStatus(boolean handshakeComplete, String protocol, String cipherSuite) {
-
-    /** A channel that speaks (or will speak) TLS and has not finished a handshake. */
-    static final TlsStatus HANDSHAKING = new TlsStatus(false, null, null);
-
 }
