@@ -2,6 +2,7 @@ package io.github.asyncore.core;
 
 import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What one channel looked like at one moment, for observers on any thread. Taken by
@@ -32,12 +33,14 @@ import java.time.Instant;
  * @param outputWritable whether the channel takes more output without falling behind
  *        ({@link Dispatcher#isWritable()}): false above its high water mark until it drained to the low one
  * @param outputLimit the output limits that close the channel when its peer does not read
+ * @param diagnostics mistakes the loop noticed in the dispatcher (a {@code writable()} that spins the loop,
+ *        a {@code readable()} that leaves input waiting), in words; empty when none
  */
 public record ChannelSnapshot(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
         SocketAddress localAddress, SocketAddress remoteAddress, boolean readable, boolean writable, long bytesRead,
         long bytesWritten, long pendingOutputBytes, Instant createdAt, Instant lastReadAt, Instant lastWriteAt,
         String loop, boolean inputEnded, boolean outputShutdown, TlsStatus tls, boolean outputWritable,
-        OutputLimit outputLimit) {
+        OutputLimit outputLimit, List<String> diagnostics) {
 
     /** @return whether the channel speaks TLS (for a listener: whether its connections will) */
     public boolean isTls() {

@@ -310,6 +310,16 @@ public class Dispatcher {
     }
 
     /**
+     * Closes as {@link #close(CloseReason)}, after writing what is queued ({@link CloseMode#DRAIN}) or by
+     * resetting the connection ({@link CloseMode#ABORT}); see {@link CloseMode}. Any thread.
+     * @param reason why the channel is being closed
+     * @param mode what becomes of pending output, and what the peer sees
+     */
+    public final void close(CloseReason reason, CloseMode mode) {
+        this.core.modalClose().close(Objects.requireNonNull(reason, "reason"), Objects.requireNonNull(mode, "mode"));
+    }
+
+    /**
      * Half-closes, as {@code shutdown(SHUT_WR)}: the peer reads end-of-stream while this channel still
      * reads and stays open; it is no longer waited on for writing. A {@link BufferedDispatcher} sends the end
      * after what it queued before, and drops later sends. Any thread, in order with its sends; once only.

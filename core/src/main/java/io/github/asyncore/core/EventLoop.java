@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.asyncore.core.internal.channel.DispatcherCounters;
+import io.github.asyncore.core.internal.loop.BusyWindow;
 import io.github.asyncore.core.internal.loop.GracefulShutdown;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
 import io.github.asyncore.core.internal.loop.LoopThread;
@@ -90,6 +91,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
 
     /** Which thread runs the loop, and how the last run ended. */
     private final LoopThread thread;
+
+    private final BusyWindow busyWindow = new BusyWindow(System.nanoTime());
 
     private volatile boolean stopRequested;
 
@@ -322,6 +325,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
         Duration busyFor = this.stalls.busyFor();
         LoopStatistics counters = this.statistics;
         DispatcherCounters traffic = this.map.totalTraffic();
+        long busyNanos = counters.handlerNanos + counters.taskNanos + busyFor.toNanos();
+        double busyFraction = this.busyWindow.fraction(System.nanoTime(), busyNanos);
         return new LoopSnapshot(name(), (owner != null) ? owner.getName() : null, owner != null, this.map.size(),
                 counters.iterations, this.runner.taskCount(), this.runner.timerCount(), counters.stalls,
                 traffic.handlerErrors, traffic.idleTimeouts, traffic.connectTimeouts, traffic.bytesRead,
@@ -330,7 +335,8 @@ public final class EventLoop implements EventExecutor, AutoCloseable {
                 traffic.outputHardLimitCloses, traffic.outputSoftLimitCloses, traffic.outputMemoryCloses,
                 this.map.buffers().lentBytes(), this.map.buffers().maxLentBytes(), counters.handlerRuns,
                 Duration.ofNanos(counters.handlerNanos), busyFor, getStallThreshold(),
-                this.thread.failure(), this.thread.stoppedAt());
+                this.thread.failure(), this.thread.stoppedAt(), Duration.ofNanos(busyNanos), busyFraction,
+                counters.spinningWriters, counters.stuckReaders);
     }
 
     /** @return the work run on the loop thread when a shutdown begins; any thread */

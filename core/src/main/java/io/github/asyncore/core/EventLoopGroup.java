@@ -153,6 +153,14 @@ public final class EventLoopGroup implements AutoCloseable {
 
     /**
      * @param id a channel id
+     * @return that channel's recent transitions, oldest first (at most 32), or empty when no map has it
+     */
+    public Optional<List<ChannelTransition>> history(long id) {
+        return find(id).map((dispatcher) -> dispatcher.core().history().entries());
+    }
+
+    /**
+     * @param id a channel id
      * @return the live dispatcher with that id in any map of the group
      */
     public Optional<Dispatcher> find(long id) {

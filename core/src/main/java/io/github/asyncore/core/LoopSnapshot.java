@@ -44,6 +44,13 @@ import java.time.Instant;
  * @param stallThreshold the run time above which a callback counts as a stall
  * @param failure the error that ended the loop thread, or {@code null} if it did not fail
  * @param stoppedAt when the last run of the loop ended, or {@code null} while one runs or before the first
+ * @param busyTime the time spent in handlers, tasks and timers since the loop was created, the callback
+ *        running now included
+ * @param busyFraction the share of wall time the loop was busy over the last second or more (between two
+ *        readings of any observer at least a second apart), between 0 and 1
+ * @param spinningWriters channels flagged because their {@code writable()} stayed true while nothing was
+ *        written (the loop spins)
+ * @param stuckReaders channels flagged because their {@code readable()} stayed false while input waited
  */
 public record LoopSnapshot(String name, String thread, boolean running, int channels, long iterations,
         int pendingTasks, int scheduledTimers, long stalls, long handlerErrors, long idleTimeouts,
@@ -51,7 +58,8 @@ public record LoopSnapshot(String name, String thread, boolean running, int chan
         long connectionsRejected, long connectionsRefused, long tlsHandshakes, long tlsHandshakeFailures,
         long outputHardLimitCloses, long outputSoftLimitCloses, long outputMemoryCloses, long outputMemoryUsed,
         long maxOutputMemory, long handlerRuns, Duration handlerTime, Duration busyFor,
-        Duration stallThreshold, Throwable failure, Instant stoppedAt) {
+        Duration stallThreshold, Throwable failure, Instant stoppedAt, Duration busyTime, double busyFraction,
+        long spinningWriters, long stuckReaders) {
 
     /** @return channels closed for their output, whichever bound they went past */
     public long outputLimitCloses() {

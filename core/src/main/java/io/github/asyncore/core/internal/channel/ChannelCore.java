@@ -9,11 +9,13 @@ import io.github.asyncore.core.ChannelKind;
 import io.github.asyncore.core.ChannelSettings;
 import io.github.asyncore.core.ChannelSnapshot;
 import io.github.asyncore.core.ChannelState;
+import io.github.asyncore.core.ChannelTransition.Kind;
 import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.EventExecutor;
 import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
 import io.github.asyncore.core.internal.transport.DisconnectErrors;
+import io.github.asyncore.core.internal.transport.Sockets;
 import io.github.asyncore.core.internal.transport.StreamTransport;
 import io.github.asyncore.core.internal.transport.Transport;
 
@@ -78,7 +80,11 @@ public final class ChannelCore {
 
     private final ChannelDescription description;
 
-    private DrainStep drain;
+    private final ChannelHistory history = new ChannelHistory();
+
+    private final ChannelDiagnostics diagnostics;
+
+    private final ModalClose modalClose;
 
     volatile Transport transport;
 
@@ -111,6 +117,9 @@ public final class ChannelCore {
     /** Set once the map's listeners heard that the channel opened, so that they hear it close. */
     private boolean announced;
 
+    /** Whether the transition to open (or connected) was recorded for the current socket. */
+    private boolean opened;
+
     boolean readSuspended;
 
     /** Set while this channel's event handlers run (by its {@link EventRouter}). Loop thread. */
@@ -136,6 +145,8 @@ public final class ChannelCore {
         this.router = new EventRouter(this);
         this.errors = new ErrorRouting(this);
         this.description = new ChannelDescription(this);
+        this.diagnostics = new ChannelDiagnostics(this);
+        this.modalClose = new ModalClose(this);
     }
 
     /** @return the channel id, unique in the process and never reused; any thread */
@@ -181,6 +192,20 @@ public final class ChannelCore {
     /** @return the channel's TLS: settings, layer and status */
     public ChannelTls tls() {
         return this.tls;
+    }
+
+    /** @return the channel's recent transitions */
+    public ChannelHistory history() {
+        return this.history;
+    }
+
+    ChannelDiagnostics diagnostics() {
+        return this.diagnostics;
+    }
+
+    /** @return closes asked for with a mode (drain, abort) */
+    public ModalClose modalClose() {
+        return this.modalClose;
     }
 
     /** @return the channel's idle timeouts */
@@ -316,7 +341,6 @@ public final class ChannelCore {
         this.bounds.apply(queuedBytes);
     }
 
-
     /** Stops reading for good (the loop no longer waits for input). */
     public void suspendReading() {
         this.readSuspended = true;
@@ -327,6 +351,12 @@ public final class ChannelCore {
     void announceOpened() {
         if (this.announced || this.closed) {
             return;
+        }
+        if (!this.opened) {
+            this.opened = true;
+            SocketAddress address = this.description.address();
+            this.history.record((this.kind == ChannelKind.CLIENT) ? Kind.CONNECTED : Kind.OPENED,
+                    (address != null) ? Sockets.format(address) : null);
         }
         ChannelListeners listeners = context().listeners();
         if (listeners.isEmpty()) {
@@ -353,6 +383,7 @@ public final class ChannelCore {
         CloseReason cause = this.errors.closeCause();
         CloseReason reason = (cause != null) ? cause : CloseReason.APPLICATION;
         this.closeReason = reason;
+        this.history.record(Kind.CLOSED, reason);
         this.acceptGate.connectionEnded();
         this.connected = false;
         this.accepting = false;
@@ -377,10 +408,7 @@ public final class ChannelCore {
         }
     }
 
-    /**
-     * Closes through the facade's {@code close()}, recording why. Any thread; the first close wins.
-     * @param reason why the channel is being closed
-     */
+    /** Closes through the facade's {@code close()}, recording why. Any thread; the first close wins. */
     public void close(CloseReason reason) {
         if (this.closed || closeHandedToLoop(() -> close(reason))) {
             return;
@@ -464,6 +492,7 @@ public final class ChannelCore {
      */
     void sendEndOfStream(StreamTransport stream) throws IOException {
         this.outputShutdown = true;
+        this.history.record(Kind.OUTPUT_SHUTDOWN, null);
         this.tls.closeOutbound();
         stream.shutdownOutput();
     }
@@ -476,31 +505,6 @@ public final class ChannelCore {
         if (this.setup.isDatagram() || this.accepting || !(this.connected || this.connecting)) {
             throw new IllegalStateException(this.handler + ": only a connected stream socket can shut its output down");
         }
-    }
-
-    /**
-     * One step of a graceful shutdown; see {@link DrainStep}.
-     * @param nowNanos the loop's clock
-     * @param graceNanos how long to wait for the peer to close after our end-of-stream
-     * @return whether the channel may be closed now
-     */
-    public boolean drainStep(long nowNanos, long graceNanos) {
-        return drain().step(nowNanos, graceNanos);
-    }
-
-    /** @return the channel's drain, started now if need be */
-    DrainStep drain() {
-        DrainStep current = this.drain;
-        if (current == null) {
-            current = new DrainStep(this);
-            this.drain = current;
-        }
-        return current;
-    }
-
-    /** @return the channel's drain, or {@code null} when no shutdown drains it */
-    DrainStep drainIfStarted() {
-        return this.drain;
     }
 
     /** @return whether the channel is a listener */
@@ -675,8 +679,10 @@ public final class ChannelCore {
         this.inputEnded = false;
         this.outputShutdown = false;
         this.readSuspended = false;
-        this.drain = null;
         this.announced = false;
+        this.opened = false;
+        this.diagnostics.reset();
+        this.modalClose.reset();
         this.tls.reset();
         this.bounds.reopened();
         this.handler.reopened();

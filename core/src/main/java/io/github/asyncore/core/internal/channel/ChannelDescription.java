@@ -28,7 +28,8 @@ public final class ChannelDescription {
                 core.localAddress(), core.remoteAddress(), router.evaluatedReadable(), router.evaluatedWritable(),
                 statistics.bytesRead(), statistics.bytesWritten(), core.bounds().pending(), statistics.createdAt(),
                 statistics.lastReadAt(), statistics.lastWriteAt(), core.context().name(), core.isInputEnded(),
-                core.isOutputShutdown(), core.tls().status(), core.isWritable(), core.settings().outputLimit());
+                core.isOutputShutdown(), core.tls().status(), core.isWritable(), core.settings().outputLimit(),
+                core.diagnostics().findings());
     }
 
     /** @return asyncore's {@code addr}: the peer, or the local address of a listener or unconnected socket */

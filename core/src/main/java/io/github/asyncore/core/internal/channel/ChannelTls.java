@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import javax.net.ssl.SSLException;
 
+import io.github.asyncore.core.ChannelTransition.Kind;
 import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.ScheduledTask;
 import io.github.asyncore.core.TlsSettings;
@@ -170,6 +171,7 @@ public final class ChannelTls implements TlsTransport {
     @Override
     public void handshakeFinished(TlsStatus finished) {
         this.status = finished;
+        this.channel.history().record(Kind.TLS_HANDSHAKE_DONE, finished.protocol() + ", " + finished.cipherSuite());
         this.channel.traffic().tlsHandshake();
     }
 

@@ -7,7 +7,9 @@ import io.github.asyncore.core.internal.transport.StreamTransport;
 import io.github.asyncore.core.internal.transport.Transport;
 
 /**
- * A channel's part of a graceful shutdown, one step per loop iteration: once nothing is owed to the peer,
+ * A channel's drain, for a graceful shutdown (a step per loop iteration) or asked for with
+ * {@link io.github.asyncore.core.CloseMode#DRAIN} (a step after each event and each second; see
+ * {@link ModalClose}): once nothing is owed to the peer,
  * half-close the connection (TLS close_notify, then the FIN), then discard what the peer still sends until
  * it closes too or the grace period ends, so that closing does not reset a peer that is still sending.
  * Loop thread. Not API.

@@ -3,6 +3,7 @@ package io.github.asyncore.core.internal.channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import io.github.asyncore.core.ChannelTransition.Kind;
 import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.internal.loop.FatalErrors;
 import io.github.asyncore.core.internal.tls.TlsLayer;
@@ -48,6 +49,7 @@ public final class ErrorRouting {
     /** A read found end-of-stream: stop reading for good, and let the dispatcher answer or close for the peer. */
     void endOfStream() throws IOException {
         this.channel.inputEnded = true;
+        this.channel.history().record(Kind.INPUT_ENDED, null);
         this.channel.suspendReading(); // end-of-stream stays readable: never ask again
         withCloseCause(CloseReason.PEER, this.channel.handler()::handleEndOfStream);
     }
@@ -113,6 +115,7 @@ public final class ErrorRouting {
             }
             else {
                 this.channel.traffic().handlerError();
+                this.channel.history().record(Kind.ERROR, error);
                 handler.handleError(error);
             }
         }

@@ -58,13 +58,17 @@ final class EventRouter implements LoopChannel {
                 readable = handler.readable();
                 writable = handler.writable();
             }
-            else if (draining) {
-                DrainStep drain = core.drain();
+            else if (draining || core.modalClose().drainIfStarted() != null) {
+                DrainStep drain = core.modalClose().drain();
                 readable = drain.wantsInput();
                 writable = drain.wantsOutput() && !core.isOutputShutdown() && handler.writable();
             }
             else {
-                readable = handler.readable() && !core.bounds().readPaused() && !core.readSuspended;
+                boolean wanted = handler.readable();
+                if (!wanted && !core.readSuspended) {
+                    core.diagnostics().refusedInput();
+                }
+                readable = wanted && !core.bounds().readPaused() && !core.readSuspended;
                 writable = !core.isOutputShutdown() && handler.writable();
             }
         }
@@ -125,7 +129,7 @@ final class EventRouter implements LoopChannel {
                 readyOps = tlsReady(layer, readyOps);
             }
             if ((readyOps & SelectionKey.OP_READ) != 0) {
-                DrainStep drain = core.drainIfStarted();
+                DrainStep drain = core.modalClose().drainIfStarted();
                 if (drain != null && drain.discardingInput()) {
                     drain.discardInput();
                     return;
@@ -145,6 +149,9 @@ final class EventRouter implements LoopChannel {
         }
         finally {
             core.inHandler = false;
+            if (core.modalClose().draining()) {
+                core.modalClose().step();
+            }
         }
     }
 
@@ -196,7 +203,11 @@ final class EventRouter implements LoopChannel {
             handleConnectEvent();
         }
         if (!core.isClosed()) {
+            long written = core.statistics().bytesWritten();
             core.handler().handleWrite();
+            if (core.statistics().bytesWritten() == written && !core.isClosed()) {
+                core.diagnostics().wroteNothing();
+            }
         }
     }
 
@@ -259,7 +270,7 @@ final class EventRouter implements LoopChannel {
 
     @Override
     public boolean drainStep(long nowNanos, long graceNanos) {
-        return this.channel.drainStep(nowNanos, graceNanos);
+        return this.channel.modalClose().drain().step(nowNanos, graceNanos);
     }
 
     @Override

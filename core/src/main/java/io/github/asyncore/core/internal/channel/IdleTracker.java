@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 
 import io.github.asyncore.core.ChannelSettings;
+import io.github.asyncore.core.ChannelTransition.Kind;
 import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.IdleState;
 import io.github.asyncore.core.ScheduledTask;
@@ -82,6 +83,7 @@ public final class IdleTracker {
             if (timeout > 0 && now - base(state) >= timeout) {
                 this.idleSince[state.ordinal()] = now;
                 core.traffic().idleTimeout();
+                core.history().record(Kind.IDLE, state);
                 if (core.announced()) {
                     core.context().listeners().idle(core.snapshot(), state);
                 }

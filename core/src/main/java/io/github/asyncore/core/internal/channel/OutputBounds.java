@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
 import io.github.asyncore.core.ChannelSettings;
+import io.github.asyncore.core.ChannelTransition.Kind;
 import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.OutputLimit;
 import io.github.asyncore.core.ScheduledTask;
@@ -144,6 +145,7 @@ public final class OutputBounds {
         else if (limit.overSoft(pending)) {
             if (!this.overSoftLimit) {
                 this.overSoftLimit = true;
+                this.channel.history().record(Kind.OUTPUT_OVER_SOFT_LIMIT, pending + " bytes pending");
                 this.overSoftLimitSinceNanos = System.nanoTime();
                 if (this.softLimitTimer == null) {
                     this.softLimitTimer = this.channel.executor().schedule(limit.softDuration(),
@@ -238,6 +240,7 @@ public final class OutputBounds {
     private void writability(boolean writable) {
         this.readPaused = !writable;
         this.unwritable = !writable;
+        this.channel.history().record(writable ? Kind.READ_RESUMED : Kind.READ_PAUSED, pending() + " bytes pending");
         ChannelCore changed = this.channel;
         changed.executor().execute(changed.channelTask(() -> { // after the handler or task running now
             if (!changed.isClosed() && !changed.isClosing()) {

@@ -18,6 +18,15 @@ public final class LoopStatistics {
 
     public volatile long handlerNanos;
 
+    /** Time in tasks and timers, nanoseconds; with {@link #handlerNanos}, the loop's busy time. */
+    public volatile long taskNanos;
+
+    /** Channels flagged for a {@code writable()} that stayed true while nothing was written. */
+    public volatile long spinningWriters;
+
+    /** Channels flagged for a {@code readable()} that stayed false while input waited. */
+    public volatile long stuckReaders;
+
     /** Limits the log lines of output-limit closes on this loop. Loop thread. */
     public final LogThrottle outputLimitLog = new LogThrottle();
 
@@ -30,6 +39,10 @@ public final class LoopStatistics {
 
     public void stall() {
         this.stalls++;
+    }
+
+    public void taskRan(long nanos) {
+        this.taskNanos += nanos;
     }
 
     public void handlerRan(long nanos) {

@@ -183,6 +183,7 @@ public final class TaskRunner {
         }
         long end = System.nanoTime();
         this.statistics.now = end;
+        this.statistics.taskRan(end - start);
         this.stalls.check(source, end - start);
     }
 

@@ -3,6 +3,7 @@ package io.github.asyncore.core.internal.transport;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -108,6 +109,17 @@ public final class StreamTransport extends ByteTransport<SocketChannel> {
      */
     public void shutdownOutput() throws IOException {
         this.socket.shutdownOutput();
+    }
+
+    /**
+     * Makes the coming close reset the connection ({@code SO_LINGER} zero): the peer sees a reset and
+     * unwritten output is dropped. A Unix-domain socket has no linger: its close is a plain close.
+     * @throws IOException on socket errors
+     */
+    public void resetOnClose() throws IOException {
+        if (this.socket.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
+            this.socket.setOption(StandardSocketOptions.SO_LINGER, 0);
+        }
     }
 
 }
