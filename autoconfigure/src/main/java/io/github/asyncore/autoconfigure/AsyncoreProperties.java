@@ -7,8 +7,8 @@ import java.util.Map;
 import io.github.asyncore.core.ReconnectPolicy;
 import io.github.asyncore.core.SocketType;
 import io.github.asyncore.core.TlsSettings;
-import org.jspecify.annotations.Nullable;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
@@ -37,6 +37,8 @@ public class AsyncoreProperties implements Validator {
     private final Channel channel = new Channel();
 
     private final Events events = new Events();
+
+    private final Readiness readiness = new Readiness();
 
     /**
      * Settings of single dispatchers, keyed by bean name in any relaxed form ('kvServer', 'kv-server',
@@ -68,6 +70,10 @@ public class AsyncoreProperties implements Validator {
 
     public Events getEvents() {
         return this.events;
+    }
+
+    public Readiness getReadiness() {
+        return this.readiness;
     }
 
     public Map<String, DispatcherBean> getDispatchers() {
@@ -198,6 +204,57 @@ public class AsyncoreProperties implements Validator {
 
         public void setQueueCapacity(int queueCapacity) {
             this.queueCapacity = queueCapacity;
+        }
+
+    }
+
+    /**
+     * Saturation in the 'readiness' health group (contributor 'asyncoreReadiness'), so that a pod that
+     * cannot take more connections stops getting new ones; liveness is left alone.
+     */
+    public static class Readiness {
+
+        /**
+         * Whether to report saturation: OUT_OF_SERVICE while a listener has its 'max-connections' open, or
+         * while a loop's busy fraction has stayed above 'busy-threshold' for 'busy-duration'. The contributor
+         * joins the readiness group unless its members were set explicitly.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Share of wall time a loop spends in handlers, tasks and timers (0 to 1) above which it counts as
+         * busy.
+         */
+        private double busyThreshold = 0.9;
+
+        /**
+         * How long a loop must stay busy before readiness goes OUT_OF_SERVICE. The busy fraction is read at
+         * each health check, so this is measured at the pace of the probes.
+         */
+        private Duration busyDuration = Duration.ofSeconds(30);
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getBusyThreshold() {
+            return this.busyThreshold;
+        }
+
+        public void setBusyThreshold(double busyThreshold) {
+            this.busyThreshold = busyThreshold;
+        }
+
+        public Duration getBusyDuration() {
+            return this.busyDuration;
+        }
+
+        public void setBusyDuration(Duration busyDuration) {
+            this.busyDuration = busyDuration;
         }
 
     }

@@ -6,8 +6,8 @@ import io.github.asyncore.autoconfigure.AsyncoreProperties.Channel;
 import io.github.asyncore.autoconfigure.AsyncoreProperties.DispatcherBean;
 import io.github.asyncore.autoconfigure.AsyncoreProperties.Reconnect;
 import io.github.asyncore.core.SocketType;
-import org.jspecify.annotations.Nullable;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -42,6 +42,11 @@ class AsyncorePropertiesValidator implements Validator {
         if (properties.getEvents().getQueueCapacity() < 1) {
             errors.rejectValue("events.queue-capacity", "asyncore.capacity", "must be at least 1");
         }
+        double busyThreshold = properties.getReadiness().getBusyThreshold();
+        if (!(busyThreshold > 0 && busyThreshold <= 1)) {
+            errors.rejectValue("readiness.busy-threshold", "asyncore.fraction", "must be above 0 and at most 1");
+        }
+        notNegative(errors, "readiness.busy-duration", properties.getReadiness().getBusyDuration());
         Channel defaults = properties.getChannel();
         validateChannel(errors, "channel.", defaults, defaults);
         notNegative(errors, "channel.ssl.handshake-timeout", defaults.getSsl().getHandshakeTimeout());

@@ -3,6 +3,7 @@ package io.github.asyncore.autoconfigure.endpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +30,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -44,7 +46,7 @@ class ChannelsEndpointWebIntegrationTests {
     private static final List<String> CHANNEL_FIELDS = List.of("id", "name", "dispatcher", "kind", "state",
             "localAddress", "remoteAddress", "readable", "writable", "bytesRead", "bytesWritten",
             "pendingOutputBytes", "outputWritable", "outputHardLimit", "outputSoftLimit", "createdAt", "lastReadAt", "lastWriteAt", "loop", "inputEnded", "outputShutdown",
-            "tls");
+            "tls", "idleFor", "diagnostics");
 
     /**
      * Spring Boot's endpoint JSON leaves null values out: no traffic yet, no times of it (and, for a plain
@@ -125,7 +127,7 @@ class ChannelsEndpointWebIntegrationTests {
                     "handlerErrors", "connectionsAccepted", "connectionsRejected", "connectionsRefused", "tlsHandshakes",
                     "tlsHandshakeFailures", "idleTimeouts", "connectTimeouts", "bytesRead", "bytesWritten",
                     "outputHardLimitCloses", "outputSoftLimitCloses", "outputMemoryCloses", "outputMemoryUsed",
-                    "maxOutputMemory");
+                    "maxOutputMemory", "handlerRuns", "busyTime", "busyFraction", "spinningWriters", "stuckReaders");
             assertThat(loop.get("name").asString()).isEqualTo(LOOP);
             assertThat(loop.get("thread").asString()).isEqualTo(LOOP);
             assertThat(loop.get("running").asBoolean()).isTrue();
@@ -206,7 +208,9 @@ class ChannelsEndpointWebIntegrationTests {
             HttpResponse<String> response = send("GET", "/" + id);
             assertThat(response.statusCode()).isEqualTo(200);
             JsonNode channel = json.readTree(response.body());
-            assertThat(fieldNames(channel)).containsExactlyElementsOf(QUIET_CHANNEL_FIELDS);
+            List<String> withEvents = new ArrayList<>(QUIET_CHANNEL_FIELDS);
+            withEvents.add("events");
+            assertThat(fieldNames(channel)).containsExactlyElementsOf(withEvents);
             assertThat(channel.get("id").asLong()).isEqualTo(id);
             assertThat(channel.get("kind").asString()).isEqualTo("CONNECTION");
             assertThat(channel.get("remoteAddress").asString()).isEqualTo(localAddressOf(client));
@@ -237,7 +241,7 @@ class ChannelsEndpointWebIntegrationTests {
     @SpringBootTest(classes = EchoApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
             properties = { "server.address=127.0.0.1", "asyncore.dispatchers.echoServer.address=127.0.0.1:0",
                     "management.endpoints.web.exposure.include=channels",
-                    "management.endpoint.channels.access=unrestricted" })
+                    "management.endpoint.channels.access=unrestricted", "spring.web.error.include-message=always" })
     class UnrestrictedAccess extends EndpointClient {
 
         @Test
@@ -267,6 +271,74 @@ class ChannelsEndpointWebIntegrationTests {
         @Test
         void deleteAnswersNotFoundForAnUnknownId() throws Exception {
             assertThat(send("DELETE", "/" + Long.MAX_VALUE).statusCode()).isEqualTo(404);
+            assertThat(send("DELETE", "/" + Long.MAX_VALUE + "?mode=abort").statusCode()).isEqualTo(404);
+        }
+
+        @Test
+        void aDrainDeliversEveryQueuedByteBeforeEndOfStream() throws Exception {
+            Socket client = connect(8 * 1024); // a small window: the echo soon owes more than the sockets hold
+            long id = awaitChannelId(client);
+            byte[] upload = new byte[16 * 1024 * 1024];
+            for (int i = 0; i < upload.length; i++) {
+                upload[i] = (byte) (i % 251);
+            }
+            Thread writer = new Thread(() -> {
+                try {
+                    client.getOutputStream().write(upload); // blocks once the echo stops reading
+                }
+                catch (IOException ex) {
+                    // the server discards, then closes, once drained
+                }
+            }, "uploader");
+            writer.start();
+            // the echo owes the client more than its high water mark, and stopped reading
+            JsonNode owing = await().atMost(WAIT)
+                .until(() -> channel(id), (channel) -> channel.get("pendingOutputBytes").asLong() > 0
+                        && !channel.get("readable").asBoolean());
+            HttpResponse<String> response = send("DELETE", "/" + id + "?mode=drain");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            long echoed = json.readTree(response.body()).get("bytesRead").asLong();
+            assertThat(echoed).isEqualTo(owing.get("bytesRead").asLong());
+            byte[] received = client.getInputStream().readAllBytes(); // to end-of-stream; bounded by SO_TIMEOUT
+            assertThat(received).hasSize((int) echoed);
+            assertThat(java.util.Arrays.mismatch(received, 0, received.length, upload, 0, received.length))
+                .as("first byte that differs from what was sent").isEqualTo(-1);
+            client.close();
+            writer.join(WAIT.toMillis());
+            await().atMost(WAIT).until(() -> send("GET", "/" + id).statusCode() == 404);
+        }
+
+        @Test
+        void anAbortResetsTheConnection() throws Exception {
+            Socket client = connect();
+            long id = awaitChannelId(client);
+            HttpResponse<String> response = send("DELETE", "/" + id + "?mode=ABORT");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThatExceptionOfType(SocketException.class).isThrownBy(() -> client.getInputStream().read())
+                .withMessageContaining("reset");
+            await().atMost(WAIT).until(() -> send("GET", "/" + id).statusCode() == 404);
+        }
+
+        @Test
+        void anUnknownModeIsABadRequestAndClosesNothing() throws Exception {
+            Socket client = connect();
+            long id = awaitChannelId(client);
+            HttpResponse<String> response = send("DELETE", "/" + id + "?mode=gently");
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).contains("Unknown mode 'gently', expected one of close, drain, abort");
+            assertThat(send("GET", "/" + id).statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void oneChannelCarriesItsRecentEvents() throws Exception {
+            Socket client = connect();
+            long id = awaitChannelId(client);
+            JsonNode events = channel(id).get("events");
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).get("event").asString()).isEqualTo("OPENED");
+            assertThat(events.get(0).get("detail").asString()).isEqualTo(localAddressOf(client));
+            assertThat(Instant.parse(events.get(0).get("at").asString())).isBefore(Instant.now().plusSeconds(1));
+            assertThat(byId(channels(""), id).has("events")).as("the list leaves the history out").isFalse();
         }
 
     }
@@ -294,8 +366,16 @@ class ChannelsEndpointWebIntegrationTests {
         }
 
         Socket connect() throws IOException {
+            return connect(0);
+        }
+
+        /** @param receiveBufferSize the client's socket receive buffer, 0 for the system's default */
+        Socket connect(int receiveBufferSize) throws IOException {
             InetSocketAddress listener = (InetSocketAddress) this.echoServer.getLocalAddress();
             Socket client = new Socket();
+            if (receiveBufferSize > 0) {
+                client.setReceiveBufferSize(receiveBufferSize);
+            }
             this.clients.add(client);
             client.connect(new InetSocketAddress("127.0.0.1", listener.getPort()), (int) WAIT.toMillis());
             client.setSoTimeout((int) WAIT.toMillis());
@@ -331,6 +411,12 @@ class ChannelsEndpointWebIntegrationTests {
                 }
                 return true;
             });
+        }
+
+        JsonNode channel(long id) throws IOException, InterruptedException {
+            HttpResponse<String> response = send("GET", "/" + id);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return json.readTree(response.body());
         }
 
         long awaitChannelId(Socket client) {

@@ -58,10 +58,18 @@ class AsyncoreMetricsTests {
             assertThat(this.registry.get("asyncore.output.memory.used").tag("loop", loop).gauge().value()).isZero();
             assertThat(this.registry.get("asyncore.output.memory.max").tag("loop", loop).gauge().value())
                 .isEqualTo(64 * 1024 * 1024);
+            assertThat(this.registry.get("asyncore.loop.busy").tag("loop", loop).gauge().value()).isBetween(0.0, 1.0);
+            assertThat(this.registry.get("asyncore.loop.busy.time").tag("loop", loop).functionCounter().count())
+                .isGreaterThanOrEqualTo(0);
+            assertThat(this.registry.get("asyncore.loop.iterations").tag("loop", loop).functionCounter()).isNotNull();
+            for (String predicate : List.of("writable", "readable")) {
+                assertThat(this.registry.get("asyncore.diagnostics").tag("loop", loop).tag("predicate", predicate)
+                    .functionCounter().count()).as(predicate).isZero();
+            }
         }
         // traffic meters appear with the first name a loop counts under
         assertThat(this.registry.find("asyncore.bytes.read").meters()).isEmpty();
-        assertThat(this.registry.getMeters()).hasSize(2 * 4);
+        assertThat(this.registry.getMeters()).hasSize(2 * 9);
         listen("echo");
         Tags echo = Tags.of("loop", "metrics-test-0", "dispatcher", "echo");
         for (String name : List.of("asyncore.bytes.read", "asyncore.bytes.written", "asyncore.connections.accepted",
@@ -83,7 +91,7 @@ class AsyncoreMetricsTests {
         }
         assertThat(this.registry.get("asyncore.channels").tags("kind", "listener", "dispatcher", "echo").gauge()
             .value()).isEqualTo(1);
-        assertThat(this.registry.getMeters()).hasSize(2 * 4 + 4 + 13)
+        assertThat(this.registry.getMeters()).hasSize(2 * 9 + 4 + 13)
             .allSatisfy((meter) -> assertThat(meter.getId().getDescription()).as(meter.getId().getName()).isNotBlank())
             .allSatisfy((meter) -> assertThat(meter.getId().getTag("app")).isEqualTo("test"));
         assertThat(this.registry.get("asyncore.bytes.read").meter().getId().getBaseUnit()).isEqualTo("bytes");

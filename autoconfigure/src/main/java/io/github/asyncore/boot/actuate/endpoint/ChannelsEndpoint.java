@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 import io.github.asyncore.core.ChannelKind;
 import io.github.asyncore.core.ChannelSnapshot;
 import io.github.asyncore.core.ChannelState;
+import io.github.asyncore.core.ChannelTransition;
+import io.github.asyncore.core.CloseMode;
 import io.github.asyncore.core.CloseReason;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;
@@ -23,8 +25,8 @@ import io.github.asyncore.core.LoopSnapshot;
 import io.github.asyncore.core.ReconnectStatus;
 import io.github.asyncore.core.Reconnector;
 import io.github.asyncore.core.TlsStatus;
-import org.jspecify.annotations.Nullable;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -87,7 +89,7 @@ public class ChannelsEndpoint {
         List<ChannelDescriptor> channels = this.group.snapshot()
             .stream()
             .filter(filter)
-            .map(ChannelDescriptor::of)
+            .map((snapshot) -> ChannelDescriptor.of(snapshot, null))
             .toList();
         List<ClientDescriptor> clients = this.clients.get()
             .entrySet()
@@ -104,7 +106,8 @@ public class ChannelsEndpoint {
      */
     @ReadOperation
     public @Nullable ChannelDescriptor channel(@Selector long id) {
-        return this.group.snapshot(id).map(ChannelDescriptor::of).orElse(null);
+        List<ChannelTransition> history = this.group.history(id).orElse(List.of());
+        return this.group.snapshot(id).map((snapshot) -> ChannelDescriptor.of(snapshot, history)).orElse(null);
     }
 
     /**
@@ -118,12 +121,37 @@ public class ChannelsEndpoint {
      */
     @DeleteOperation
     public @Nullable ChannelDescriptor closeChannel(@Selector long id) {
+        return closeChannel(id, CloseMode.CLOSE);
+    }
+
+    /**
+     * Closes one channel from this side with the reason {@link CloseReason#OPERATOR}, in one of the
+     * {@linkplain CloseMode modes}: {@code CLOSE} as {@link #closeChannel(long)}, {@code DRAIN} (queued output
+     * written, then end-of-stream) or {@code ABORT} (a reset; queued output dropped). Over HTTP,
+     * {@link ChannelsEndpointWebExtension} offers it as {@code DELETE /actuator/channels/{id}?mode=}.
+     * @param id the channel's id
+     * @param mode how to close it
+     * @return the channel as it was just before the close was asked, or {@code null} when no live channel has
+     *         that id
+     */
+    public @Nullable ChannelDescriptor closeChannel(long id, CloseMode mode) {
         Optional<ChannelSnapshot> snapshot = this.group.snapshot(id);
         if (snapshot.isEmpty()) {
             return null;
         }
-        this.group.find(id).ifPresent((dispatcher) -> dispatcher.close(CloseReason.OPERATOR));
-        return ChannelDescriptor.of(snapshot.get());
+        this.group.find(id).ifPresent((dispatcher) -> dispatcher.close(CloseReason.OPERATOR, mode));
+        return ChannelDescriptor.of(snapshot.get(), null);
+    }
+
+    /**
+     * Parses a close mode as the endpoint's web extension receives it.
+     * @param mode {@code close}, {@code drain} or {@code abort} (any case), or {@code null} (or blank) for
+     *        {@code close}
+     * @return the mode
+     * @throws InvalidEndpointRequestException when {@code mode} names none (a 400 over HTTP)
+     */
+    static CloseMode closeMode(@Nullable String mode) {
+        return (mode == null || mode.isBlank()) ? CloseMode.CLOSE : parse("mode", CloseMode.class, mode);
     }
 
     private static <E extends Enum<E>> Predicate<ChannelSnapshot> matching(String parameter, Class<E> type,
@@ -223,6 +251,11 @@ public class ChannelsEndpoint {
      * @param outputMemoryUsed bytes of output memory lent to the loop's channels now
      * @param maxOutputMemory the most output memory the loop lends at once
      * @param failure the error that ended the loop thread, or {@code null} if it did not fail
+     * @param handlerRuns I/O handler calls (one per ready channel per iteration)
+     * @param busyTime time spent in handlers, tasks and timers
+     * @param busyFraction the share of wall time the loop was busy over the last second or more, 0 to 1
+     * @param spinningWriters channels flagged because {@code writable()} stayed true while nothing was written
+     * @param stuckReaders channels flagged because {@code readable()} stayed false while input waited
      */
     public record LoopDescriptor(String name, @Nullable String thread, boolean running, int channels,
             long iterations, int pendingTasks, int scheduledTimers, long stalls, boolean stalled, Duration busyFor,
@@ -230,7 +263,8 @@ public class ChannelsEndpoint {
             long connectionsRefused, long tlsHandshakes, long tlsHandshakeFailures, long idleTimeouts,
             long connectTimeouts, long bytesRead, long bytesWritten, long outputHardLimitCloses,
             long outputSoftLimitCloses, long outputMemoryCloses, long outputMemoryUsed, long maxOutputMemory,
-            @Nullable String failure) {
+            @Nullable String failure, long handlerRuns, Duration busyTime, double busyFraction, long spinningWriters,
+            long stuckReaders) {
 
         static LoopDescriptor of(LoopSnapshot loop) {
             Throwable failure = loop.failure();
@@ -241,7 +275,8 @@ public class ChannelsEndpoint {
                     loop.tlsHandshakeFailures(), loop.idleTimeouts(), loop.connectTimeouts(),
                     loop.bytesRead(), loop.bytesWritten(), loop.outputHardLimitCloses(), loop.outputSoftLimitCloses(),
                     loop.outputMemoryCloses(), loop.outputMemoryUsed(), loop.maxOutputMemory(),
-                    (failure != null) ? failure.toString() : null);
+                    (failure != null) ? failure.toString() : null, loop.handlerRuns(), loop.busyTime(),
+                    loop.busyFraction(), loop.spinningWriters(), loop.stuckReaders());
         }
 
     }
@@ -281,16 +316,22 @@ public class ChannelsEndpoint {
      *        plain channel or until the handshake has finished
      * @param cipherSuite the negotiated cipher suite, or {@code null} for a plain channel or until the
      *        handshake has finished
+     * @param idleFor how long since the channel last read or wrote (since it was created if it never did)
+     * @param diagnostics mistakes the loop noticed in the dispatcher ({@code writable()} spinning the loop,
+     *        {@code readable()} leaving input waiting), in words; empty when none
+     * @param events the channel's recent transitions, oldest first, in the answer for one channel only
+     *        ({@code null}, so left out, in the list)
      */
     public record ChannelDescriptor(long id, String name, String dispatcher, ChannelKind kind, ChannelState state,
             @Nullable String localAddress, @Nullable String remoteAddress, boolean readable, boolean writable,
             long bytesRead, long bytesWritten, long pendingOutputBytes, boolean outputWritable, long outputHardLimit,
             long outputSoftLimit, Instant createdAt,
             @Nullable Instant lastReadAt, @Nullable Instant lastWriteAt, String loop, boolean inputEnded,
-            boolean outputShutdown, boolean tls, @Nullable String protocol, @Nullable String cipherSuite)
+            boolean outputShutdown, boolean tls, @Nullable String protocol, @Nullable String cipherSuite,
+            Duration idleFor, List<String> diagnostics, @Nullable List<EventDescriptor> events)
             implements OperationResponseBody {
 
-        static ChannelDescriptor of(ChannelSnapshot channel) {
+        static ChannelDescriptor of(ChannelSnapshot channel, @Nullable List<ChannelTransition> history) {
             TlsStatus tls = channel.tls();
             return new ChannelDescriptor(channel.id(), channel.name(), channel.dispatcher(), channel.kind(),
                     channel.state(), format(channel.localAddress()), format(channel.remoteAddress()),
@@ -298,7 +339,35 @@ public class ChannelsEndpoint {
                     channel.pendingOutputBytes(), channel.outputWritable(), channel.outputLimit().hard(),
                     channel.outputLimit().soft(), channel.createdAt(), channel.lastReadAt(), channel.lastWriteAt(),
                     channel.loop(), channel.inputEnded(), channel.outputShutdown(), tls != null,
-                    (tls != null) ? tls.protocol() : null, (tls != null) ? tls.cipherSuite() : null);
+                    (tls != null) ? tls.protocol() : null, (tls != null) ? tls.cipherSuite() : null,
+                    idleFor(channel), channel.diagnostics(),
+                    (history != null) ? history.stream().map(EventDescriptor::of).toList() : null);
+        }
+
+        private static Duration idleFor(ChannelSnapshot channel) {
+            Instant last = channel.createdAt();
+            for (Instant activity : new Instant[] { channel.lastReadAt(), channel.lastWriteAt() }) {
+                if (activity != null && activity.isAfter(last)) {
+                    last = activity;
+                }
+            }
+            Duration idle = Duration.between(last, Instant.now());
+            return idle.isNegative() ? Duration.ZERO : idle;
+        }
+
+    }
+
+    /**
+     * One of a channel's recent transitions, from its {@link ChannelTransition}. Immutable; any thread.
+     *
+     * @param at when it happened
+     * @param event what happened: the {@link ChannelTransition.Kind}'s name, for example {@code OPENED}
+     * @param detail what explains it (peer, protocol, pending bytes, error, close reason), or {@code null}
+     */
+    public record EventDescriptor(Instant at, String event, @Nullable String detail) {
+
+        static EventDescriptor of(ChannelTransition transition) {
+            return new EventDescriptor(transition.at(), transition.kind().name(), transition.detail());
         }
 
     }

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -132,6 +133,30 @@ public class AsyncoreMetrics implements MeterBinder {
             .description("The most output memory the loop lends its channels at once")
             .baseUnit(BaseUnits.BYTES)
             .tags(loopTags)
+            .register(registry);
+        Gauge.builder("asyncore.loop.busy", loop, (l) -> l.snapshot().busyFraction())
+            .description("Share of wall time the loop spent in handlers, tasks and timers, over the last second"
+                    + " or more (between two readings at least a second apart), 0 to 1")
+            .tags(loopTags)
+            .register(registry);
+        FunctionCounter.builder("asyncore.loop.busy.time", loop, (l) -> l.snapshot().busyTime().toNanos() / 1e9)
+            .description("Time the loop spent in handlers, tasks and timers")
+            .baseUnit("seconds")
+            .tags(loopTags)
+            .register(registry);
+        FunctionCounter.builder("asyncore.loop.iterations", loop, (l) -> l.snapshot().iterations())
+            .description("Select iterations the loop completed")
+            .tags(loopTags)
+            .register(registry);
+        FunctionCounter.builder("asyncore.diagnostics", loop, (l) -> l.snapshot().spinningWriters())
+            .description("Channels flagged for a dispatcher mistake: writable() true while nothing is written (the"
+                    + " loop spins), or readable() false while input waits")
+            .tags(loopTags.and("predicate", "writable"))
+            .register(registry);
+        FunctionCounter.builder("asyncore.diagnostics", loop, (l) -> l.snapshot().stuckReaders())
+            .description("Channels flagged for a dispatcher mistake: writable() true while nothing is written (the"
+                    + " loop spins), or readable() false while input waits")
+            .tags(loopTags.and("predicate", "readable"))
             .register(registry);
         FunctionTimer.builder("asyncore.handler.duration", loop, (l) -> l.snapshot().handlerRuns(),
                 (l) -> l.snapshot().handlerTime().toNanos(), TimeUnit.NANOSECONDS)

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
@@ -18,12 +17,13 @@ import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
 import org.springframework.core.Ordered;
 
 /**
- * Makes one health contributor a member of the {@code liveness} group, when that group exists and the
- * user did not choose its members ({@code management.endpoint.health.group.liveness.include} or
- * {@code .exclude}). Every other group, and everything else about the liveness group (status
- * aggregation, HTTP codes, details, its additional path such as {@code /livez}), is left as it was.
+ * Makes one health contributor a member of one probe group ({@code liveness} or {@code readiness}), when
+ * that group exists and the user did not choose its members
+ * ({@code management.endpoint.health.group.<group>.include} or {@code .exclude}). Every other group, and
+ * everything else about this one (status aggregation, HTTP codes, details, its additional path such as
+ * {@code /livez}), is left as it was.
  * <p>
- * Spring Boot creates the liveness group itself in its own post-processor
+ * Spring Boot creates the probe groups itself in its own post-processor
  * ({@code AvailabilityProbesHealthEndpointGroupsPostProcessor}, {@code @Order(LOWEST_PRECEDENCE)}), so
  * this one must see the groups after it. Both have the lowest precedence, and Boot applies
  * post-processors of equal order in the order their beans were registered: this one is registered by
@@ -32,21 +32,27 @@ import org.springframework.core.Ordered;
  * Threads: called once, while the context starts; the groups it returns are immutable and may be read
  * from any thread.
  */
-final class LivenessGroupMembershipPostProcessor implements HealthEndpointGroupsPostProcessor, Ordered {
+final class GroupMembershipPostProcessor implements HealthEndpointGroupsPostProcessor, Ordered {
 
     /** The name of Spring Boot's liveness probe group. */
     static final String LIVENESS = "liveness";
+
+    /** The name of Spring Boot's readiness probe group. */
+    static final String READINESS = "readiness";
+
+    private final String group;
 
     private final String contributorName;
 
     private final boolean membershipConfigured;
 
     /**
-     * @param contributorName the health contributor to add to the liveness group
-     * @param membershipConfigured whether the user chose the liveness group's members: then it is left
-     *        alone
+     * @param group the group to add the contributor to
+     * @param contributorName the health contributor to add
+     * @param membershipConfigured whether the user chose the group's members: then it is left alone
      */
-    LivenessGroupMembershipPostProcessor(String contributorName, boolean membershipConfigured) {
+    GroupMembershipPostProcessor(String group, String contributorName, boolean membershipConfigured) {
+        this.group = group;
         this.contributorName = contributorName;
         this.membershipConfigured = membershipConfigured;
     }
@@ -56,11 +62,11 @@ final class LivenessGroupMembershipPostProcessor implements HealthEndpointGroups
         if (this.membershipConfigured) {
             return groups;
         }
-        HealthEndpointGroup liveness = groups.get(LIVENESS);
-        if (liveness == null || liveness.isMember(this.contributorName)) {
+        HealthEndpointGroup target = groups.get(this.group);
+        if (target == null || target.isMember(this.contributorName)) {
             return groups;
         }
-        return new Groups(groups, new MemberAddedGroup(liveness, this.contributorName));
+        return new Groups(groups, this.group, new MemberAddedGroup(target, this.contributorName));
     }
 
     @Override
@@ -68,16 +74,19 @@ final class LivenessGroupMembershipPostProcessor implements HealthEndpointGroups
         return Ordered.LOWEST_PRECEDENCE;
     }
 
-    /** The groups as they were, but with the liveness group replaced. */
+    /** The groups as they were, but with one group replaced. */
     private static final class Groups implements HealthEndpointGroups, AdditionalPathsMapper {
 
         private final HealthEndpointGroups delegate;
 
-        private final HealthEndpointGroup liveness;
+        private final String name;
 
-        Groups(HealthEndpointGroups delegate, HealthEndpointGroup liveness) {
+        private final HealthEndpointGroup replaced;
+
+        Groups(HealthEndpointGroups delegate, String name, HealthEndpointGroup replaced) {
             this.delegate = delegate;
-            this.liveness = liveness;
+            this.name = name;
+            this.replaced = replaced;
         }
 
         @Override
@@ -92,7 +101,7 @@ final class LivenessGroupMembershipPostProcessor implements HealthEndpointGroups
 
         @Override
         public @Nullable HealthEndpointGroup get(String name) {
-            return LIVENESS.equals(name) ? this.liveness : this.delegate.get(name);
+            return this.name.equals(name) ? this.replaced : this.delegate.get(name);
         }
 
         @Override
