@@ -13,10 +13,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import io.github.asyncore.autoconfigure.EchoApplication;
 import io.github.asyncore.autoconfigure.readme.EchoHandler;
+import io.github.asyncore.core.ChannelMap;
+import io.github.asyncore.core.Dispatcher;
+import io.github.asyncore.core.EventLoopGroup;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -244,6 +249,9 @@ class ChannelsEndpointWebIntegrationTests {
                     "management.endpoint.channels.access=unrestricted", "spring.web.error.include-message=always" })
     class UnrestrictedAccess extends EndpointClient {
 
+        @Autowired
+        private EventLoopGroup group;
+
         @Test
         void deleteClosesTheClientsConnection() throws Exception {
             Socket client = connect();
@@ -327,6 +335,40 @@ class ChannelsEndpointWebIntegrationTests {
             assertThat(response.statusCode()).isEqualTo(400);
             assertThat(response.body()).contains("Unknown mode 'gently', expected one of close, drain, abort");
             assertThat(send("GET", "/" + id).statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void aSpinningDispatcherIsFlaggedWithinASecond() throws Exception {
+            ChannelMap map = this.group.acceptor();
+            CompletableFuture<Dispatcher> created = new CompletableFuture<>();
+            InetSocketAddress listener = (InetSocketAddress) echoServer().getLocalAddress();
+            map.eventLoop().execute(() -> {
+                try {
+                    Dispatcher spinning = new Dispatcher(map) {
+                        // the mistake: writable() stays true with nothing to write (asyncore's default)
+                        @Override
+                        public void handleWrite() {
+                        }
+                    };
+                    spinning.createSocket();
+                    spinning.connect(new InetSocketAddress("127.0.0.1", listener.getPort()));
+                    created.complete(spinning);
+                }
+                catch (Exception ex) {
+                    created.completeExceptionally(ex);
+                }
+            });
+            Dispatcher spinning = created.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            try {
+                await().atMost(WAIT).until(spinning::isConnected);
+                JsonNode flagged = await().atMost(Duration.ofSeconds(1))
+                    .until(() -> channel(spinning.id()), (channel) -> !channel.get("diagnostics").isEmpty());
+                assertThat(flagged.get("diagnostics").get(0).asString()).startsWith("writable() answered true");
+                assertThat(channels("").get("loops").get(0).get("spinningWriters").asLong()).isEqualTo(1);
+            }
+            finally {
+                spinning.close();
+            }
         }
 
         @Test
