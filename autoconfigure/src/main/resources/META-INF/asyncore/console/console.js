@@ -132,7 +132,10 @@ function tlsText(channel) {
   if (!channel.tls) {
     return DASH;
   }
-  return channel.protocol ? String(channel.protocol) : 'handshaking';
+  if (channel.protocol) {
+    return String(channel.protocol);
+  }
+  return (channel.kind === 'LISTENER') ? 'TLS' : 'handshaking';
 }
 
 function diagnosticsOf(channel) {

@@ -19,12 +19,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -69,7 +71,11 @@ class ConsoleBrowserTests {
             .findElement(By.id("status"))
             .getText()
             .startsWith("Updated"));
-        browser.severeMessages(); // start each test with an empty log
+        // prove that the browser's log reaches the test, and start each test with an empty log
+        browser.driver().executeScript("console.error('log capture check')");
+        assertThat(browser.severeMessages()).as("the browser's log since the page loaded")
+            .singleElement(STRING)
+            .endsWith("\"log capture check\"");
     }
 
     @AfterEach
@@ -161,6 +167,20 @@ class ConsoleBrowserTests {
                 .getDomAttribute("data-id"));
             long newest = Math.max(id(first), id(second));
             assertThat(top).isEqualTo(newest);
+        }
+    }
+
+    @Test
+    void filtersByKind() throws IOException {
+        try (Socket client = connect()) {
+            await().atMost(ROW_APPEARS).pollInterval(POLL).until(() -> browser.rowWithRemote(remote(client)) != null);
+            new Select(browser.driver().findElement(By.id("filter-kind"))).selectByValue("LISTENER");
+            assertThat(browser.rowWithRemote(remote(client))).as("a connection, filtered out").isNull();
+            assertThat(browser.driver().findElements(By.cssSelector("#channels tbody tr[data-id]")))
+                .isNotEmpty()
+                .allSatisfy((row) -> assertThat(row.getDomAttribute("data-kind")).isEqualTo("LISTENER"));
+            new Select(browser.driver().findElement(By.id("filter-kind"))).selectByValue("");
+            assertThat(browser.rowWithRemote(remote(client))).isNotNull();
         }
     }
 
