@@ -103,6 +103,11 @@ final class ConsoleBrowser implements AutoCloseable {
             .toList();
     }
 
+    /** Leaves the console for an empty page, which stops its polling. */
+    void leave() {
+        this.driver.get("about:blank");
+    }
+
     @Override
     public void close() {
         this.driver.quit();
