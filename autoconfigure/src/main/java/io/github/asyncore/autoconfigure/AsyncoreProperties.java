@@ -589,7 +589,6 @@ public class AsyncoreProperties implements Validator {
 
     }
 
-
     private final Console console = new Console();
 
     public Console getConsole() {
