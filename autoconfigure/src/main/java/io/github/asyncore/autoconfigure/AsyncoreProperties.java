@@ -646,4 +646,34 @@ public class AsyncoreProperties implements Validator {
 
     }
 
+    private final Console console = new Console();
+
+    public Console getConsole() {
+        return this.console;
+    }
+
+    /**
+     * The operator's console: a page on the management server, at {@code /asyncore/}, that shows the
+     * loops and channels of the {@code channels} actuator endpoint live.
+     */
+    public static class Console {
+
+        /**
+         * Whether to serve the operator's console at '/asyncore/' on the management server (Spring MVC
+         * only). It reads the 'channels' actuator endpoint, which must be exposed over the web; its close
+         * buttons need 'management.endpoint.channels.access=unrestricted'. Keep the management port
+         * internal.
+         */
+        private boolean enabled;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+    }
+
 }
