@@ -271,8 +271,6 @@ class HelmChartTests {
         assertThat(service.keySet()).as("asyncore and demo settings of the service that Helm values cannot set")
                 .filteredOn((key) -> key.startsWith("asyncore.") || key.startsWith("demo."))
                 .filteredOn((key) -> !key.equals("asyncore.enabled"))
-                // the operator's console (issue 15) has no chart value yet: the chart's owner adds one
-                .filteredOn((key) -> !key.equals("asyncore.console.enabled"))
                 .allSatisfy((key) -> assertThat(chart).containsKey(key));
     }
 
@@ -290,8 +288,6 @@ class HelmChartTests {
         assertThat(service.keySet()).as("the service's settings the chart leaves out")
                 .filteredOn((key) -> key.startsWith("asyncore.") || key.startsWith("demo."))
                 .filteredOn((key) -> !key.equals("asyncore.enabled"))
-                // the operator's console (issue 15) has no chart value yet: the chart's owner adds one
-                .filteredOn((key) -> !key.equals("asyncore.console.enabled"))
                 .filteredOn((key) -> !chart.containsKey(key))
                 .isNotEmpty()
                 .allMatch((key) -> key.startsWith("asyncore.dispatchers.tlsEchoServer."));
