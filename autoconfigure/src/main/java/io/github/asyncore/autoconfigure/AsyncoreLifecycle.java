@@ -26,6 +26,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * Runs asyncore's loops for the life of the application context: once the context is refreshed it starts
@@ -69,6 +70,9 @@ public class AsyncoreLifecycle implements SmartLifecycle, ApplicationListener<Ap
 
     private volatile @Nullable StartedDispatchers started;
 
+    /** Runs the TLS engines' delegated tasks off the loops; {@code null} when they run on the loops. */
+    private volatile @Nullable ThreadPoolTaskExecutor handshakes;
+
     AsyncoreLifecycle(EventLoopGroup group, DispatcherRegistrar registrar, AsyncoreProperties properties,
             Environment environment, ApplicationEventPublisher publisher) {
         this.group = group;
@@ -87,7 +91,9 @@ public class AsyncoreLifecycle implements SmartLifecycle, ApplicationListener<Ap
         if (this.environment != null) {
             UnknownProperties.check(this.environment);
         }
+        this.handshakes = handshakeExecutor(this.properties.getLoop().getHandshakeThreads());
         for (ChannelMap map : this.group.maps()) {
+            map.setHandshakeExecutor(this.handshakes);
             map.eventLoop().setSelectTimeout(this.properties.getLoop().getSelectTimeout());
             map.eventLoop().setStallThreshold(this.properties.getLoop().getStallThreshold());
             map.setMaxOutputMemory(this.properties.getLoop().getMaxOutputMemory().toBytes());
@@ -164,6 +170,7 @@ public class AsyncoreLifecycle implements SmartLifecycle, ApplicationListener<Ap
             else {
                 log(report);
             }
+            stopHandshakes();
             callback.run();
         });
     }
@@ -174,6 +181,28 @@ public class AsyncoreLifecycle implements SmartLifecycle, ApplicationListener<Ap
         this.stopped = true;
         stopClients();
         log(this.group.shutdownGracefully(this.properties.getShutdown().getTimeout()).join());
+        stopHandshakes();
+    }
+
+    private void stopHandshakes() {
+        ThreadPoolTaskExecutor executor = this.handshakes;
+        if (executor != null) {
+            executor.shutdown();
+        }
+    }
+
+    private static @Nullable ThreadPoolTaskExecutor handshakeExecutor(int threads) {
+        if (threads == 0) {
+            return null;
+        }
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setCorePoolSize(threads);
+        executor.setMaxPoolSize(threads);
+        executor.setAllowCoreThreadTimeOut(true);
+        executor.setDaemon(true);
+        executor.setThreadNamePrefix("asyncore-handshake-");
+        executor.initialize();
+        return executor;
     }
 
     /**

@@ -120,6 +120,13 @@ public class AsyncoreProperties implements Validator {
          */
         private DataSize maxOutputMemory = DataSize.ofMegabytes(64);
 
+        /**
+         * Threads that run TLS handshake work (the engine's certificate checks and key agreement, about a
+         * millisecond per handshake) for all loops, so that a burst of new TLS clients does not stall the
+         * channels a loop already serves. 0 runs that work on the loops. Default: the number of processors.
+         */
+        private int handshakeThreads = Runtime.getRuntime().availableProcessors();
+
         public int getThreads() {
             return this.threads;
         }
@@ -146,6 +153,14 @@ public class AsyncoreProperties implements Validator {
 
         public DataSize getMaxOutputMemory() {
             return this.maxOutputMemory;
+        }
+
+        public int getHandshakeThreads() {
+            return this.handshakeThreads;
+        }
+
+        public void setHandshakeThreads(int handshakeThreads) {
+            this.handshakeThreads = handshakeThreads;
         }
 
         public void setMaxOutputMemory(DataSize maxOutputMemory) {

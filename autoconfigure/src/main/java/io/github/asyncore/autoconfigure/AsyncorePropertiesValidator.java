@@ -33,6 +33,9 @@ class AsyncorePropertiesValidator implements Validator {
             errors.rejectValue("loop.threads", "asyncore.threads", "must be at least 1");
         }
         positive(errors, "loop.select-timeout", loop.getSelectTimeout());
+        if (loop.getHandshakeThreads() < 0) {
+            errors.rejectValue("loop.handshake-threads", "asyncore.threads", "must be 0 (on the loops) or more");
+        }
         positive(errors, "loop.stall-threshold", loop.getStallThreshold());
         DataSize maxOutputMemory = loop.getMaxOutputMemory();
         if (maxOutputMemory != null && maxOutputMemory.toBytes() < 16 * 1024) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -18,6 +19,7 @@ import io.github.asyncore.core.internal.channel.ChannelContext;
 import io.github.asyncore.core.internal.channel.ChannelListeners;
 import io.github.asyncore.core.internal.channel.DispatcherCounters;
 import io.github.asyncore.core.internal.channel.OutputBounds;
+import io.github.asyncore.core.internal.loop.HandshakeThreads;
 import io.github.asyncore.core.internal.loop.LoopBuffers;
 import io.github.asyncore.core.internal.loop.LoopChannel;
 import io.github.asyncore.core.internal.loop.LoopStatistics;
@@ -121,6 +123,8 @@ public final class ChannelMap implements AutoCloseable {
     /** Where accepted connections go: set by an {@link EventLoopGroup} of several loops. */
     private volatile Supplier<ChannelMap> connectionMaps;
 
+    private volatile Executor handshakeExecutor = HandshakeThreads.shared();
+
     /** Creates a map, and its loop, named {@code asyncore-N}. */
     public ChannelMap() {
         this("asyncore-" + counter.getAndIncrement());
@@ -206,6 +210,23 @@ public final class ChannelMap implements AutoCloseable {
                     + " bytes, was " + bytes);
         }
         this.buffers.setMaxLentBytes(bytes);
+    }
+
+    /**
+     * Sets where the TLS engines of this map's channels run their delegated tasks: certificate checks and
+     * key agreement, about a millisecond of CPU per handshake, which on the loop thread would stall every
+     * other channel of the loop during a burst of new TLS clients. The handshake waits for them without
+     * blocking anyone and goes on on the loop when they finish. By default a pool shared by all maps, with
+     * as many daemon threads as the machine has processors. Any thread; applies from the next task.
+     * @param executor where to run them, or {@code null} to run them on the loop thread
+     */
+    public void setHandshakeExecutor(Executor executor) {
+        this.handshakeExecutor = executor;
+    }
+
+    /** @return where the TLS engines of this map's channels run their delegated tasks, {@code null}: the loop */
+    public Executor getHandshakeExecutor() {
+        return this.handshakeExecutor;
     }
 
     /** @return the most output memory the map's loop lends its channels at once, in bytes */
@@ -478,6 +499,11 @@ public final class ChannelMap implements AutoCloseable {
 
     /** The map as the channels' cores see it. */
     private final class Context implements ChannelContext {
+
+        @Override
+        public Executor handshakeExecutor() {
+            return ChannelMap.this.handshakeExecutor;
+        }
 
         @Override
         public String name() {

@@ -1,5 +1,7 @@
 package io.github.asyncore.core.internal.channel;
 
+import java.util.concurrent.Executor;
+
 import io.github.asyncore.core.EventExecutor;
 import io.github.asyncore.core.internal.loop.LoopBuffers;
 import io.github.asyncore.core.internal.loop.LoopChannel;
@@ -23,6 +25,9 @@ public interface ChannelContext {
 
     /** @return the loop-wide counters */
     LoopStatistics statistics();
+
+    /** @return where TLS engines run their delegated tasks, or {@code null} for the loop thread; any thread */
+    Executor handshakeExecutor();
 
     /** @return the listeners to notify; loop thread */
     ChannelListeners listeners();

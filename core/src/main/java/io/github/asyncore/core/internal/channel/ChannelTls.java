@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 import javax.net.ssl.SSLException;
 
@@ -200,6 +201,23 @@ public final class ChannelTls implements TlsTransport {
     public void failAndClose(IOException error) {
         this.channel.errors().handleErrorEvent(error);
         this.channel.close(DisconnectErrors.isDisconnect(error) ? CloseReason.PEER : CloseReason.ERROR);
+    }
+
+    @Override
+    public Executor handshakeExecutor() {
+        return this.channel.context().handshakeExecutor();
+    }
+
+    @Override
+    public void resumeHandshake() {
+        ChannelCore core = this.channel;
+        core.executor().execute(core.channelTask(() -> {
+            TlsLayer current = this.layer;
+            if (current != null && !core.isClosed()) {
+                current.tasksDone();
+                core.dispatch(0); // as a ready event: the handshake goes on, a client's connect may complete
+            }
+        }));
     }
 
     @Override

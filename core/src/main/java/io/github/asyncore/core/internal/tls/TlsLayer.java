@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -83,6 +85,9 @@ public final class TlsLayer {
     /** The handshake failed or timed out (not: the peer left during it); never again false. */
     private boolean handshakeFailed;
 
+    /** Set while the engine's delegated tasks run on the handshake executor: nothing drives the engine then. */
+    private boolean tasksRunning;
+
     private ScheduledTask handshakeTimer;
 
     /**
@@ -147,8 +152,8 @@ public final class TlsLayer {
      */
     public int interestOps(int ops) {
         if (!this.established) {
-            if (!this.handshaking) {
-                return 0; // failed: the channel is being closed
+            if (!this.handshaking || this.tasksRunning) {
+                return 0; // failed (the channel is being closed), or waiting for the delegated tasks
             }
             int handshakeOps = this.netOut.hasRemaining() ? SelectionKey.OP_WRITE : 0;
             HandshakeStatus status = this.engine.getHandshakeStatus();
@@ -360,9 +365,9 @@ public final class TlsLayer {
 
     /** @return {@code false} when the peer closed the connection before the handshake finished */
     private boolean handshakeSteps() throws IOException {
-        while (this.handshaking) {
+        while (this.handshaking && !this.tasksRunning) {
             switch (this.engine.getHandshakeStatus()) {
-                case NEED_TASK -> runDelegatedTasks();
+                case NEED_TASK -> startDelegatedTasks();
                 case NEED_WRAP -> {
                     if (!flush()) {
                         return true;
@@ -605,10 +610,44 @@ public final class TlsLayer {
         plain.position(plain.position() + count);
     }
 
+    /**
+     * The engine's delegated tasks (certificate checks, key agreement: about a millisecond of CPU each) run
+     * on the handshake executor, so that a burst of new TLS clients does not stall every other channel of the
+     * loop; the handshake waits (registered for nothing) until {@link #tasksDone()}. Without an executor, or
+     * when it refuses the work, they run here.
+     */
+    private void startDelegatedTasks() {
+        Executor executor = this.transport.handshakeExecutor();
+        if (executor == null) {
+            runDelegatedTasks();
+            return;
+        }
+        this.tasksRunning = true;
+        try {
+            executor.execute(() -> {
+                try {
+                    runDelegatedTasks();
+                }
+                finally {
+                    this.transport.resumeHandshake(); // a task that threw: the engine reports it on the next step
+                }
+            });
+        }
+        catch (RejectedExecutionException ex) {
+            this.tasksRunning = false;
+            runDelegatedTasks();
+        }
+    }
+
+    /** The delegated tasks handed to the executor finished: the handshake may go on. Loop thread. */
+    public void tasksDone() {
+        this.tasksRunning = false;
+    }
+
     private void runDelegatedTasks() {
         Runnable task;
         while ((task = this.engine.getDelegatedTask()) != null) {
-            task.run(); // certificate checks and key agreement: short, CPU-bound work on the loop thread
+            task.run();
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.asyncore.core.internal.tls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 import io.github.asyncore.core.ScheduledTask;
 import io.github.asyncore.core.TlsStatus;
@@ -54,6 +55,19 @@ public interface TlsTransport {
      * @param error what went wrong (a handshake timeout)
      */
     void failAndClose(IOException error);
+
+    /**
+     * @return where the engine's delegated tasks run (certificate checks, key agreement: about a millisecond
+     *         each), off the loop thread; {@code null} to run them on the loop
+     */
+    Executor handshakeExecutor();
+
+    /**
+     * The delegated tasks handed to {@link #handshakeExecutor()} finished: the loop should call
+     * {@link TlsLayer#tasksDone()} and drive the handshake on, as on a ready event. Called on the executor's
+     * thread; the channel hands it to its loop (and does nothing once it has closed).
+     */
+    void resumeHandshake();
 
     /** @return the loop's throttle of failed-handshake log lines */
     LogThrottle handshakeFailureLog();
