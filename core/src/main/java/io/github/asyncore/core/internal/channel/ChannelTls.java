@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import javax.net.ssl.SSLException;
 
@@ -67,6 +68,9 @@ public final class ChannelTls implements TlsTransport {
         }
         this.settings = tls;
         this.status = (tls != null) ? HANDSHAKING : null;
+        if (tls != null) {
+            warmUp(tls);
+        }
         if (tls != null && core.isConnected() && !core.isClosed() && core.transport instanceof StreamTransport) {
             try {
                 start();
@@ -74,6 +78,31 @@ public final class ChannelTls implements TlsTransport {
             catch (IOException ex) {
                 core.errors().handleErrorEvent(ex);
             }
+        }
+    }
+
+    /**
+     * Creates one engine from the settings on the handshake executor and drops it: the JDK initializes an
+     * {@code SSLContext} on its first engine (key material, the suites its constraints allow), a tenth of a
+     * second that would otherwise stall the loop on the first connection.
+     */
+    private void warmUp(TlsSettings tls) {
+        Executor executor = this.channel.context().handshakeExecutor();
+        if (executor == null) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    tls.newEngine(null).beginHandshake();
+                }
+                catch (Exception ex) {
+                    // the channel's own engine will meet the same problem and report it
+                }
+            });
+        }
+        catch (RejectedExecutionException ex) {
+            // no warm-up: the first connection pays for the initialization
         }
     }
 

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# A TLS handshake storm against the demo service, and what it does to the plain echo on the same loop:
+# each round starts the demo jar pinned to CPU 0 (one loop thread), runs `openssl s_time -new` (a full
+# handshake per connection, no reuse) against its TLS echo for DUR seconds from CPU 1, while a probe sends a
+# 64-byte message every 5 ms to its plain echo and times each round trip; then the same storm against
+# `openssl s_server` with the demo's development key on CPU 0, the reference. Prints per round: handshakes
+# per second, the server's CPU per handshake (utime+stime of /proc/PID/stat over the storm), the probe's
+# worst and 99th-percentile round trip, and the stalls the demo logged; then medians, and each demo's
+# handshakes/s over s_server's of the same round.
+# Usage: benchmarks/scripts/tls-storm.sh DEMO.jar [OTHER_DEMO.jar]   (env: ROUNDS=3, DUR=10, REUSE=0: 1 adds
+# an `s_time -reuse` run (session resumption) per server). Only 127.0.0.1; every wait is bounded.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+JARS=("$@")
+ROUNDS=${ROUNDS:-3} DUR=${DUR:-10} REUSE=${REUSE:-0}
+TCK=$(getconf CLK_TCK)
+CERT=demo-service/src/main/resources/dev-tls/dev-tls.crt KEY=demo-service/src/main/resources/dev-tls/dev-tls.key
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
+probe() { # probe PORT SECONDS -> "max_ms p99_ms"
+    python3 - "$1" "$2" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.settimeout(5)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+msg = b"x" * 63 + b"\n"; rtts = []; end = time.time() + float(sys.argv[2])
+while time.time() < end:
+    t = time.perf_counter(); s.sendall(msg); got = b""
+    while len(got) < len(msg):
+        got += s.recv(64 - len(got))
+    rtts.append((time.perf_counter() - t) * 1000); time.sleep(0.005)
+rtts.sort(); print(f"{rtts[-1]:.1f} {rtts[int(len(rtts) * 0.99) - 1]:.1f}")
+PY
+}
+storm() { # storm NAME PID TLSPORT [PLAINPORT]
+    local name=$1 pid=$2 tls=$3 plain=${4:-} mode
+    for mode in new $([ "$REUSE" = 1 ] && echo reuse); do
+        taskset -c 1 openssl s_time -connect "127.0.0.1:$tls" -new -time 2 > /dev/null 2>&1 || true  # warm-up
+        local c0 p="" out; c0=$(cpu "$pid")
+        [ -n "$plain" ] && { probe "$plain" $((DUR + 1)) > "$OUT/probe" & p=$!; }
+        out=$(taskset -c 1 openssl s_time -connect "127.0.0.1:$tls" "-$mode" -time "$DUR" 2>&1 || true)
+        local c1; c1=$(cpu "$pid")
+        [ -n "$p" ] && wait "$p"
+        local conns; conns=$(grep -o '^[0-9]* connections in [0-9.]* real seconds' <<< "$out" | head -1 | awk '{print $1}')
+        local rtt="- -"; [ -n "$plain" ] && rtt=$(cat "$OUT/probe")
+        python3 -c "
+c=int('${conns:-0}'); print('round $r $name $mode: handshakes/s', round(c/$DUR), ' cpu_us/handshake', round(($c1-$c0)/$TCK*1e6/max(c,1)), ' probe_max_ms', '${rtt% *}', ' probe_p99_ms', '${rtt#* }')"
+    done
+}
+for r in $(seq 1 "$ROUNDS"); do
+    i=0
+    for jar in "${JARS[@]}"; do
+        i=$((i + 1))
+        E=$(free_port) T=$(free_port) M=$(free_port) H=$(free_port) C=$(free_port) U=$(free_port)
+        taskset -c 0 java -Xms256m -Xmx256m -jar "$jar" --server.address=127.0.0.1 --server.port="$H" \
+            --management.server.port="$M" --management.server.address=127.0.0.1 --asyncore.loop.threads=1 \
+            --asyncore.dispatchers.echoServer.address=127.0.0.1:"$E" --asyncore.dispatchers.chatServer.address=127.0.0.1:"$C" \
+            --asyncore.dispatchers.udpEchoServer.address=127.0.0.1:"$U" --asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:"$T" \
+            > "$OUT/demo.log" 2>&1 &
+        P=$!
+        wait_port "$T" && wait_port "$E"
+        storm "demo$i" "$P" "$T" "$E"
+        kill "$P"; wait "$P" 2>/dev/null || true
+        echo "round $r demo$i: stalls logged $(grep -c 'over the stall threshold' "$OUT/demo.log" || true)"
+    done
+    S=$(free_port)
+    taskset -c 0 openssl s_server -accept "127.0.0.1:$S" -cert "$CERT" -key "$KEY" -quiet -naccept 1000000 > /dev/null 2>&1 &
+    P=$!
+    wait_port "$S"
+    storm s_server "$P" "$S"
+    kill "$P"; wait "$P" 2>/dev/null || true
+done
