@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# A TLS handshake storm against the demo service, and what it does to the plain echo on the same loop:
-# each round starts the demo jar pinned to CPU 0 (one loop thread), runs `openssl s_time -new` (a full
-# handshake per connection, no reuse) against its TLS echo for DUR seconds from CPU 1, while a probe sends a
-# 64-byte message every 5 ms to its plain echo and times each round trip; then the same storm against
-# `openssl s_server` with the demo's development key on CPU 0, the reference. Prints per round: handshakes
-# per second, the server's CPU per handshake (utime+stime of /proc/PID/stat over the storm), the probe's
-# worst and 99th-percentile round trip, and the stalls the demo logged; then medians, and each demo's
-# handshakes/s over s_server's of the same round.
-# Usage: benchmarks/scripts/tls-storm.sh DEMO.jar [OTHER_DEMO.jar]   (env: ROUNDS=3, DUR=10, REUSE=0: 1 adds
-# an `s_time -reuse` run (session resumption) per server). Only 127.0.0.1; every wait is bounded.
+# A TLS handshake storm, and what it does to the plain echo on the same loop: each round starts each demo
+# jar pinned to CPU 0 (one loop thread), runs `openssl s_time -new` (a full handshake per connection, no
+# reuse) against its TLS echo for DUR seconds from CPU 1, while a probe sends a 64-byte message every 5 ms to
+# its plain echo and times each round trip; then the same storm against the references, with the demo's
+# development key (RSA 2048) on CPU 0: `openssl s_server`, and Netty's SslHandler on the JDK provider
+# (NettyTlsEcho from the benchmarks jar, when NETTY_JAR names it). Prints per round and server: handshakes
+# per second, the server's CPU per handshake (utime+stime of /proc/PID/stat over the storm, all threads),
+# the probe's worst and 99th-percentile round trip, and the stalls the demo logged during the storm.
+# Usage: benchmarks/scripts/tls-storm.sh DEMO.jar [OTHER_DEMO.jar ...]
+# Env: ROUNDS (3), DUR (10 s), REUSE (0; 1 adds an `s_time -reuse` run: TLS session resumption),
+# CONSCRYPT (0; 1 runs the last demo jar a second time with --asyncore.ssl.provider=conscrypt),
+# NETTY_JAR (benchmarks/target/asyncore-benchmarks.jar to add Netty). Only 127.0.0.1; every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JARS=("$@")
@@ -49,22 +51,39 @@ storm() { # storm NAME PID TLSPORT [PLAINPORT]
 c=int('${conns:-0}'); print('round $r $name $mode: handshakes/s', round(c/$DUR), ' cpu_us/handshake', round(($c1-$c0)/$TCK*1e6/max(c,1)), ' probe_max_ms', '${rtt% *}', ' probe_p99_ms', '${rtt#* }')"
     done
 }
+CONSCRYPT=${CONSCRYPT:-0} NETTY_JAR=${NETTY_JAR:-}
+RUNS=()
+i=0
+for jar in "${JARS[@]}"; do i=$((i + 1)); RUNS+=("demo$i|$jar|"); done
+[ "$CONSCRYPT" = 1 ] && RUNS+=("demo$i-conscrypt|${JARS[-1]}|--asyncore.ssl.provider=conscrypt")
+if [ -n "$NETTY_JAR" ]; then
+    openssl pkcs12 -export -in "$CERT" -inkey "$KEY" -out "$OUT/dev-tls.p12" -passout pass:changeit
+fi
 for r in $(seq 1 "$ROUNDS"); do
-    i=0
-    for jar in "${JARS[@]}"; do
-        i=$((i + 1))
+    for run in "${RUNS[@]}"; do
+        IFS='|' read -r name jar extra <<< "$run"
         E=$(free_port) T=$(free_port) M=$(free_port) H=$(free_port) C=$(free_port) U=$(free_port)
         taskset -c 0 java -Xms256m -Xmx256m -jar "$jar" --server.address=127.0.0.1 --server.port="$H" \
             --management.server.port="$M" --management.server.address=127.0.0.1 --asyncore.loop.threads=1 \
             --asyncore.dispatchers.echoServer.address=127.0.0.1:"$E" --asyncore.dispatchers.chatServer.address=127.0.0.1:"$C" \
             --asyncore.dispatchers.udpEchoServer.address=127.0.0.1:"$U" --asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:"$T" \
-            > "$OUT/demo.log" 2>&1 &
+            $extra > "$OUT/demo.log" 2>&1 &
         P=$!
         wait_port "$T" && wait_port "$E"
-        storm "demo$i" "$P" "$T" "$E"
+        storm "$name" "$P" "$T" "$E"
         kill "$P"; wait "$P" 2>/dev/null || true
-        echo "round $r demo$i: stalls logged $(grep -c 'over the stall threshold' "$OUT/demo.log" || true)"
+        echo "round $r $name: stalls logged $(grep -c 'over the stall threshold' "$OUT/demo.log" || true)"
     done
+    if [ -n "$NETTY_JAR" ]; then
+        N=$(free_port)
+        taskset -c 0 java -Xms256m -Xmx256m -Dloader.main=io.github.asyncore.benchmarks.NettyTlsEcho -cp "$NETTY_JAR" \
+            org.springframework.boot.loader.launch.PropertiesLauncher "$N" --keystore "$OUT/dev-tls.p12" \
+            --storepass changeit > /dev/null 2>&1 &
+        P=$!
+        wait_port "$N"
+        storm netty "$P" "$N"
+        kill "$P"; wait "$P" 2>/dev/null || true
+    fi
     S=$(free_port)
     taskset -c 0 openssl s_server -accept "127.0.0.1:$S" -cert "$CERT" -key "$KEY" -quiet -naccept 1000000 > /dev/null 2>&1 &
     P=$!
