@@ -21,7 +21,7 @@ import org.springframework.core.env.Environment;
  * its {@link EventLoop}, the {@link EventLoopGroup} of {@code asyncore.loop.threads} loops built around
  * it, and the {@link AsyncoreLifecycle} that runs them and registers every dispatcher bean (with TLS
  * from Spring Boot's {@link SslBundles} where {@code asyncore.dispatchers.<bean-name>.ssl.bundle} names
- * one). Each bean backs off when the application defines its own of that type. Switched off by
+ * one, on the engine of {@code asyncore.ssl.provider}). Each bean backs off when the application defines its own of that type. Switched off by
  * {@code asyncore.enabled=false}.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
@@ -56,7 +56,8 @@ public final class AsyncoreAutoConfiguration {
     AsyncoreLifecycle asyncoreLifecycle(EventLoopGroup eventLoopGroup, AsyncoreProperties properties,
             ConfigurableListableBeanFactory beanFactory, ObjectProvider<SslBundles> sslBundles, Environment environment,
             ApplicationEventPublisher eventPublisher) {
-        DispatcherTls tls = new DispatcherTls(sslBundles.getIfAvailable(), properties);
+        DispatcherTls tls = new DispatcherTls(sslBundles.getIfAvailable(), properties,
+                beanFactory.getBeanClassLoader());
         return new AsyncoreLifecycle(eventLoopGroup,
                 new DispatcherRegistrar(beanFactory, properties, eventLoopGroup, tls), properties, environment,
                 eventPublisher);

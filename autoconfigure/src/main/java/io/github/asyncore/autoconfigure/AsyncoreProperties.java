@@ -40,6 +40,8 @@ public class AsyncoreProperties implements Validator {
 
     private final Readiness readiness = new Readiness();
 
+    private final SslEngine ssl = new SslEngine();
+
     /**
      * Settings of single dispatchers, keyed by bean name in any relaxed form ('kvServer', 'kv-server',
      * or 'KVSERVER' from an environment variable): where each listens or connects, and overrides of the
@@ -74,6 +76,10 @@ public class AsyncoreProperties implements Validator {
 
     public Readiness getReadiness() {
         return this.readiness;
+    }
+
+    public SslEngine getSsl() {
+        return this.ssl;
     }
 
     public Map<String, DispatcherBean> getDispatchers() {
@@ -585,6 +591,26 @@ public class AsyncoreProperties implements Validator {
 
         public void setJitter(double jitter) {
             this.jitter = jitter;
+        }
+
+    }
+
+    /** The TLS engine of every dispatcher that takes its TLS from an SSL bundle. */
+    public static class SslEngine {
+
+        /**
+         * Provider whose TLS engine serves the SSL bundles of dispatchers: 'jdk' (the JDK's own) or
+         * 'conscrypt' (BoringSSL through Conscrypt, which needs org.conscrypt:conscrypt-openjdk-uber on the
+         * class path). The bundle's key, trust material and options apply either way.
+         */
+        private TlsProvider provider = TlsProvider.JDK;
+
+        public TlsProvider getProvider() {
+            return this.provider;
+        }
+
+        public void setProvider(TlsProvider provider) {
+            this.provider = provider;
         }
 
     }

@@ -1,7 +1,11 @@
 package io.github.asyncore.autoconfigure;
 
+import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.time.Duration;
 import java.util.function.Function;
+
+import javax.net.ssl.SSLContext;
 
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.TlsSettings;
@@ -12,7 +16,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslManagerBundle;
 import org.springframework.boot.ssl.SslOptions;
+import org.springframework.util.ClassUtils;
 
 /**
  * The TLS of dispatcher beans, from Spring Boot SSL bundles ({@code spring.ssl.bundle.*}) named by
@@ -26,6 +32,11 @@ import org.springframework.boot.ssl.SslOptions;
  * the profile for a legacy peer or tighten it. A name the JDK does not support fails start-up. When
  * Spring Boot reloads a bundle, the dispatcher gets new settings, which apply to the connections it makes
  * or accepts from then on.
+ * <p>
+ * Whose engine speaks TLS is {@code asyncore.ssl.provider}'s choice: {@link TlsProvider#JDK} uses the
+ * bundle's own context ({@link SslBundle#createSslContext()}); {@link TlsProvider#CONSCRYPT} builds the
+ * context with Conscrypt's provider from the bundle's key and trust managers, the way Spring Boot builds
+ * its own, so that the same bundle, options and settings apply on BoringSSL's engine.
  */
 class DispatcherTls {
 
@@ -35,13 +46,32 @@ class DispatcherTls {
 
     private final AsyncoreProperties properties;
 
+    /** The provider of the contexts, or {@code null} for the bundles' own (the JDK's). */
+    private final @Nullable Provider provider;
+
     /**
      * @param bundles Spring Boot's bundles, or {@code null} when the application has none
-     * @param properties where each dispatcher names its bundle
+     * @param properties where each dispatcher names its bundle, and the TLS provider
+     * @param classLoader where to look for an optional provider (the application's)
+     * @throws AsyncoreConfigurationException when the chosen provider is missing or does not load
      */
-    DispatcherTls(@Nullable SslBundles bundles, AsyncoreProperties properties) {
+    DispatcherTls(@Nullable SslBundles bundles, AsyncoreProperties properties, @Nullable ClassLoader classLoader) {
         this.bundles = bundles;
         this.properties = properties;
+        this.provider = provider(properties.getSsl().getProvider(), classLoader);
+    }
+
+    private static @Nullable Provider provider(TlsProvider choice, @Nullable ClassLoader classLoader) {
+        if (choice == TlsProvider.JDK) {
+            return null;
+        }
+        if (!ClassUtils.isPresent("org.conscrypt.Conscrypt", classLoader)) {
+            throw AsyncoreConfigurationException.conscryptMissing();
+        }
+        Provider provider = ConscryptProvider.newProvider();
+        logger.info("TLS provider: " + provider.getName() + " " + provider.getVersionStr()
+                + " (BoringSSL) for the SSL bundles of Dispatcher beans");
+        return provider;
     }
 
     /**
@@ -105,8 +135,9 @@ class DispatcherTls {
     private TlsSettings toSettings(String bundleName, SslBundle bundle, AsyncoreProperties.DispatcherBean overrides,
             boolean server) {
         AsyncoreProperties.DispatcherSsl ssl = overrides.getSsl();
-        TlsSettings settings = server ? TlsSettings.server(bundle.createSslContext()).withClientAuth(ssl.getClientAuth())
-                : TlsSettings.client(bundle.createSslContext()).withHostnameVerification(ssl.isVerifyHostname());
+        SSLContext context = sslContext(bundleName, bundle);
+        TlsSettings settings = server ? TlsSettings.server(context).withClientAuth(ssl.getClientAuth())
+                : TlsSettings.client(context).withHostnameVerification(ssl.isVerifyHostname());
         SslOptions options = bundle.getOptions();
         String[] protocols = options.getEnabledProtocols();
         if (protocols != null) {
@@ -118,6 +149,26 @@ class DispatcherTls {
         }
         Duration timeout = DispatcherSettings.handshakeTimeout(overrides, this.properties.getChannel().getSsl());
         return settings.withHandshakeTimeout(timeout);
+    }
+
+    /**
+     * The bundle's context: its own with the JDK's provider, else one of the chosen provider's initialised
+     * with the bundle's protocol and its key and trust managers, as {@link SslBundle#createSslContext()} does
+     * (see {@link ConscryptProvider} for what is evened out so that it behaves as the JDK's).
+     */
+    private SSLContext sslContext(String bundleName, SslBundle bundle) {
+        if (this.provider == null) {
+            return bundle.createSslContext();
+        }
+        try {
+            SslManagerBundle managers = bundle.getManagers();
+            return ConscryptProvider.newContext(this.provider, bundle.getProtocol(), managers.getKeyManagers(),
+                    managers.getTrustManagers());
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException("SSL bundle '" + bundleName + "' cannot make a TLS context with "
+                    + this.provider.getName() + ": " + ex.getMessage(), ex);
+        }
     }
 
     /** Applies one of the bundle's options; a value the JDK does not know fails naming the option. */

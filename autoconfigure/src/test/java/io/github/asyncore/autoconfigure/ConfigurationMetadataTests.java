@@ -23,7 +23,7 @@ class ConfigurationMetadataTests {
             "asyncore.channel.write-buffer-low-water-mark", "asyncore.channel.max-connections",
             "asyncore.events.enabled", "asyncore.events.queue-capacity", "asyncore.channel.ssl.handshake-timeout",
             "asyncore.loop.max-output-memory", "asyncore.channel.output-hard-limit", "asyncore.channel.output-soft-limit",
-            "asyncore.channel.output-soft-limit-duration");
+            "asyncore.channel.output-soft-limit-duration", "asyncore.ssl.provider");
 
     @Test
     void everyPropertyHasADescriptionAndItsDefault() throws IOException {
@@ -44,6 +44,8 @@ class ConfigurationMetadataTests {
             .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo("4MB");
         assertThat(properties).filteredOn((property) -> "asyncore.channel.ssl.handshake-timeout".equals(property.get("name")))
             .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo("10s");
+        assertThat(properties).filteredOn((property) -> "asyncore.ssl.provider".equals(property.get("name")))
+            .singleElement().extracting((property) -> property.get("defaultValue")).isEqualTo("jdk");
     }
 
     @Test
@@ -73,6 +75,8 @@ class ConfigurationMetadataTests {
             List<String> clientAuth = JsonPath.read(json,
                     "$.hints[?(@.name == 'asyncore.dispatchers.*.ssl.client-auth')].values[*].value");
             assertThat(clientAuth).containsExactly("none", "want", "need");
+            List<String> providers = JsonPath.read(json, "$.hints[?(@.name == 'asyncore.ssl.provider')].values[*].value");
+            assertThat(providers).containsExactly("jdk", "conscrypt");
             List<String> keyProviders = JsonPath.read(json,
                     "$.hints[?(@.name == 'asyncore.dispatchers.keys')].providers[*].parameters.target");
             assertThat(keyProviders).containsExactly("io.github.asyncore.core.Dispatcher");

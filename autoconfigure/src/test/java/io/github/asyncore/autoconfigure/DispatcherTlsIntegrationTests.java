@@ -7,11 +7,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 import io.github.asyncore.autoconfigure.endpoint.ChannelsEndpointAutoConfiguration;
@@ -26,17 +30,25 @@ import io.github.asyncore.core.Tls11ClientHello;
 import io.github.asyncore.core.TlsSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import org.conscrypt.Conscrypt;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -50,8 +62,10 @@ import static org.awaitility.Awaitility.await;
  * the listener serves TLS over loopback, the endpoint shows the negotiated protocol and cipher suite, and
  * the meters count handshakes. Without bundle options the listener offers core's default profile (TLS 1.3
  * and 1.2 with AEAD suites only); a bundle's {@code options.ciphers} and {@code options.enabled-protocols}
- * replace it as given.
+ * replace it as given. Every test that speaks TLS runs on both engines of {@code asyncore.ssl.provider}, the
+ * JDK's and Conscrypt's (BoringSSL), with the same assertions.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DispatcherTlsIntegrationTests {
 
     /** A TLS 1.2 suite for the test's EC key that the JDK enables by default and the profile leaves out. */
@@ -84,6 +98,11 @@ class DispatcherTlsIntegrationTests {
         .withPropertyValues("management.endpoints.web.exposure.include=channels",
                 "asyncore.dispatchers.echoServer.address=127.0.0.1:0", "asyncore.shutdown.timeout=0s");
 
+    /** The context runner with {@code asyncore.ssl.provider} set: every TLS test runs on both engines. */
+    private ApplicationContextRunner runner(TlsProvider provider) {
+        return this.contextRunner.withPropertyValues("asyncore.ssl.provider=" + provider.name().toLowerCase(Locale.ROOT));
+    }
+
     @BeforeAll
     static void writeBundleFiles() throws Exception {
         serverKeyStore = TestPki.writePkcs12(pki.server, files.resolve("server.p12"));
@@ -93,9 +112,10 @@ class DispatcherTlsIntegrationTests {
         caCertificate = TestPki.writeCertificatesPem(pki.ca, files.resolve("ca.crt"));
     }
 
-    @Test
-    void jksBundleMakesTheListenerServeTlsAndTheEndpointShowsTheSession() {
-        this.contextRunner.withPropertyValues(jksServerBundle()).run((context) -> {
+    @ParameterizedTest
+    @EnumSource
+    void jksBundleMakesTheListenerServeTlsAndTheEndpointShowsTheSession(TlsProvider provider) {
+        runner(provider).withPropertyValues(jksServerBundle()).run((context) -> {
             EchoApplication.EchoServer server = context.getBean(EchoApplication.EchoServer.class);
             assertThat(server.getTls()).isNotNull();
             assertThat(server.getTls().isClientMode()).isFalse();
@@ -123,9 +143,10 @@ class DispatcherTlsIntegrationTests {
         });
     }
 
-    @Test
-    void clientAuthNeedRefusesAClientWithoutACertificateAndAcceptsATrustedOneAndTheMetersCountBoth() {
-        this.contextRunner.withPropertyValues(jksServerBundle())
+    @ParameterizedTest
+    @EnumSource
+    void clientAuthNeedRefusesAClientWithoutACertificateAndAcceptsATrustedOneAndTheMetersCountBoth(TlsProvider provider) {
+        runner(provider).withPropertyValues(jksServerBundle())
             .withPropertyValues("asyncore.dispatchers.echoServer.ssl.client-auth=need")
             .run((context) -> {
                 int port = LoopbackClients.port(context.getBean(EchoApplication.EchoServer.class));
@@ -154,9 +175,10 @@ class DispatcherTlsIntegrationTests {
             });
     }
 
-    @Test
-    void pemBundleWorksAsWell() {
-        this.contextRunner
+    @ParameterizedTest
+    @EnumSource
+    void pemBundleWorksAsWell(TlsProvider provider) {
+        runner(provider)
             .withPropertyValues("asyncore.dispatchers.echoServer.ssl.bundle=server",
                     "spring.ssl.bundle.pem.server.keystore.certificate=file:" + serverCertificates,
                     "spring.ssl.bundle.pem.server.keystore.private-key=file:" + serverKey)
@@ -187,9 +209,10 @@ class DispatcherTlsIntegrationTests {
                 .isEqualTo(Duration.ofSeconds(3)));
     }
 
-    @Test
-    void aDispatcherWithoutAnAddressIsAClientThatTrustsTheBundleAndVerifiesTheHost() {
-        this.contextRunner.withPropertyValues(jksServerBundle())
+    @ParameterizedTest
+    @EnumSource
+    void aDispatcherWithoutAnAddressIsAClientThatTrustsTheBundleAndVerifiesTheHost(TlsProvider provider) {
+        runner(provider).withPropertyValues(jksServerBundle())
             .withPropertyValues("asyncore.dispatchers.pingClient.ssl.bundle=trust",
                     "spring.ssl.bundle.pem.trust.truststore.certificate=file:" + caCertificate)
             .run((context) -> {
@@ -213,11 +236,12 @@ class DispatcherTlsIntegrationTests {
             });
     }
 
-    @Test
-    void aReloadedBundleAppliesToNewConnectionsWhileOpenOnesKeepTheirs(@TempDir Path directory) throws Exception {
+    @ParameterizedTest
+    @EnumSource
+    void aReloadedBundleAppliesToNewConnectionsWhileOpenOnesKeepTheirs(TlsProvider provider, @TempDir Path directory) throws Exception {
         Path certificate = TestPki.writeCertificatesPem(pki.server, directory.resolve("tls.crt"));
         Path key = TestPki.writePrivateKeyPem(pki.server, directory.resolve("tls.key"));
-        this.contextRunner
+        runner(provider)
             .withPropertyValues("asyncore.dispatchers.echoServer.ssl.bundle=reloading",
                     "spring.ssl.bundle.pem.reloading.reload-on-update=true",
                     "spring.ssl.bundle.pem.reloading.keystore.certificate=file:" + certificate,
@@ -241,9 +265,10 @@ class DispatcherTlsIntegrationTests {
             });
     }
 
-    @Test
-    void aBundleWithoutOptionsServesTheDefaultProfile() {
-        this.contextRunner.withPropertyValues(pemServerBundle()).run((context) -> {
+    @ParameterizedTest
+    @EnumSource
+    void aBundleWithoutOptionsServesTheDefaultProfile(TlsProvider provider) {
+        runner(provider).withPropertyValues(pemServerBundle()).run((context) -> {
             EchoApplication.EchoServer server = context.getBean(EchoApplication.EchoServer.class);
             assertThat(server.getTls().protocols()).isNull();
             assertThat(server.getTls().cipherSuites()).isNull();
@@ -270,9 +295,10 @@ class DispatcherTlsIntegrationTests {
         });
     }
 
-    @Test
-    void bundleOptionsThatNameACbcSuiteLetSuchAClientIn() {
-        this.contextRunner.withPropertyValues(pemServerBundle())
+    @ParameterizedTest
+    @EnumSource
+    void bundleOptionsThatNameACbcSuiteLetSuchAClientIn(TlsProvider provider) {
+        runner(provider).withPropertyValues(pemServerBundle())
             .withPropertyValues("spring.ssl.bundle.pem.server.options.ciphers="
                     + "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256," + CBC_SUITE)
             .run((context) -> {
@@ -287,9 +313,10 @@ class DispatcherTlsIntegrationTests {
             });
     }
 
-    @Test
-    void bundleOptionsThatNameOnlyTls13RefuseTls12() {
-        this.contextRunner.withPropertyValues(pemServerBundle())
+    @ParameterizedTest
+    @EnumSource
+    void bundleOptionsThatNameOnlyTls13RefuseTls12(TlsProvider provider) {
+        runner(provider).withPropertyValues(pemServerBundle())
             .withPropertyValues("spring.ssl.bundle.pem.server.options.enabled-protocols=TLSv1.3")
             .run((context) -> {
                 EchoApplication.EchoServer server = context.getBean(EchoApplication.EchoServer.class);
@@ -304,9 +331,10 @@ class DispatcherTlsIntegrationTests {
             });
     }
 
-    @Test
-    void aBundleCipherTheJdkDoesNotKnowFailsStartUpNamingTheOptionAndTheBundle() {
-        this.contextRunner.withPropertyValues(pemServerBundle())
+    @ParameterizedTest
+    @EnumSource
+    void aBundleCipherTheJdkDoesNotKnowFailsStartUpNamingTheOptionAndTheBundle(TlsProvider provider) {
+        runner(provider).withPropertyValues(pemServerBundle())
             .withPropertyValues("spring.ssl.bundle.pem.server.options.ciphers=ECDHE-ECDSA-AES128-GCM-SHA256")
             .run((context) -> assertThat(context).hasFailed()
                 .getFailure()
@@ -322,6 +350,78 @@ class DispatcherTlsIntegrationTests {
             assertThat(context.getBean(ChannelsEndpoint.class).channels("listener", null).channels().get(0).tls())
                 .isFalse();
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource
+    void theChosenProvidersEngineSpeaksTlsForListenersAndClients(TlsProvider provider, CapturedOutput output) {
+        runner(provider).withPropertyValues(pemServerBundle())
+            .withPropertyValues("asyncore.dispatchers.pingClient.ssl.bundle=trust",
+                    "spring.ssl.bundle.pem.trust.truststore.certificate=file:" + caCertificate)
+            .run((context) -> {
+                TlsSettings server = context.getBean(EchoApplication.EchoServer.class).getTls();
+                TlsSettings client = context.getBean(PingClient.class).getTls();
+                String name = (provider == TlsProvider.CONSCRYPT) ? "Conscrypt" : "SunJSSE";
+                assertThat(server.context().getProvider().getName()).isEqualTo(name);
+                assertThat(client.context().getProvider().getName()).isEqualTo(name);
+                SSLEngine engine = server.newEngine(new InetSocketAddress("127.0.0.1", 1));
+                assertThat(Conscrypt.isConscrypt(engine)).isEqualTo(provider == TlsProvider.CONSCRYPT);
+                if (provider == TlsProvider.CONSCRYPT) {
+                    assertThat(output).contains("TLS provider: Conscrypt");
+                }
+                else {
+                    assertThat(output).doesNotContain("TLS provider: Conscrypt");
+                }
+            });
+    }
+
+    /**
+     * A JDK client that connects again with the same context offers the TLS 1.3 ticket the listener gave it
+     * after the first handshake; a resumed session keeps the creation time of the session it resumes, a new
+     * one has its own.
+     */
+    @ParameterizedTest
+    @EnumSource
+    void aSecondConnectionOfAClientResumesItsTls13Session(TlsProvider provider) {
+        runner(provider).withPropertyValues(pemServerBundle()).run((context) -> {
+            int port = LoopbackClients.port(context.getBean(EchoApplication.EchoServer.class));
+            SSLContext clientContext = TestPki.context(null, pki.ca);
+            SSLSession first;
+            try (SSLSocket client = jdkClient(clientContext, port)) {
+                assertEchoes(client); // reading the echo takes in the ticket that follows the handshake
+                first = client.getSession();
+                assertThat(first.getProtocol()).isEqualTo("TLSv1.3");
+            }
+            await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> System.currentTimeMillis() > first.getCreationTime());
+            try (SSLSocket again = jdkClient(clientContext, port)) {
+                assertEchoes(again);
+                assertThat(again.getSession().getProtocol()).isEqualTo("TLSv1.3");
+                assertThat(again.getSession().getCreationTime()).as("creation time of the resumed session")
+                    .isEqualTo(first.getCreationTime());
+            }
+            try (SSLSocket stranger = jdkClient(TestPki.context(null, pki.ca), port)) {
+                assertEchoes(stranger);
+                assertThat(stranger.getSession().getCreationTime()).as("creation time of a new session")
+                    .isGreaterThan(first.getCreationTime());
+            }
+        });
+    }
+
+    @Test
+    void conscryptChosenWithoutConscryptOnTheClassPathFailsStartUpTellingWhatToAdd() {
+        this.contextRunner.withClassLoader(new FilteredClassLoader("org.conscrypt"))
+            .withPropertyValues("asyncore.ssl.provider=conscrypt")
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                FailureAnalysis analysis = new AsyncoreConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+                assertThat(analysis).isNotNull();
+                assertThat(analysis.getDescription())
+                    .isEqualTo("'asyncore.ssl.provider' is 'conscrypt', but Conscrypt is not on the class path.");
+                assertThat(analysis.getAction()).contains("org.conscrypt:conscrypt-openjdk-uber")
+                    .contains("'asyncore.ssl.provider=jdk' (the default)");
+            });
     }
 
     private static String[] jksServerBundle() {

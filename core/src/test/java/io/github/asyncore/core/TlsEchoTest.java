@@ -34,9 +34,14 @@ class TlsEchoTest {
 
     private final LoopFixture fixture = LoopFixture.started("tls-echo");
 
-    private final SSLContext serverContext = TestPki.context(pki.server);
+    private final SSLContext serverContext = serverContext(pki);
 
     private final SSLContext clientContext = TestPki.context(null, pki.ca);
+
+    /** The listeners' context: the JDK's here, Conscrypt's in {@link TlsEchoConscryptTest}. */
+    SSLContext serverContext(TestPki pki) {
+        return TestPki.context(pki.server);
+    }
 
     @AfterEach
     void close() {

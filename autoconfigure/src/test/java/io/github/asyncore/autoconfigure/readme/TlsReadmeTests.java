@@ -5,6 +5,8 @@ import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
+import io.github.asyncore.autoconfigure.AsyncoreProperties;
+import io.github.asyncore.autoconfigure.TlsProvider;
 import io.github.asyncore.core.TlsSettings;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keeps the README's "TLS" section true: its bundle options bind to Spring Boot's bundle properties, and
- * every protocol and cipher suite they name is one this JDK supports, so that the example would start.
+ * every protocol and cipher suite they name is one this JDK supports, so that the example would start; the
+ * provider example binds to {@code asyncore.ssl.provider}.
  */
 class TlsReadmeTests {
 
@@ -28,7 +31,7 @@ class TlsReadmeTests {
     @Test
     void theBundleOptionsExampleBindsAndNamesOnlyWhatTheJdkSupports() throws Exception {
         StandardEnvironment environment = new StandardEnvironment();
-        List<PropertySource<?>> sources = Readme.yaml(SECTION, 1, 2);
+        List<PropertySource<?>> sources = Readme.yaml(SECTION, 1, 3);
         sources.forEach(environment.getPropertySources()::addLast);
         Map<String, PemSslBundleProperties> bundles = Binder.get(environment)
             .bind("spring.ssl.bundle.pem", Bindable.mapOf(String.class, PemSslBundleProperties.class))
@@ -43,6 +46,14 @@ class TlsReadmeTests {
             .withProtocols(modern.getEnabledProtocols().toArray(String[]::new));
         assertThat(settings.cipherSuites()).containsExactlyElementsOf(legacy.getCiphers());
         assertThat(settings.protocols()).containsExactly("TLSv1.3");
+    }
+
+    @Test
+    void theProviderExampleChoosesConscrypt() throws Exception {
+        StandardEnvironment environment = new StandardEnvironment();
+        Readme.yaml(SECTION, 2, 3).forEach(environment.getPropertySources()::addLast);
+        AsyncoreProperties properties = Binder.get(environment).bind("asyncore", AsyncoreProperties.class).get();
+        assertThat(properties.getSsl().getProvider()).isEqualTo(TlsProvider.CONSCRYPT);
     }
 
 }
