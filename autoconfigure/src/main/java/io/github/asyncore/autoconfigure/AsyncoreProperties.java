@@ -7,8 +7,8 @@ import java.util.Map;
 import io.github.asyncore.core.ReconnectPolicy;
 import io.github.asyncore.core.SocketType;
 import io.github.asyncore.core.TlsSettings;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;

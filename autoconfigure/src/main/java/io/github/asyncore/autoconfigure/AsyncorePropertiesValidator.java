@@ -6,8 +6,8 @@ import io.github.asyncore.autoconfigure.AsyncoreProperties.Channel;
 import io.github.asyncore.autoconfigure.AsyncoreProperties.DispatcherBean;
 import io.github.asyncore.autoconfigure.AsyncoreProperties.Reconnect;
 import io.github.asyncore.core.SocketType;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;

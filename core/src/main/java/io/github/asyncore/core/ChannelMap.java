@@ -260,6 +260,21 @@ public final class ChannelMap implements AutoCloseable {
     }
 
     /**
+     * The live channels of one kind, without taking snapshots. Any thread.
+     * @param kind the kind wanted
+     * @return a new list of the map's live dispatchers of that kind
+     */
+    public List<Dispatcher> channels(ChannelKind kind) {
+        List<Dispatcher> found = new ArrayList<>();
+        for (Dispatcher dispatcher : this.channels.values()) {
+            if (dispatcher.kind() == kind) {
+                found.add(dispatcher);
+            }
+        }
+        return found;
+    }
+
+    /**
      * Counts the live channels of one kind whose traffic counts under a dispatcher name (see
      * {@link #traffic()}). Any thread.
      * @param kind the kind to count

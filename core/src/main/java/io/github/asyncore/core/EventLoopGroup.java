@@ -174,6 +174,18 @@ public final class EventLoopGroup implements AutoCloseable {
     }
 
     /**
+     * @param kind the kind wanted
+     * @return the live dispatchers of that kind in all maps, without taking snapshots; a new list
+     */
+    public List<Dispatcher> channels(ChannelKind kind) {
+        List<Dispatcher> all = new ArrayList<>();
+        for (ChannelMap map : this.maps) {
+            all.addAll(map.channels(kind));
+        }
+        return all;
+    }
+
+    /**
      * @param kind the kind to count
      * @return how many live channels of that kind all maps hold
      */

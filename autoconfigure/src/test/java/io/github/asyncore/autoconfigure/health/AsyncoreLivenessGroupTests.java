@@ -3,8 +3,8 @@ package io.github.asyncore.autoconfigure.health;
 import java.util.List;
 
 import io.github.asyncore.autoconfigure.AsyncoreAutoConfiguration;
-
 import org.junit.jupiter.api.Test;
+
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;

@@ -1,7 +1,6 @@
 package io.github.asyncore.autoconfigure.health;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.List;
 import com.jayway.jsonpath.JsonPath;
 import io.github.asyncore.autoconfigure.ActuatorClient;
 import io.github.asyncore.autoconfigure.EchoApplication;
+import io.github.asyncore.autoconfigure.LoopbackClients;
 import io.github.asyncore.core.EventLoop;
 import io.github.asyncore.core.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
@@ -76,10 +76,7 @@ class AsyncoreReadinessProbeTests {
         }
 
         private void connect() throws IOException {
-            InetSocketAddress listener = (InetSocketAddress) this.echoServer.getLocalAddress();
-            Socket client = new Socket();
-            this.clients.add(client);
-            client.connect(new InetSocketAddress("127.0.0.1", listener.getPort()), (int) WAIT.toMillis());
+            this.clients.add(LoopbackClients.connect(this.echoServer));
         }
 
     }

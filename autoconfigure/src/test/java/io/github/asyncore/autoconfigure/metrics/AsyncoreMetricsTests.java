@@ -1,6 +1,5 @@
 package io.github.asyncore.autoconfigure.metrics;
 
-import io.github.asyncore.boot.actuate.metrics.AsyncoreMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.asyncore.autoconfigure.LoopbackClients;
 import io.github.asyncore.autoconfigure.readme.EchoHandler;
+import io.github.asyncore.boot.actuate.metrics.AsyncoreMetrics;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoop;
 import io.github.asyncore.core.EventLoopGroup;

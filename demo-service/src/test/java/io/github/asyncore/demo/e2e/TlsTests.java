@@ -1,9 +1,6 @@
 package io.github.asyncore.demo.e2e;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -12,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -33,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,37 +87,7 @@ class TlsTests {
 
     @Test
     void opensslSClientTalksToTheTlsEcho(@TempDir Path directory) throws Exception {
-        Path ca = directory.resolve("dev-tls.crt");
-        try (InputStream certificate = new ClassPathResource("dev-tls/dev-tls.crt").getInputStream()) {
-            Files.copy(certificate, ca);
-        }
-        Process openssl = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + tlsPort(),
-                "-servername", "localhost", "-CAfile", ca.toString(), "-verify_return_error", "-quiet", "-no_ign_eof")
-            .redirectError(directory.resolve("openssl.err").toFile())
-            .start();
-        try {
-            OutputStream in = openssl.getOutputStream();
-            in.write("hello from openssl\n".getBytes(StandardCharsets.US_ASCII));
-            in.flush();
-            BufferedReader out = new BufferedReader(
-                    new InputStreamReader(openssl.getInputStream(), StandardCharsets.US_ASCII));
-            CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return out.readLine();
-                }
-                catch (IOException ex) {
-                    throw new IllegalStateException(ex);
-                }
-            });
-            assertThat(line.get(20, TimeUnit.SECONDS)).as("echo through openssl s_client (stderr: %s)",
-                    directory.resolve("openssl.err")).isEqualTo("hello from openssl");
-            in.close(); // end of input: s_client sends close_notify and exits
-            assertThat(openssl.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(directory.resolve("openssl.err"))).doesNotContain("verify error");
-        }
-        finally {
-            openssl.destroyForcibly();
-        }
+        OpensslSClient.assertEchoes(tlsPort(), directory, "hello from openssl");
     }
 
     @Test

@@ -25,8 +25,8 @@ import io.github.asyncore.core.LoopSnapshot;
 import io.github.asyncore.core.ReconnectStatus;
 import io.github.asyncore.core.Reconnector;
 import io.github.asyncore.core.TlsStatus;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -345,14 +345,13 @@ public class ChannelsEndpoint {
         }
 
         private static Duration idleFor(ChannelSnapshot channel) {
-            Instant last = channel.createdAt();
-            for (Instant activity : new Instant[] { channel.lastReadAt(), channel.lastWriteAt() }) {
-                if (activity != null && activity.isAfter(last)) {
-                    last = activity;
-                }
-            }
+            Instant last = later(later(channel.createdAt(), channel.lastReadAt()), channel.lastWriteAt());
             Duration idle = Duration.between(last, Instant.now());
             return idle.isNegative() ? Duration.ZERO : idle;
+        }
+
+        private static Instant later(Instant instant, @Nullable Instant other) {
+            return (other != null && other.isAfter(instant)) ? other : instant;
         }
 
     }

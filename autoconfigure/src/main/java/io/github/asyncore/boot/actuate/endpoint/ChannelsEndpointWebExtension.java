@@ -2,8 +2,8 @@ package io.github.asyncore.boot.actuate.endpoint;
 
 import io.github.asyncore.boot.actuate.endpoint.ChannelsEndpoint.ChannelDescriptor;
 import io.github.asyncore.core.CloseMode;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.asyncore.core.ChannelKind;
-import io.github.asyncore.core.ChannelSnapshot;
 import io.github.asyncore.core.Dispatcher;
 import io.github.asyncore.core.EventLoopGroup;
 import io.github.asyncore.core.LoopSnapshot;
@@ -59,10 +58,8 @@ public class AsyncoreReadinessHealthIndicator extends AbstractHealthIndicator {
         Map<String, Object> listeners = new LinkedHashMap<>();
         Map<String, Object> loops = new LinkedHashMap<>();
         Map<String, String> reasons = new LinkedHashMap<>();
-        for (ChannelSnapshot channel : this.group.snapshot()) {
-            if (channel.kind() == ChannelKind.LISTENER) {
-                this.group.find(channel.id()).ifPresent((listener) -> checkListener(listener, listeners, reasons));
-            }
+        for (Dispatcher listener : this.group.channels(ChannelKind.LISTENER)) {
+            checkListener(listener, listeners, reasons);
         }
         Instant now = Instant.now();
         for (LoopSnapshot loop : this.group.loopSnapshots()) {

@@ -110,8 +110,8 @@ final class ChannelDiagnostics {
                     + " input");
             return;
         }
-        this.probeDelay = this.probeDelay.multipliedBy(2).compareTo(LAST_PROBE) < 0 ? this.probeDelay.multipliedBy(2)
-                : LAST_PROBE;
+        Duration doubled = this.probeDelay.multipliedBy(2);
+        this.probeDelay = (doubled.compareTo(LAST_PROBE) < 0) ? doubled : LAST_PROBE;
         this.probe = core.executor().schedule(this.probeDelay, core.channelTask(this::probe));
     }
 

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 import io.github.asyncore.core.ChannelTransition.Kind;
@@ -29,6 +33,10 @@ import io.github.asyncore.core.internal.transport.StreamTransport;
  * otherwise. Not API.
  */
 public final class ChannelTls implements TlsTransport {
+
+    /** The contexts whose first engine was made off the loop; weak, so that a dropped context can go. */
+    private static final Set<SSLContext> warmed = Collections
+        .synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     /** What observers see while a TLS channel's first handshake runs. */
     static final TlsStatus HANDSHAKING = new TlsStatus(false, null, null);
@@ -82,13 +90,13 @@ public final class ChannelTls implements TlsTransport {
     }
 
     /**
-     * Creates one engine from the settings on the handshake executor and drops it: the JDK initializes an
-     * {@code SSLContext} on its first engine (key material, the suites its constraints allow), a tenth of a
-     * second that would otherwise stall the loop on the first connection.
+     * Creates one engine from the settings on the handshake executor and drops it, once per
+     * {@code SSLContext}: the JDK initializes a context on its first engine (key material, the suites its
+     * constraints allow), a tenth of a second that would otherwise stall the loop on the first connection.
      */
     private void warmUp(TlsSettings tls) {
         Executor executor = this.channel.context().handshakeExecutor();
-        if (executor == null) {
+        if (executor == null || !warmed.add(tls.context())) {
             return;
         }
         try {
