@@ -16,6 +16,11 @@ class TlsEchoConscryptTest extends TlsEchoTest {
 
     @Override
     SSLContext serverContext(TestPki pki) {
+        return conscryptServer(pki);
+    }
+
+    /** The server key of the test PKI in a Conscrypt context. */
+    static SSLContext conscryptServer(TestPki pki) {
         try {
             KeyStore keyStore = pki.server.keyStore();
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());

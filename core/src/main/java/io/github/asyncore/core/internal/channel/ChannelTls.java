@@ -251,7 +251,7 @@ public final class ChannelTls implements TlsTransport {
         core.executor().execute(core.channelTask(() -> {
             TlsLayer current = this.layer;
             if (current != null && !core.isClosed()) {
-                current.tasksDone();
+                current.offloadDone();
                 core.dispatch(0); // as a ready event: the handshake goes on, a client's connect may complete
             }
         }));

@@ -39,9 +39,12 @@ import org.slf4j.LoggerFactory;
  * through the channel's error path. TLS 1.3 post-handshake messages (session tickets, key updates)
  * are answered.
  * <p>
- * Costs: three heap buffers of about one TLS record (16 KiB) each per connection, for its whole life;
- * the engine's delegated tasks (certificate checks, key agreement) run on the loop thread, a millisecond
- * or so per handshake, during which the loop serves nobody else. Loop thread only.
+ * Costs: three heap buffers of about one TLS record (16 KiB) each per connection, for its whole life.
+ * The handshake's engine work (key agreement, signatures, certificate checks: a millisecond or more of CPU
+ * per handshake) runs on the transport's handshake executor when it has one, so that a burst of new
+ * clients does not stall the loop's other channels; the loop then only moves the handshake's bytes between
+ * the socket and the buffers. Loop thread only, but for that engine work, which owns the engine and the
+ * buffers while it runs (the layer registers for nothing and touches neither until it is handed back).
  */
 public final class TlsLayer {
 
@@ -58,14 +61,8 @@ public final class TlsLayer {
 
     private final Duration handshakeTimeout;
 
-    /** Ciphertext read from the socket and not yet unwrapped; write mode (bytes from 0 to position). */
-    private ByteBuffer netIn;
-
-    /** Ciphertext wrapped and not yet written; read mode (bytes from position to limit). */
-    private ByteBuffer netOut;
-
-    /** Plaintext unwrapped and not yet handed to a handler; read mode. */
-    private ByteBuffer appIn;
+    /** The ciphertext in and out and the plaintext in, with the engine calls between them. */
+    private final TlsBuffers buffers;
 
     private boolean handshaking = true;
 
@@ -85,8 +82,17 @@ public final class TlsLayer {
     /** The handshake failed or timed out (not: the peer left during it); never again false. */
     private boolean handshakeFailed;
 
-    /** Set while the engine's delegated tasks run on the handshake executor: nothing drives the engine then. */
-    private boolean tasksRunning;
+    /** Set while handshake work runs on the handshake executor: the loop touches neither engine nor buffers. */
+    private boolean offloaded;
+
+    /** Set by the off-loop work when the engine wants more ciphertext than the layer holds. */
+    private boolean needInput;
+
+    /** Set by the off-loop work when the engine saw the peer's close_notify during the handshake. */
+    private boolean offloadSawClose;
+
+    /** What failed in the off-loop work, to be thrown on the loop as if the loop had done it. */
+    private SSLException offloadFailure;
 
     private ScheduledTask handshakeTimer;
 
@@ -101,10 +107,7 @@ public final class TlsLayer {
         this.peer = peer;
         this.engine = engine;
         this.handshakeTimeout = handshakeTimeout;
-        SSLSession session = engine.getSession();
-        this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
-        this.netOut = ByteBuffer.allocate(session.getPacketBufferSize()).limit(0);
-        this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).limit(0);
+        this.buffers = new TlsBuffers(transport, engine);
     }
 
     /**
@@ -133,7 +136,7 @@ public final class TlsLayer {
 
     /** @return whether ciphertext waits for the socket to take it */
     public boolean hasPendingOutput() {
-        return this.netOut.hasRemaining();
+        return !this.offloaded && this.buffers.hasOutput();
     }
 
     /** @return the engine's session: a placeholder until the handshake has finished */
@@ -152,10 +155,10 @@ public final class TlsLayer {
      */
     public int interestOps(int ops) {
         if (!this.established) {
-            if (!this.handshaking || this.tasksRunning) {
-                return 0; // failed (the channel is being closed), or waiting for the delegated tasks
+            if (!this.handshaking || this.offloaded) {
+                return 0; // failed (the channel is being closed), or waiting for the off-loop work
             }
-            int handshakeOps = this.netOut.hasRemaining() ? SelectionKey.OP_WRITE : 0;
+            int handshakeOps = this.buffers.hasOutput() ? SelectionKey.OP_WRITE : 0;
             HandshakeStatus status = this.engine.getHandshakeStatus();
             if (status == HandshakeStatus.NEED_WRAP || status == HandshakeStatus.NEED_TASK) {
                 handshakeOps |= SelectionKey.OP_WRITE; // a writable socket is ready at once: work goes on
@@ -165,7 +168,7 @@ public final class TlsLayer {
             }
             return handshakeOps;
         }
-        if (this.netOut.hasRemaining()) {
+        if (this.buffers.hasOutput()) {
             ops |= SelectionKey.OP_WRITE;
         }
         return ops;
@@ -190,8 +193,8 @@ public final class TlsLayer {
      *         disconnect), or the socket fails
      */
     public int ready(int readyOps) throws IOException {
-        if ((readyOps & SelectionKey.OP_WRITE) != 0 && this.netOut.hasRemaining()) {
-            flush();
+        if ((readyOps & SelectionKey.OP_WRITE) != 0 && !this.offloaded && this.buffers.hasOutput()) {
+            this.buffers.flush();
         }
         if (this.established) {
             return readyOps;
@@ -229,18 +232,18 @@ public final class TlsLayer {
             return 0;
         }
         int start = dst.position();
-        drainPlaintext(dst);
+        this.buffers.drainPlaintext(dst);
         boolean ended = this.inboundDone;
         boolean viaAppIn = false;
         while (dst.hasRemaining() && !ended) {
-            if (this.netIn.position() > 0) {
+            if (this.buffers.hasInput()) {
                 boolean direct = !viaAppIn && dst.remaining() >= this.engine.getSession().getApplicationBufferSize();
-                SSLEngineResult result = direct ? unwrap(dst) : unwrapToAppIn();
+                SSLEngineResult result = direct ? this.buffers.unwrap(dst) : this.buffers.unwrapToPlaintext();
                 Status status = result.getStatus();
                 if (status == Status.OK && result.bytesConsumed() > 0) {
                     afterHandshakeUnwrap(result);
                     if (!direct) {
-                        drainPlaintext(dst);
+                        this.buffers.drainPlaintext(dst);
                     }
                     continue;
                 }
@@ -253,7 +256,7 @@ public final class TlsLayer {
                         viaAppIn = true;
                     }
                     else {
-                        this.appIn = grow(this.appIn, this.engine.getSession().getApplicationBufferSize());
+                        this.buffers.growPlaintext();
                     }
                     continue;
                 }
@@ -273,7 +276,7 @@ public final class TlsLayer {
             closeInboundQuietly();
         }
         int produced = dst.position() - start;
-        this.inputPending = this.appIn.hasRemaining() || (!dst.hasRemaining() && this.netIn.position() > 0)
+        this.inputPending = this.buffers.hasPlaintext() || (!dst.hasRemaining() && this.buffers.hasInput())
                 || (ended && produced > 0);
         if (produced > 0) {
             return produced;
@@ -297,16 +300,16 @@ public final class TlsLayer {
                 return 0;
             }
         }
-        if (!flush()) {
+        if (!this.buffers.flush()) {
             return 0;
         }
         int start = src.position();
         while (src.hasRemaining()) {
-            SSLEngineResult result = wrap(src);
+            SSLEngineResult result = this.buffers.wrap(src);
             if (result.getStatus() == Status.CLOSED) {
                 throw new SSLException("TLS output of " + this.transport + " is closed");
             }
-            if (!flush() || (result.bytesConsumed() == 0 && result.bytesProduced() == 0)) {
+            if (!this.buffers.flush() || (result.bytesConsumed() == 0 && result.bytesProduced() == 0)) {
                 break;
             }
         }
@@ -323,15 +326,18 @@ public final class TlsLayer {
             return;
         }
         this.outboundClosed = true;
+        if (this.offloaded) {
+            return; // the handshake's work owns engine and buffers; there is no session to close yet
+        }
         try {
             this.engine.closeOutbound();
             for (int i = 0; i < 4 && !this.engine.isOutboundDone(); i++) {
-                SSLEngineResult result = wrap(EMPTY);
+                SSLEngineResult result = this.buffers.wrap(EMPTY);
                 if (result.bytesProduced() == 0) {
                     break;
                 }
             }
-            flush();
+            this.buffers.flush();
         }
         catch (IOException | RuntimeException ex) {
             logger.debug("{}: could not send close_notify: {}", this.transport, ex.toString());
@@ -365,22 +371,48 @@ public final class TlsLayer {
 
     /** @return {@code false} when the peer closed the connection before the handshake finished */
     private boolean handshakeSteps() throws IOException {
-        while (this.handshaking && !this.tasksRunning) {
+        Executor executor = this.transport.handshakeExecutor();
+        while (this.handshaking && !this.offloaded) {
+            if (this.offloadFailure != null) {
+                SSLException failure = this.offloadFailure;
+                this.offloadFailure = null;
+                throw failure;
+            }
+            if (this.offloadSawClose) {
+                return false;
+            }
             switch (this.engine.getHandshakeStatus()) {
-                case NEED_TASK -> startDelegatedTasks();
+                case NEED_TASK -> {
+                    if (!offload(executor)) {
+                        this.buffers.runDelegatedTasks();
+                    }
+                }
                 case NEED_WRAP -> {
-                    if (!flush()) {
+                    if (!this.buffers.flush()) {
                         return true;
                     }
-                    if (wrap(EMPTY).getStatus() == Status.CLOSED) {
-                        flush();
-                        throw new SSLHandshakeException("the TLS engine closed during the handshake");
+                    if (offload(executor)) {
+                        return true;
                     }
-                    if (!flush()) {
+                    wrapHandshake();
+                    if (!this.buffers.flush()) {
                         return true;
                     }
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    if (executor != null) {
+                        this.buffers.flush(); // what the last work wrapped; the reply may take a while
+                        if (this.needInput || !this.buffers.hasInput()) {
+                            int read = readSocket();
+                            if (read <= 0) {
+                                return read == 0;
+                            }
+                            this.needInput = false;
+                        }
+                        if (offload(executor)) {
+                            return true;
+                        }
+                    }
                     int progress = unwrapHandshake();
                     if (progress < 0) {
                         return false;
@@ -395,26 +427,19 @@ public final class TlsLayer {
         return true;
     }
 
+    private void wrapHandshake() throws IOException {
+        if (this.buffers.wrap(EMPTY).getStatus() == Status.CLOSED) {
+            this.buffers.flush();
+            throw new SSLHandshakeException("the TLS engine closed during the handshake");
+        }
+    }
+
     /** @return 1 when the engine took a record, 0 when it needs bytes the socket does not have, -1 at the end */
     private int unwrapHandshake() throws IOException {
         while (true) {
-            if (this.netIn.position() > 0) {
-                SSLEngineResult result = unwrapToAppIn();
-                switch (result.getStatus()) {
-                    case OK:
-                        if (result.bytesConsumed() > 0 || result.bytesProduced() > 0
-                                || this.engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
-                            return 1;
-                        }
-                        break; // nothing taken and still waiting for input: read more
-                    case CLOSED:
-                        return -1;
-                    case BUFFER_OVERFLOW:
-                        this.appIn = grow(this.appIn, this.engine.getSession().getApplicationBufferSize());
-                        continue;
-                    default:
-                        break; // BUFFER_UNDERFLOW: read more
-                }
+            int progress = this.buffers.unwrapBuffered();
+            if (progress != 0) {
+                return progress;
             }
             int read = readSocket();
             if (read < 0) {
@@ -431,7 +456,7 @@ public final class TlsLayer {
         this.established = true;
         cancelHandshakeTimer();
         SSLSession session = this.engine.getSession();
-        this.inputPending = this.appIn.hasRemaining() || this.netIn.position() > 0;
+        this.inputPending = this.buffers.hasPlaintext() || this.buffers.hasInput();
         this.transport.handshakeFinished(new TlsStatus(true, session.getProtocol(), session.getCipherSuite()));
     }
 
@@ -496,9 +521,9 @@ public final class TlsLayer {
     private void sendAlertQuietly() {
         try {
             for (int i = 0; i < 4 && this.engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
-                wrap(EMPTY);
+                this.buffers.wrap(EMPTY);
             }
-            flush();
+            this.buffers.flush();
         }
         catch (IOException | RuntimeException ex) {
             logger.debug("{}: could not send the TLS alert: {}", this.transport, ex.toString());
@@ -522,11 +547,11 @@ public final class TlsLayer {
         for (int i = 0; i < 8; i++) {
             status = this.engine.getHandshakeStatus();
             if (status == HandshakeStatus.NEED_TASK) {
-                runDelegatedTasks();
+                this.buffers.runDelegatedTasks();
             }
             else if (status == HandshakeStatus.NEED_WRAP) {
-                wrap(EMPTY);
-                flush();
+                this.buffers.wrap(EMPTY);
+                this.buffers.flush();
             }
             else {
                 return;
@@ -537,118 +562,77 @@ public final class TlsLayer {
     // ---------------------------------------------------------------- engine and buffers
 
     private int readSocket() throws IOException {
-        if (!this.netIn.hasRemaining()) {
-            // a record longer than the buffer: make room for a whole one
-            ByteBuffer larger = ByteBuffer.allocate(this.netIn.position() + this.engine.getSession().getPacketBufferSize());
-            this.netIn.flip();
-            larger.put(this.netIn);
-            this.netIn = larger;
-        }
-        int read = this.transport.readSocket(this.netIn);
+        int read = this.buffers.readSocket();
         if (read > 0) {
             this.receivedAny = true;
         }
         return read;
     }
 
-    /** @return whether everything wrapped has been written */
-    private boolean flush() throws IOException {
-        ByteBuffer out = this.netOut;
-        while (out.hasRemaining()) {
-            if (this.transport.writeSocket(out) == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private SSLEngineResult wrap(ByteBuffer source) throws SSLException {
-        while (true) {
-            ByteBuffer out = this.netOut.compact();
-            SSLEngineResult result;
-            try {
-                result = this.engine.wrap(source, out);
-            }
-            finally {
-                out.flip();
-            }
-            if (result.getStatus() != Status.BUFFER_OVERFLOW) {
-                return result;
-            }
-            this.netOut = grow(out, this.engine.getSession().getPacketBufferSize());
-        }
-    }
-
-    private SSLEngineResult unwrap(ByteBuffer dst) throws SSLException {
-        ByteBuffer in = this.netIn.flip();
-        try {
-            return this.engine.unwrap(in, dst);
-        }
-        finally {
-            in.compact();
-        }
-    }
-
-    private SSLEngineResult unwrapToAppIn() throws SSLException {
-        ByteBuffer plain = this.appIn.compact();
-        try {
-            return unwrap(plain);
-        }
-        finally {
-            plain.flip();
-        }
-    }
-
-    private void drainPlaintext(ByteBuffer dst) {
-        ByteBuffer plain = this.appIn;
-        if (!plain.hasRemaining()) {
-            return;
-        }
-        int count = Math.min(plain.remaining(), dst.remaining());
-        dst.put(dst.position(), plain, plain.position(), count);
-        dst.position(dst.position() + count);
-        plain.position(plain.position() + count);
-    }
-
     /**
-     * The engine's delegated tasks (certificate checks, key agreement: about a millisecond of CPU each) run
-     * on the handshake executor, so that a burst of new TLS clients does not stall every other channel of the
-     * loop; the handshake waits (registered for nothing) until {@link #tasksDone()}. Without an executor, or
-     * when it refuses the work, they run here.
+     * Hands the engine's work, as far as it goes without the socket, to the handshake executor: delegated
+     * tasks, wraps into {@code netOut}, unwraps of what {@code netIn} holds. Conscrypt does all its key
+     * agreement and signing inside wrap and unwrap, the JDK its certificate and key work in delegated tasks;
+     * either way a millisecond or so per handshake leaves the loop. The layer registers for nothing until
+     * {@link #offloadDone()}; a refused hand-over leaves the work to the caller.
+     * @param executor the transport's handshake executor, {@code null} for none
+     * @return whether the work was handed over
      */
-    private void startDelegatedTasks() {
-        Executor executor = this.transport.handshakeExecutor();
+    private boolean offload(Executor executor) {
         if (executor == null) {
-            runDelegatedTasks();
-            return;
+            return false;
         }
-        this.tasksRunning = true;
+        this.offloaded = true;
         try {
-            executor.execute(() -> {
-                try {
-                    runDelegatedTasks();
-                }
-                finally {
-                    this.transport.resumeHandshake(); // a task that threw: the engine reports it on the next step
-                }
-            });
+            executor.execute(this::engineSteps);
+            return true;
         }
         catch (RejectedExecutionException ex) {
-            this.tasksRunning = false;
-            runDelegatedTasks();
+            this.offloaded = false;
+            return false;
         }
     }
 
-    /** The delegated tasks handed to the executor finished: the handshake may go on. Loop thread. */
-    public void tasksDone() {
-        this.tasksRunning = false;
+    /** The handshake executor's part: drives the engine until it needs the socket. Owns engine and buffers. */
+    private void engineSteps() {
+        try {
+            while (true) {
+                switch (this.engine.getHandshakeStatus()) {
+                    case NEED_TASK -> this.buffers.runDelegatedTasks();
+                    case NEED_WRAP -> {
+                        if (this.buffers.wrap(EMPTY).getStatus() == Status.CLOSED) {
+                            throw new SSLHandshakeException("the TLS engine closed during the handshake");
+                        }
+                    }
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        int progress = this.buffers.unwrapBuffered();
+                        if (progress <= 0) {
+                            this.offloadSawClose = progress < 0;
+                            this.needInput = progress == 0;
+                            return;
+                        }
+                    }
+                    default -> {
+                        return; // finished: the loop publishes it
+                    }
+                }
+            }
+        }
+        catch (SSLException ex) {
+            this.offloadFailure = ex;
+        }
+        catch (RuntimeException ex) {
+            this.offloadFailure = new SSLHandshakeException(ex.toString());
+            this.offloadFailure.initCause(ex);
+        }
+        finally {
+            this.transport.resumeHandshake();
+        }
     }
 
-    private void runDelegatedTasks() {
-        Runnable task;
-        while ((task = this.engine.getDelegatedTask()) != null) {
-            task.run();
-        }
+    /** The work handed to the handshake executor finished: the handshake may go on. Loop thread. */
+    public void offloadDone() {
+        this.offloaded = false;
     }
 
     private void closeInboundQuietly() {
@@ -667,13 +651,6 @@ public final class TlsLayer {
             this.handshakeTimer = null;
             timer.cancel();
         }
-    }
-
-    /** @return a buffer in read mode with the same bytes and at least {@code room} more capacity */
-    private static ByteBuffer grow(ByteBuffer readMode, int room) {
-        ByteBuffer larger = ByteBuffer.allocate(readMode.remaining() + room);
-        larger.put(readMode);
-        return larger.flip();
     }
 
 }

@@ -57,14 +57,14 @@ public interface TlsTransport {
     void failAndClose(IOException error);
 
     /**
-     * @return where the engine's delegated tasks run (certificate checks, key agreement: about a millisecond
+     * @return where the handshake's engine work runs (certificate checks, key agreement: about a millisecond
      *         each), off the loop thread; {@code null} to run them on the loop
      */
     Executor handshakeExecutor();
 
     /**
-     * The delegated tasks handed to {@link #handshakeExecutor()} finished: the loop should call
-     * {@link TlsLayer#tasksDone()} and drive the handshake on, as on a ready event. Called on the executor's
+     * The work handed to {@link #handshakeExecutor()} finished: the loop should call
+     * {@link TlsLayer#offloadDone()} and drive the handshake on, as on a ready event. Called on the executor's
      * thread; the channel hands it to its loop (and does nothing once it has closed).
      */
     void resumeHandshake();
