@@ -6,10 +6,13 @@
 # development key (RSA 2048) on CPU 0: `openssl s_server`, and Netty's SslHandler on the JDK provider
 # (NettyTlsEcho from the benchmarks jar, when NETTY_JAR names it). Prints per round and server: handshakes
 # per second, the server's CPU per handshake (utime+stime of /proc/PID/stat over the storm, all threads),
-# the probe's worst and 99th-percentile round trip, and the stalls the demo logged during the storm.
+# the probe's worst and 99th-percentile round trip, and the stalls the demo logged during the storm; for the
+# demo also the loop thread's CPU per handshake (utime+stime of its /proc/PID/task entry: what the
+# handshakes still cost the loop) and the longest GC pause during the storm (-Xlog:gc; a round trip
+# cannot beat a stop-the-world pause).
 # Usage: benchmarks/scripts/tls-storm.sh DEMO.jar [OTHER_DEMO.jar ...]
 # Env: ROUNDS (3), DUR (10 s), REUSE (0; 1 adds an `s_time -reuse` run: TLS session resumption),
-# CONSCRYPT (0; 1 runs the last demo jar a second time with --asyncore.ssl.provider=conscrypt),
+# CONSCRYPT (0; 1 runs the last demo jar a second time with --asyncore.ssl.provider=conscrypt; all: every jar),
 # NETTY_JAR (benchmarks/target/asyncore-benchmarks.jar to add Netty). Only 127.0.0.1; every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,19 +39,34 @@ while time.time() < end:
 rtts.sort(); print(f"{rtts[-1]:.1f} {rtts[int(len(rtts) * 0.99) - 1]:.1f}")
 PY
 }
+loop_cpu() { # loop_cpu PID -> CPU ticks of the demo's loop thread (asyncore-0) so far, or -
+    local t
+    for t in /proc/"$1"/task/*; do
+        [ "$(cat "$t/comm" 2>/dev/null)" = asyncore-0 ] && { awk '{print $14+$15}' "$t/stat"; return; }
+    done
+    echo -
+}
+gc_max() { # gc_max LOG FROM_LINE -> the longest GC pause (ms) logged after that line, or -
+    [ -f "$1" ] || { echo -; return; }
+    tail -n +"$(($2 + 1))" "$1" | grep -o 'Pause.* \([0-9.]*\)ms$' | grep -o '[0-9.]*ms$' | tr -d ms | sort -n | tail -1 | grep . || echo 0
+}
 storm() { # storm NAME PID TLSPORT [PLAINPORT]
     local name=$1 pid=$2 tls=$3 plain=${4:-} mode
     for mode in new $([ "$REUSE" = 1 ] && echo reuse); do
         taskset -c 1 openssl s_time -connect "127.0.0.1:$tls" -new -time 2 > /dev/null 2>&1 || true  # warm-up
-        local c0 p="" out; c0=$(cpu "$pid")
+        local c0 b0 g0 p="" out; c0=$(cpu "$pid") b0=$(loop_cpu "$pid") g0=$(wc -l < "$OUT/gc.log" 2>/dev/null || echo 0)
         [ -n "$plain" ] && { probe "$plain" $((DUR + 1)) > "$OUT/probe" & p=$!; }
         out=$(taskset -c 1 openssl s_time -connect "127.0.0.1:$tls" "-$mode" -time "$DUR" 2>&1 || true)
-        local c1; c1=$(cpu "$pid")
+        local c1 b1 gc="-"; c1=$(cpu "$pid") b1=$(loop_cpu "$pid")
+        [ -n "$plain" ] && gc=$(gc_max "$OUT/gc.log" "$g0")
         [ -n "$p" ] && wait "$p"
         local conns; conns=$(grep -o '^[0-9]* connections in [0-9.]* real seconds' <<< "$out" | head -1 | awk '{print $1}')
         local rtt="- -"; [ -n "$plain" ] && rtt=$(cat "$OUT/probe")
         python3 -c "
-c=int('${conns:-0}'); print('round $r $name $mode: handshakes/s', round(c/$DUR), ' cpu_us/handshake', round(($c1-$c0)/$TCK*1e6/max(c,1)), ' probe_max_ms', '${rtt% *}', ' probe_p99_ms', '${rtt#* }')"
+c=int('${conns:-0}'); b0, b1 = '$b0', '$b1'
+loop = round((float(b1) - float(b0)) / $TCK * 1e6 / max(c, 1)) if '-' not in (b0, b1) else '-'
+print('round $r $name $mode: handshakes/s', round(c/$DUR), ' cpu_us/handshake', round(($c1-$c0)/$TCK*1e6/max(c,1)),
+      ' loop_us/handshake', loop, ' probe_max_ms', '${rtt% *}', ' probe_p99_ms', '${rtt#* }', ' gc_max_ms', '$gc')"
     done
 }
 CONSCRYPT=${CONSCRYPT:-0} NETTY_JAR=${NETTY_JAR:-}
@@ -56,6 +74,10 @@ RUNS=()
 i=0
 for jar in "${JARS[@]}"; do i=$((i + 1)); RUNS+=("demo$i|$jar|"); done
 [ "$CONSCRYPT" = 1 ] && RUNS+=("demo$i-conscrypt|${JARS[-1]}|--asyncore.ssl.provider=conscrypt")
+if [ "$CONSCRYPT" = all ]; then
+    i=0
+    for jar in "${JARS[@]}"; do i=$((i + 1)); RUNS+=("demo$i-conscrypt|$jar|--asyncore.ssl.provider=conscrypt"); done
+fi
 if [ -n "$NETTY_JAR" ]; then
     openssl pkcs12 -export -in "$CERT" -inkey "$KEY" -out "$OUT/dev-tls.p12" -passout pass:changeit
 fi
@@ -63,7 +85,8 @@ for r in $(seq 1 "$ROUNDS"); do
     for run in "${RUNS[@]}"; do
         IFS='|' read -r name jar extra <<< "$run"
         E=$(free_port) T=$(free_port) M=$(free_port) H=$(free_port) C=$(free_port) U=$(free_port)
-        taskset -c 0 java -Xms256m -Xmx256m -jar "$jar" --server.address=127.0.0.1 --server.port="$H" \
+        rm -f "$OUT/gc.log"
+        taskset -c 0 java -Xms256m -Xmx256m -Xlog:gc:file="$OUT/gc.log" -jar "$jar" --server.address=127.0.0.1 --server.port="$H" \
             --management.server.port="$M" --management.server.address=127.0.0.1 --asyncore.loop.threads=1 \
             --asyncore.dispatchers.echoServer.address=127.0.0.1:"$E" --asyncore.dispatchers.chatServer.address=127.0.0.1:"$C" \
             --asyncore.dispatchers.udpEchoServer.address=127.0.0.1:"$U" --asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:"$T" \

@@ -111,13 +111,15 @@ public final class TlsLayer {
     }
 
     /**
-     * Begins the handshake and arms its timeout.
-     * @throws SSLException when the engine cannot begin
+     * Arms the handshake timeout and begins the handshake: on the handshake executor when there is one.
+     * @throws SSLException when the engine cannot begin (on the loop; off it, the failure comes as the handshake's)
      */
     public void start() throws SSLException {
-        this.engine.beginHandshake();
         if (!this.handshakeTimeout.isZero()) {
             this.handshakeTimer = this.transport.schedule(this.handshakeTimeout, this::handshakeTimedOut);
+        }
+        if (!offload(this.transport.handshakeExecutor(), this::beginAndStep)) {
+            this.engine.beginHandshake();
         }
     }
 
@@ -579,18 +581,35 @@ public final class TlsLayer {
      * @return whether the work was handed over
      */
     private boolean offload(Executor executor) {
+        return offload(executor, this::engineSteps);
+    }
+
+    private boolean offload(Executor executor, Runnable work) {
         if (executor == null) {
             return false;
         }
         this.offloaded = true;
         try {
-            executor.execute(this::engineSteps);
+            executor.execute(work);
             return true;
         }
         catch (RejectedExecutionException ex) {
             this.offloaded = false;
             return false;
         }
+    }
+
+    /** The first hand-over: Conscrypt sets up its native session (suites, key, certificates) as it begins. */
+    private void beginAndStep() {
+        try {
+            this.engine.beginHandshake();
+        }
+        catch (SSLException | RuntimeException ex) {
+            this.offloadFailure = (ex instanceof SSLException ssl) ? ssl : new SSLHandshakeException(ex.toString());
+            this.transport.resumeHandshake();
+            return;
+        }
+        engineSteps();
     }
 
     /** The handshake executor's part: drives the engine until it needs the socket. Owns engine and buffers. */
