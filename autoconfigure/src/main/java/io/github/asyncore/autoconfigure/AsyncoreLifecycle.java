@@ -70,7 +70,7 @@ public class AsyncoreLifecycle implements SmartLifecycle, ApplicationListener<Ap
 
     private volatile @Nullable StartedDispatchers started;
 
-    /** Runs the TLS engines' delegated tasks off the loops; {@code null} when they run on the loops. */
+    /** Runs the TLS engines' handshake work off the loops; {@code null} when it runs on the loops. */
     private volatile @Nullable ThreadPoolTaskExecutor handshakes;
 
     AsyncoreLifecycle(EventLoopGroup group, DispatcherRegistrar registrar, AsyncoreProperties properties,

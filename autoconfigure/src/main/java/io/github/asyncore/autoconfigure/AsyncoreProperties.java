@@ -127,8 +127,8 @@ public class AsyncoreProperties implements Validator {
         private DataSize maxOutputMemory = DataSize.ofMegabytes(64);
 
         /**
-         * Threads that run TLS handshake work (the engine's certificate checks and key agreement, about a
-         * millisecond per handshake) for all loops, so that a burst of new TLS clients does not stall the
+         * Threads that run TLS handshake work (the engine's key agreement, signatures and certificate checks,
+         * a millisecond or more per handshake) for all loops, so that a burst of new TLS clients does not stall the
          * channels a loop already serves. 0 runs that work on the loops. Default: the number of processors.
          */
         private int handshakeThreads = Runtime.getRuntime().availableProcessors();

@@ -213,9 +213,10 @@ public final class ChannelMap implements AutoCloseable {
     }
 
     /**
-     * Sets where the TLS engines of this map's channels run their delegated tasks: certificate checks and
-     * key agreement, about a millisecond of CPU per handshake, which on the loop thread would stall every
-     * other channel of the loop during a burst of new TLS clients. The handshake waits for them without
+     * Sets where the TLS engines of this map's channels do their handshake work: key agreement, signatures
+     * and certificate checks (the JDK's delegated tasks, Conscrypt's wraps and unwraps), a millisecond or
+     * more of CPU per handshake, which on the loop thread would stall every other channel of the loop during
+     * a burst of new TLS clients. The handshake waits for them without
      * blocking anyone and goes on on the loop when they finish. By default a pool shared by all maps, with
      * as many daemon threads as the machine has processors. Any thread; applies from the next task.
      * @param executor where to run them, or {@code null} to run them on the loop thread
@@ -224,7 +225,7 @@ public final class ChannelMap implements AutoCloseable {
         this.handshakeExecutor = executor;
     }
 
-    /** @return where the TLS engines of this map's channels run their delegated tasks, {@code null}: the loop */
+    /** @return where the TLS engines of this map's channels do their handshake work, {@code null}: the loop */
     public Executor getHandshakeExecutor() {
         return this.handshakeExecutor;
     }

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The pool that runs TLS engines' delegated tasks off the loops unless a map is given its own: as many
+ * The pool that runs TLS engines' handshake work off the loops unless a map is given its own: as many
  * daemon threads ({@code asyncore-handshake-N}) as the machine has processors, started on first use and
  * ended after a minute without work, so an application without TLS never sees them. Not API.
  */
