@@ -13,7 +13,9 @@
 # Usage: benchmarks/scripts/tls-storm.sh DEMO.jar [OTHER_DEMO.jar ...]
 # Env: ROUNDS (3), DUR (10 s), REUSE (0; 1 adds an `s_time -reuse` run: TLS session resumption),
 # CONSCRYPT (0; 1 runs the last demo jar a second time with --asyncore.ssl.provider=conscrypt; all: every jar),
-# NETTY_JAR (benchmarks/target/asyncore-benchmarks.jar to add Netty). Only 127.0.0.1; every wait is bounded.
+# NETTY_JAR (benchmarks/target/asyncore-benchmarks.jar to add Netty), RESULTS (a folder for storm.txt, the
+# lines printed, and tls-storm.md, their summary: medians and per-round ratios against s_server and Netty).
+# Only 127.0.0.1; every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JARS=("$@")
@@ -22,6 +24,8 @@ TCK=$(getconf CLK_TCK)
 CERT=demo-service/src/main/resources/dev-tls/dev-tls.crt KEY=demo-service/src/main/resources/dev-tls/dev-tls.key
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
+RESULTS=${RESULTS:-$OUT}
+mkdir -p "$RESULTS"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
@@ -81,6 +85,7 @@ fi
 if [ -n "$NETTY_JAR" ]; then
     openssl pkcs12 -export -in "$CERT" -inkey "$KEY" -out "$OUT/dev-tls.p12" -passout pass:changeit
 fi
+{
 for r in $(seq 1 "$ROUNDS"); do
     for run in "${RUNS[@]}"; do
         IFS='|' read -r name jar extra <<< "$run"
@@ -114,3 +119,6 @@ for r in $(seq 1 "$ROUNDS"); do
     storm s_server "$P" "$S"
     kill "$P"; wait "$P" 2>/dev/null || true
 done
+} | tee "$RESULTS/storm.txt"
+PYTHONPATH=benchmarks/scripts/lib python3 -B benchmarks/scripts/lib/storm-summary.py "$RESULTS/storm.txt" \
+    | tee "$RESULTS/tls-storm.md"
