@@ -3,9 +3,10 @@
 # each round starts each jar pinned to CPU 0, warms it up for 3 s with the shared load generator on CPU 1,
 # then measures 2 s + 5 s of scenario B (64 connections, 64-byte messages, 16 in flight), C (16
 # connections, 16 KiB messages, 4 in flight) or L (B as lines) and prints messages/s and the server's CPU
-# microseconds per message (/proc/PID/stat over the 7 s). Only 127.0.0.1; bounded by ROUNDS. TLS echo
+# microseconds per message (/proc/PID/stat over the 7 s); D (1,000 connections, 64 bytes, 1 in flight) too.
+# Only 127.0.0.1; bounded by ROUNDS. TLS echo
 # before/after: BEFORE_JAR=OLD.jar BUILD=0 benchmarks/scripts/tls-compare.sh.
-# Usage: benchmarks/scripts/ab-jars.sh OLD.jar NEW.jar [B|C|L]     (env: ROUNDS=3, BENCH_BUILD)
+# Usage: benchmarks/scripts/ab-jars.sh OLD.jar NEW.jar [B|C|D|L]     (env: ROUNDS=3, BENCH_BUILD)
 set -euo pipefail
 OLD=$1 NEW=$2 SC=${3:-B}
 ROUNDS=${ROUNDS:-3}
@@ -14,6 +15,7 @@ TCK=$(getconf CLK_TCK)
 FLAGS=(-c 64 -s 64 -d 16) MODE=plain
 [ "$SC" = L ] && FLAGS=(-l -c 64 -s 64 -d 16) MODE=line
 [ "$SC" = C ] && FLAGS=(-c 16 -s 16384 -d 4)
+[ "$SC" = D ] && FLAGS=(-c 1000 -s 64 -d 1) && ulimit -n 4096
 for r in $(seq 1 "$ROUNDS"); do
     order="old new"; [ $((r % 2)) = 0 ] && order="new old"
     for v in $order; do

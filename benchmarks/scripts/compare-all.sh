@@ -26,6 +26,11 @@ RESULTS=${RESULTS:-target/benchmarks/all-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$RESULTS"
 RESULTS=$(cd "$RESULTS" && pwd)
 STEPS=${*:-core demo threads idle tls storm resp fanout alloc jmh}
+{ # what the report says of the run: when it began, and from which code
+    echo "started=$(date -u +"%Y-%m-%dT%H:%MZ")"
+    echo "commit=$(git rev-parse --short HEAD)"
+    git diff --quiet HEAD -- core autoconfigure demo-service benchmarks || echo "changes=uncommitted changes"
+} > "$RESULTS/run.txt"
 LIB=$PWD/benchmarks/scripts/lib
 HEAP="-Xms512m -Xmx512m" # what the harness gives its Java references
 JAR=$PWD/benchmarks/target/asyncore-benchmarks.jar DEMO_JAR=$PWD/demo-service/target/asyncore-demo-service.jar

@@ -10,7 +10,8 @@
 # demo also the loop thread's CPU per handshake (utime+stime of its /proc/PID/task entry: what the
 # handshakes still cost the loop) and the longest GC pause during the storm (-Xlog:gc; a round trip
 # cannot beat a stop-the-world pause).
-# Usage: benchmarks/scripts/tls-storm.sh DEMO.jar [OTHER_DEMO.jar ...]
+# Usage: benchmarks/scripts/tls-storm.sh DEMO.jar [OTHER_DEMO.jar ...]   (an argument 'DEMO.jar --x=y ...' gives
+# that run the demo options after the jar, e.g. 'demo.jar --asyncore.loop.handshake-threads=0')
 # Env: ROUNDS (3), DUR (10 s), REUSE (0; 1 adds an `s_time -reuse` run: TLS session resumption),
 # CONSCRYPT (0; 1 runs the last demo jar a second time with --asyncore.ssl.provider=conscrypt; all: every jar),
 # NETTY_JAR (benchmarks/target/asyncore-benchmarks.jar to add Netty), RESULTS (a folder for storm.txt, the
@@ -64,23 +65,28 @@ storm() { # storm NAME PID TLSPORT [PLAINPORT]
         local c1 b1 gc="-"; c1=$(cpu "$pid") b1=$(loop_cpu "$pid")
         [ -n "$plain" ] && gc=$(gc_max "$OUT/gc.log" "$g0")
         [ -n "$p" ] && wait "$p"
-        local conns; conns=$(grep -o '^[0-9]* connections in [0-9.]* real seconds' <<< "$out" | head -1 | awk '{print $1}')
+        local conns secs # s_time's own count and whole seconds (it finishes the connection under way at the end)
+        read -r conns secs < <(grep -o '^[0-9]* connections in [0-9.]* real seconds' <<< "$out" | head -1 | awk '{print $1, $4}')
         local rtt="- -"; [ -n "$plain" ] && rtt=$(cat "$OUT/probe")
         python3 -c "
 c=int('${conns:-0}'); b0, b1 = '$b0', '$b1'
 loop = round((float(b1) - float(b0)) / $TCK * 1e6 / max(c, 1)) if '-' not in (b0, b1) else '-'
-print('round $r $name $mode: handshakes/s', round(c/$DUR), ' cpu_us/handshake', round(($c1-$c0)/$TCK*1e6/max(c,1)),
+print('round $r $name $mode: handshakes/s', round(c / max(float('${secs:-0}' or 0), $DUR)), ' cpu_us/handshake', round(($c1-$c0)/$TCK*1e6/max(c,1)),
       ' loop_us/handshake', loop, ' probe_max_ms', '${rtt% *}', ' probe_p99_ms', '${rtt#* }', ' gc_max_ms', '$gc')"
     done
 }
 CONSCRYPT=${CONSCRYPT:-0} NETTY_JAR=${NETTY_JAR:-}
 RUNS=()
 i=0
-for jar in "${JARS[@]}"; do i=$((i + 1)); RUNS+=("demo$i|$jar|"); done
-[ "$CONSCRYPT" = 1 ] && RUNS+=("demo$i-conscrypt|${JARS[-1]}|--asyncore.ssl.provider=conscrypt")
+for jar in "${JARS[@]}"; do
+    i=$((i + 1)) extra=""
+    [[ $jar == *' '* ]] && extra=${jar#* }
+    RUNS+=("demo$i|${jar%% *}|$extra")
+done
+[ "$CONSCRYPT" = 1 ] && RUNS+=("demo$i-conscrypt|${JARS[-1]%% *}|--asyncore.ssl.provider=conscrypt")
 if [ "$CONSCRYPT" = all ]; then
     i=0
-    for jar in "${JARS[@]}"; do i=$((i + 1)); RUNS+=("demo$i-conscrypt|$jar|--asyncore.ssl.provider=conscrypt"); done
+    for jar in "${JARS[@]}"; do i=$((i + 1)); RUNS+=("demo$i-conscrypt|${jar%% *}|--asyncore.ssl.provider=conscrypt"); done
 fi
 if [ -n "$NETTY_JAR" ]; then
     openssl pkcs12 -export -in "$CERT" -inkey "$KEY" -out "$OUT/dev-tls.p12" -passout pass:changeit
