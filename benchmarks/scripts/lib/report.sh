@@ -8,8 +8,13 @@ section() { # section TITLE FILE... : the title, then each file that exists
     shift
     echo
     echo "## $title"
-    for file in "$@"; do
-        [ -f "$file" ] && { echo; sed 's/^## /### /' "$file"; }
+    for file in "$@"; do # FILE, or LABEL::FILE to put the label above the file's tables
+        local label=""
+        [[ $file == *::* ]] && label=${file%%::*} file=${file#*::}
+        [ -f "$file" ] || continue
+        [ -z "$label" ] || printf '\n%s:\n' "$label"
+        echo
+        sed 's/^## /### /' "$file"
     done
     return 0
 }
@@ -45,7 +50,7 @@ section "Demo service (Spring Boot) echo with JDK NIO and Netty NIO
 the same with the demo jar as extra, SCENARIOS='A B C D'" "$R/demo/paired.md" "$R/demo/table.md"
 section "Two loop threads (Bu: unpinned) against Netty NIO with two event loops
 \`$BENCH/compare.sh --ref netty-nio-2t --scenarios Bu -- java -jar ...benchmarks.jar {PORT} --threads 2\`, then the demo with --asyncore.loop.threads=2 (cand = asyncore)" \
-    "$R/threads/paired.md" "$R/threads-demo/paired.md"
+    "The core echo, --threads 2::$R/threads/paired.md" "The demo, --asyncore.loop.threads=2::$R/threads-demo/paired.md"
 section "Idle connections
 \`N=10000 benchmarks/scripts/idle-connections.sh\`" "$R/idle-connections.md"
 section "TLS echo against Netty SslHandler (JDK provider)
