@@ -573,7 +573,7 @@ public final class TlsLayer {
 
     /**
      * Hands the engine's work, as far as it goes without the socket, to the handshake executor: delegated
-     * tasks, wraps into {@code netOut}, unwraps of what {@code netIn} holds. Conscrypt does all its key
+     * tasks, wraps of handshake messages, unwraps of the ciphertext already read. Conscrypt does all its key
      * agreement and signing inside wrap and unwrap, the JDK its certificate and key work in delegated tasks;
      * either way a millisecond or so per handshake leaves the loop. The layer registers for nothing until
      * {@link #offloadDone()}; a refused hand-over leaves the work to the caller.
@@ -605,11 +605,20 @@ public final class TlsLayer {
             this.engine.beginHandshake();
         }
         catch (SSLException | RuntimeException ex) {
-            this.offloadFailure = (ex instanceof SSLException ssl) ? ssl : new SSLHandshakeException(ex.toString());
+            this.offloadFailure = asHandshakeFailure(ex);
             this.transport.resumeHandshake();
             return;
         }
         engineSteps();
+    }
+
+    private static SSLException asHandshakeFailure(Exception ex) {
+        if (ex instanceof SSLException ssl) {
+            return ssl;
+        }
+        SSLException failure = new SSLHandshakeException(ex.toString());
+        failure.initCause(ex);
+        return failure;
     }
 
     /** The handshake executor's part: drives the engine until it needs the socket. Owns engine and buffers. */
@@ -637,12 +646,8 @@ public final class TlsLayer {
                 }
             }
         }
-        catch (SSLException ex) {
-            this.offloadFailure = ex;
-        }
-        catch (RuntimeException ex) {
-            this.offloadFailure = new SSLHandshakeException(ex.toString());
-            this.offloadFailure.initCause(ex);
+        catch (SSLException | RuntimeException ex) {
+            this.offloadFailure = asHandshakeFailure(ex);
         }
         finally {
             this.transport.resumeHandshake();
