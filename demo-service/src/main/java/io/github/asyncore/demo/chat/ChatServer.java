@@ -17,11 +17,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class ChatServer extends Dispatcher {
 
-    private final ChatRoom room = new ChatRoom();
+    private final ChatRoom room;
 
     private final ChatProperties properties;
 
-    public ChatServer(ChatProperties properties) {
+    ChatServer(ChatRoom room, ChatProperties properties) {
+        this.room = room;
         this.properties = properties;
     }
 

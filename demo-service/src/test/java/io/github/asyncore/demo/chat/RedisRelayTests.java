@@ -1,0 +1,158 @@
+package io.github.asyncore.demo.chat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.github.asyncore.demo.DemoApplication;
+import io.github.asyncore.demo.e2e.LineClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two demo instances in one JVM, each a whole application context with its own chat listener, sharing a real
+ * {@code redis-server} (Debian's, started here on a free loopback port without persistence) with
+ * {@code demo.chat.relay=redis}: a line said on one reaches the chatters of the other once, each instance's own
+ * chatters see it once (not again through Redis), both ways, in order.
+ */
+class RedisRelayTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static Process redis;
+
+    private static int redisPort;
+
+    private static ConfigurableApplicationContext first;
+
+    private static ConfigurableApplicationContext second;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redisPort = freePort();
+        Path dir = Files.createTempDirectory("redis-relay");
+        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+        await().atMost(WAIT).until(() -> answers("PING").startsWith("+PONG"));
+        first = demo();
+        second = demo();
+        // each instance subscribes on its listener container's thread: wait until both do
+        await().atMost(WAIT).until(() -> answers("PUBSUB NUMSUB asyncore-demo:chat").endsWith(":2\r\n"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (first != null) {
+            first.close();
+        }
+        if (second != null) {
+            second.close();
+        }
+        if (redis != null) {
+            redis.destroy();
+            redis.waitFor();
+        }
+    }
+
+    @Test
+    void linesCrossInstancesOnceBothWaysInOrder() throws Exception {
+        try (LineClient ann = join(first); LineClient amy = join(first); LineClient bob = join(second)) {
+            assertThat(ann.readLineEndingWith(" joined")).startsWith("* guest-"); // amy's, on the same instance
+            assertThat(ann.readLineEndingWith(" joined")).startsWith("* guest-"); // bob's, through Redis
+            assertThat(amy.readLineEndingWith(" joined")).startsWith("* guest-"); // bob's
+            rename(ann, "ann", amy, bob);
+            rename(amy, "amy", ann, bob);
+            rename(bob, "bob", ann, amy);
+
+            for (int i = 0; i < 20; i++) {
+                ann.send("line " + i);
+            }
+            for (int i = 0; i < 20; i++) { // every next line: nothing doubled, nothing out of order
+                assertThat(bob.readLine()).isEqualTo("[ann] line " + i);
+                assertThat(amy.readLine()).isEqualTo("[ann] line " + i);
+            }
+            bob.send("from the second instance");
+            assertThat(ann.readLine()).isEqualTo("[bob] from the second instance"); // none of ann's came back
+            assertThat(amy.readLine()).isEqualTo("[bob] from the second instance");
+            amy.send("marker");
+            assertThat(bob.readLine()).isEqualTo("[amy] marker"); // bob's own line did not come back to him
+        }
+        RedisChatRelay relay = first.getBean(RedisChatRelay.class);
+        await().atMost(WAIT).until(() -> relay.received() >= 2); // bob's join and his line, at least
+        assertThat(relay.dropped()).isZero();
+    }
+
+    private static void rename(LineClient who, String nick, LineClient... others) throws IOException {
+        who.send("/nick " + nick);
+        assertThat(who.readLineStartingWith("* you")).isEqualTo("* you are now " + nick);
+        for (LineClient other : others) { // skipping the joins still on their way from the other instance
+            assertThat(other.readLineEndingWith(" is now " + nick)).startsWith("* guest-");
+        }
+    }
+
+    private static LineClient join(ConfigurableApplicationContext demo) throws IOException {
+        int port = demo.getEnvironment().getRequiredProperty("local.asyncore.dispatchers.chatServer.port", Integer.class);
+        LineClient client = new LineClient(new InetSocketAddress("127.0.0.1", port));
+        assertThat(client.readLine()).startsWith("* welcome");
+        return client;
+    }
+
+    private static ConfigurableApplicationContext demo() {
+        return new SpringApplicationBuilder(DemoApplication.class).run("--server.address=127.0.0.1", "--server.port=0",
+                "--management.server.port=0", "--management.server.address=127.0.0.1",
+                "--asyncore.dispatchers.echoServer.address=127.0.0.1:0",
+                "--asyncore.dispatchers.chatServer.address=127.0.0.1:0",
+                "--asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0",
+                "--asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0", "--demo.chat.relay=redis",
+                "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
+                "--spring.main.banner-mode=off",
+                "--demo.chat.max-lines-per-second=1000", "--demo.chat.burst=100"); // the test's 20 lines at once
+    }
+
+    /** One inline command to the test's redis-server over a plain socket: its raw reply, or "" if none. */
+    private static String answers(String command) {
+        try (Socket socket = new Socket("127.0.0.1", redisPort)) {
+            socket.setSoTimeout(2_000);
+            socket.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder reply = new StringBuilder();
+            byte[] buffer = new byte[256];
+            do {
+                int read = in.read(buffer);
+                if (read < 0) {
+                    break;
+                }
+                reply.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+            }
+            while (in.available() > 0 || !reply.toString().endsWith("\r\n"));
+            return reply.toString();
+        }
+        catch (IOException ex) {
+            return "";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+}
