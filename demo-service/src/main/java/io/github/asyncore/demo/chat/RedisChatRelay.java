@@ -1,27 +1,37 @@
 package io.github.asyncore.demo.chat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * With {@code demo.chat.relay=redis}, joins this instance's chat room to every other instance's through one
@@ -34,6 +44,13 @@ import org.springframework.stereotype.Component;
  * queue is full, further lines are dropped for the other instances and counted, while this instance's chatters
  * still get them. Lines from Redis arrive in order on the listener container's subscription thread, and the
  * room's {@code ChannelGroup} takes them from any thread.
+ * <p>
+ * Redis going away does not take the room down: a probe asks Redis every second; when it stops answering,
+ * the room goes on with this instance's chatters alone (they are told once, the log says so once, their lines
+ * are not kept for later), and when it answers again the subscription is renewed and the chatters are told the
+ * room spans every instance again. Neither liveness nor readiness changes: this instance still serves its own
+ * chatters and everything else, and taking every instance out of its Service during a Redis outage would stop
+ * the whole service. Redis's own health indicator and the {@code demo.chat.relay.*} meters show the state.
  */
 @Component
 @ConditionalOnProperty(name = "demo.chat.relay", havingValue = "redis")
@@ -43,6 +60,9 @@ class RedisChatRelay implements MessageListener, DisposableBean {
 
     /** Lines waiting for the publisher thread before further ones are dropped. */
     private static final int QUEUE = 10_000;
+
+    /** How often Redis is asked whether it is there, and how often a lost subscription is renewed. */
+    private static final Duration PROBE = Duration.ofSeconds(1);
 
     private final String instance = UUID.randomUUID().toString();
 
@@ -62,7 +82,17 @@ class RedisChatRelay implements MessageListener, DisposableBean {
 
     private final AtomicLong dropped = new AtomicLong();
 
-    RedisChatRelay(ChatRoom room, RedisConnectionFactory connections, ChatProperties properties) {
+    private final ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor(
+            new CustomizableThreadFactory("chat-relay-probe-"));
+
+    /** Whether Redis answered the last probe: lines are published only then. */
+    private volatile boolean connected;
+
+    /** Whether a probe ran: the first one that finds Redis away says so, as a later loss would. */
+    private boolean probed;
+
+    RedisChatRelay(ChatRoom room, RedisConnectionFactory connections, ChatProperties properties,
+            ObjectProvider<MeterRegistry> meters) {
         this.room = room;
         this.redis = new StringRedisTemplate(connections);
         this.channel = properties.redisChannel();
@@ -73,15 +103,65 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         // on the subscription's own thread, one message after the other: the container's default hands each
         // message to a new thread, which would let two lines of one chatter overtake each other
         this.listener.setTaskExecutor(new SyncTaskExecutor());
+        this.listener.setRecoveryBackoff(new FixedBackOff(PROBE.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS));
         this.listener.addMessageListener(this, new ChannelTopic(this.channel));
         this.listener.afterPropertiesSet();
-        this.listener.start();
         room.relayTo(this::publish);
+        meters.ifAvailable(this::bindMeters);
         logger.info("Chat room relayed through Redis channel '{}' as instance {}", this.channel, this.instance);
+        check();
+        this.probe.scheduleWithFixedDelay(this::check, PROBE.toMillis(), PROBE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The probe: asks Redis whether it is there, and joins or leaves the shared room on a change. */
+    private void check() {
+        boolean reachable;
+        try {
+            reachable = "PONG".equalsIgnoreCase(this.redis.execute((RedisCallback<String>) RedisConnection::ping));
+            if (reachable && !this.listener.isRunning()) {
+                this.listener.start();
+            }
+        }
+        catch (RuntimeException ex) {
+            reachable = false;
+            if (this.connected || !this.probed) {
+                logger.warn("Redis is unreachable ({}): the chat room is this instance's alone until it is back;"
+                        + " asking again every {} s", ex.toString(), PROBE.toSeconds());
+            }
+        }
+        this.probed = true;
+        if (reachable && !this.connected) {
+            this.connected = true;
+            logger.info("Chat room joined through Redis channel '{}'", this.channel);
+            this.room.deliver("* the room spans every server");
+        }
+        else if (!reachable && this.connected) {
+            this.connected = false;
+            this.room.deliver("* the room is this server's alone for now: the other servers are out of reach");
+        }
+    }
+
+    private void bindMeters(MeterRegistry registry) {
+        FunctionCounter.builder("demo.chat.relay.published", this.published, AtomicLong::get)
+            .description("Chat lines published to the other instances through Redis")
+            .register(registry);
+        FunctionCounter.builder("demo.chat.relay.received", this.received, AtomicLong::get)
+            .description("Chat lines from other instances delivered here")
+            .register(registry);
+        FunctionCounter.builder("demo.chat.relay.dropped", this.dropped, AtomicLong::get)
+            .description("Chat lines said here that did not reach the other instances")
+            .register(registry);
+        Gauge.builder("demo.chat.relay.connected", this, (relay) -> relay.connected ? 1 : 0)
+            .description("1 while Redis answers and the room spans every instance, else 0")
+            .register(registry);
     }
 
     /** The room's relay: queues the line for the publisher thread. A chatter's loop thread; never blocks. */
     private void publish(String line) {
+        if (!this.connected) {
+            this.dropped.incrementAndGet(); // not kept for later: a line said during an outage stays here
+            return;
+        }
         try {
             this.publisher.execute(() -> {
                 try {
@@ -120,6 +200,11 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         return this.received.get();
     }
 
+    /** @return whether Redis answered the last probe */
+    boolean connected() {
+        return this.connected;
+    }
+
     /** @return lines this instance's chatters sent that did not reach Redis */
     long dropped() {
         return this.dropped.get();
@@ -129,6 +214,7 @@ class RedisChatRelay implements MessageListener, DisposableBean {
     public void destroy() throws Exception {
         this.room.relayTo((line) -> {
         });
+        this.probe.shutdownNow();
         this.listener.stop();
         this.listener.destroy();
         this.publisher.shutdown();

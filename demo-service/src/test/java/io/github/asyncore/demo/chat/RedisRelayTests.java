@@ -15,7 +15,10 @@ import io.github.asyncore.demo.DemoApplication;
 import io.github.asyncore.demo.e2e.LineClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,8 +30,11 @@ import static org.awaitility.Awaitility.await;
  * Two demo instances in one JVM, each a whole application context with its own chat listener, sharing a real
  * {@code redis-server} (Debian's, started here on a free loopback port without persistence) with
  * {@code demo.chat.relay=redis}: a line said on one reaches the chatters of the other once, each instance's own
- * chatters see it once (not again through Redis), both ways, in order.
+ * chatters see it once (not again through Redis), both ways, in order; then Redis stops mid-conversation
+ * (each room goes on alone, its chatters told once) and starts again on the same port (the rooms join again,
+ * the line said meanwhile stays where it was said, nothing comes twice).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisRelayTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -44,13 +50,7 @@ class RedisRelayTests {
     @BeforeAll
     static void start() throws Exception {
         redisPort = freePort();
-        Path dir = Files.createTempDirectory("redis-relay");
-        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile())
-            .start();
-        await().atMost(WAIT).until(() -> answers("PING").startsWith("+PONG"));
+        startRedis();
         first = demo();
         second = demo();
         // each instance subscribes on its listener container's thread: wait until both do
@@ -72,6 +72,7 @@ class RedisRelayTests {
     }
 
     @Test
+    @Order(1)
     void linesCrossInstancesOnceBothWaysInOrder() throws Exception {
         try (LineClient ann = join(first); LineClient amy = join(first); LineClient bob = join(second)) {
             assertThat(ann.readLineEndingWith(" joined")).startsWith("* guest-"); // amy's, on the same instance
@@ -97,6 +98,48 @@ class RedisRelayTests {
         RedisChatRelay relay = first.getBean(RedisChatRelay.class);
         await().atMost(WAIT).until(() -> relay.received() >= 2); // bob's join and his line, at least
         assertThat(relay.dropped()).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void withoutRedisEachRoomGoesOnAloneAndRejoinsWhenItIsBack() throws Exception {
+        try (LineClient ann = join(first); LineClient amy = join(first); LineClient bob = join(second)) {
+            rename(ann, "ann2", amy, bob);
+            rename(bob, "bob2", ann, amy);
+            redis.destroy();
+            redis.waitFor();
+            String alone = "* the room is this server's alone for now: the other servers are out of reach";
+            assertThat(ann.readLine()).isEqualTo(alone); // one notice each, within the probe's second
+            assertThat(amy.readLine()).isEqualTo(alone);
+            assertThat(bob.readLine()).isEqualTo(alone);
+
+            ann.send("while Redis is away");
+            assertThat(amy.readLine()).isEqualTo("[ann2] while Redis is away"); // the local room goes on
+            await().atMost(WAIT).until(() -> first.getBean(RedisChatRelay.class).dropped() >= 1);
+
+            startRedis();
+            String back = "* the room spans every server";
+            assertThat(ann.readLine()).isEqualTo(back);
+            assertThat(amy.readLine()).isEqualTo(back);
+            assertThat(bob.readLine()).isEqualTo(back); // and not the line said while Redis was away
+            await().atMost(WAIT).until(() -> answers("PUBSUB NUMSUB asyncore-demo:chat").endsWith(":2\r\n"));
+            ann.send("Redis is back");
+            assertThat(bob.readLine()).isEqualTo("[ann2] Redis is back");
+            assertThat(amy.readLine()).isEqualTo("[ann2] Redis is back");
+            bob.send("and so am I");
+            assertThat(ann.readLine()).isEqualTo("[bob2] and so am I");
+        }
+        assertThat(first.getBean(RedisChatRelay.class).connected()).isTrue();
+    }
+
+    private static void startRedis() throws IOException {
+        Path dir = Files.createTempDirectory("redis-relay");
+        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+        await().atMost(WAIT).until(() -> answers("PING").startsWith("+PONG"));
     }
 
     private static void rename(LineClient who, String nick, LineClient... others) throws IOException {
