@@ -37,10 +37,6 @@ RAW=$RESULTS/raw.txt
 : >"$RAW"
 trap kill_server EXIT
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 start_server() {  # NAME PORT LOG -> SRV_PID, once it answers PING (60 s at most)
     local name=$1 port=$2 log=$3 _
     case $name in

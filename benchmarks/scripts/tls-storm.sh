@@ -19,6 +19,8 @@
 # Only 127.0.0.1; every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source-path=SCRIPTDIR source=lib/server-control.sh
+. benchmarks/scripts/lib/server-control.sh # free_port
 JARS=("$@")
 ROUNDS=${ROUNDS:-3} DUR=${DUR:-10} REUSE=${REUSE:-0}
 TCK=$(getconf CLK_TCK)
@@ -27,7 +29,6 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 RESULTS=${RESULTS:-$OUT}
 mkdir -p "$RESULTS"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 probe() { # probe PORT SECONDS -> "max_ms p99_ms"
@@ -97,6 +98,7 @@ for r in $(seq 1 "$ROUNDS"); do
         IFS='|' read -r name jar extra <<< "$run"
         E=$(free_port) T=$(free_port) M=$(free_port) H=$(free_port) C=$(free_port) U=$(free_port)
         rm -f "$OUT/gc.log"
+        # shellcheck disable=SC2086 # $extra: the run's demo options, split into words on purpose
         taskset -c 0 java -Xms256m -Xmx256m -Xlog:gc:file="$OUT/gc.log" -jar "$jar" --server.address=127.0.0.1 --server.port="$H" \
             --management.server.port="$M" --management.server.address=127.0.0.1 --asyncore.loop.threads=1 \
             --asyncore.dispatchers.echoServer.address=127.0.0.1:"$E" --asyncore.dispatchers.chatServer.address=127.0.0.1:"$C" \

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by fanout-compare.sh and tls-compare.sh: start one benchmark server at a time, stop it, and wait for
+# Sourced by fanout-compare.sh, tls-compare.sh, resp-compare.sh and tls-storm.sh: start one benchmark server at a time, stop it, and wait for
 # a quiet machine before a run.
 #   launch_server NAME PORT LOG CMD...  runs CMD pinned to CPU $SCPU, output to LOG, and returns once LOG has
 #                                       "listening on 127.0.0.1:PORT" (60 s at most; exits if CMD ends first)
@@ -7,6 +7,7 @@
 #   kill_server                         SIGKILL if still running (for the EXIT trap)
 #   busy_ticks, srv_ticks               all CPUs' busy ticks (/proc/stat); the server's user + system ticks
 #   wait_quiet                          until the other work on the machine is < 5 % of a core (QUIET_MAX s)
+#   free_port                           prints a TCP port free on 127.0.0.1 now
 # Reads SCPU, HZ (getconf CLK_TCK) and QUIET_MAX; sets SRV_PID (the server's PID, empty when none runs).
 SRV_PID=
 
@@ -36,6 +37,7 @@ kill_server() {
     if [ -n "$SRV_PID" ] && kill -0 "$SRV_PID" 2>/dev/null; then kill -KILL "$SRV_PID" 2>/dev/null || true; fi
 }
 
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 busy_ticks() { awk '$1 ~ /^cpu[0-9]+$/ {b += $2+$3+$4+$7+$8} END {print b}' /proc/stat; }
 srv_ticks() { awk '{print $14 + $15}' "/proc/$SRV_PID/stat" 2>/dev/null || echo 0; }
 

@@ -66,6 +66,9 @@ class RedisChatRelay implements MessageListener, DisposableBean {
 
     private final String instance = UUID.randomUUID().toString();
 
+    /** What every line this instance publishes starts with: its id, then a newline. */
+    private final String origin = this.instance + "\n";
+
     private final ChatRoom room;
 
     private final StringRedisTemplate redis;
@@ -109,8 +112,8 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         room.relayTo(this::publish);
         meters.ifAvailable(this::bindMeters);
         logger.info("Chat room relayed through Redis channel '{}' as instance {}", this.channel, this.instance);
-        check();
-        this.probe.scheduleWithFixedDelay(this::check, PROBE.toMillis(), PROBE.toMillis(), TimeUnit.MILLISECONDS);
+        // the first probe too runs on the probe's thread: an unreachable Redis does not hold up start-up
+        this.probe.scheduleWithFixedDelay(this::check, 0, PROBE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The probe: asks Redis whether it is there, and joins or leaves the shared room on a change. */
@@ -165,7 +168,7 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         try {
             this.publisher.execute(() -> {
                 try {
-                    this.redis.convertAndSend(this.channel, this.instance + "\n" + line);
+                    this.redis.convertAndSend(this.channel, this.origin + line);
                     this.published.incrementAndGet();
                 }
                 catch (RuntimeException ex) {
@@ -183,7 +186,7 @@ class RedisChatRelay implements MessageListener, DisposableBean {
     public void onMessage(Message message, byte[] pattern) {
         String text = new String(message.getBody(), StandardCharsets.UTF_8);
         int end = text.indexOf('\n');
-        if (end < 0 || text.startsWith(this.instance + "\n")) {
+        if (end < 0 || text.startsWith(this.origin)) {
             return; // not ours to show: malformed, or this instance's own line
         }
         this.received.incrementAndGet();

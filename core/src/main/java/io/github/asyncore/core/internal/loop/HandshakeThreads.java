@@ -30,7 +30,7 @@ public final class HandshakeThreads {
      * @return a pool of daemon threads that end after a minute idle, its queue unbounded (each task is a
      *         handshake's few milliseconds of work, queued only while every thread is busy)
      */
-    public static ThreadPoolExecutor create(int threads, String prefix) {
+    private static ThreadPoolExecutor create(int threads, String prefix) {
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = (task) -> {
             Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
