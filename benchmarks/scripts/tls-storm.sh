@@ -19,8 +19,9 @@
 # Only 127.0.0.1; every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+LIB=$PWD/benchmarks/scripts/lib
 # shellcheck source-path=SCRIPTDIR source=lib/server-control.sh
-. benchmarks/scripts/lib/server-control.sh # free_port
+. "$LIB/server-control.sh" # free_port
 JARS=("$@")
 ROUNDS=${ROUNDS:-3} DUR=${DUR:-10} REUSE=${REUSE:-0}
 TCK=$(getconf CLK_TCK)
