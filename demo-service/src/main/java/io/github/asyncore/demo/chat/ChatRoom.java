@@ -1,8 +1,11 @@
 package io.github.asyncore.demo.chat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -16,15 +19,25 @@ import org.springframework.stereotype.Component;
  * safe from any thread. Lines go to everyone through a {@link ChannelGroup}, which copies each line once and
  * hands it to each loop once; a chatter that reads none of it is closed by its output limits, not buffered
  * for without bound.
+ * <p>
+ * Nicks are unique in the room: among this instance's chatters by the room itself, and across instances by
+ * its {@link NickRegistry}, which may answer later and on another thread; so joining, renaming and listing
+ * answer with futures, and a nick being claimed is reserved here meanwhile.
  */
 @Component
 class ChatRoom {
 
     private static final Pattern NICK = Pattern.compile("[A-Za-z0-9_-]{1,20}");
 
+    /** How many guest nicks a joining chatter is offered before it takes one that another instance may hold. */
+    private static final int GUEST_ATTEMPTS = 50;
+
     private final ChannelGroup<ChatSession> sessions = new ChannelGroup<>("chat");
 
     private final Map<ChatSession, String> nicks = new ConcurrentHashMap<>();
+
+    /** Nicks being claimed from the registry for a chatter here: nobody else here may take them meanwhile. */
+    private final Set<String> claiming = new HashSet<>();
 
     private int guests;
 
@@ -32,39 +45,110 @@ class ChatRoom {
     private volatile Consumer<String> relay = (line) -> {
     };
 
-    /** @return the guest nick the new session gets: {@code guest-N}, never one somebody has already */
-    synchronized String join(ChatSession session) {
+    private volatile NickRegistry registry = NickRegistry.LOCAL;
+
+    /**
+     * Takes the session into the room under a guest nick: {@code guest-N}, the first N that nobody has, here
+     * or (through the registry) elsewhere. The session receives the room's lines once the nick is known.
+     * @return the session's nick, once claimed
+     */
+    CompletableFuture<String> join(ChatSession session) {
+        return offerGuestNick(session, GUEST_ATTEMPTS);
+    }
+
+    private CompletableFuture<String> offerGuestNick(ChatSession session, int attemptsLeft) {
+        String nick = reserveGuestNick();
+        return this.registry.claim(nick).thenCompose((claimed) -> {
+            if (claimed || attemptsLeft <= 1) {
+                admit(session, nick);
+                return CompletableFuture.completedFuture(nick);
+            }
+            unreserve(nick);
+            return offerGuestNick(session, attemptsLeft - 1);
+        });
+    }
+
+    private synchronized String reserveGuestNick() {
         String nick;
         do {
             nick = "guest-" + (++this.guests);
         }
-        while (this.nicks.containsValue(nick));
-        this.nicks.put(session, nick);
-        this.sessions.add(session);
+        while (isTakenHere(nick));
+        this.claiming.add(nick);
         return nick;
     }
 
-    synchronized void leave(ChatSession session) {
-        this.nicks.remove(session);
-        this.sessions.remove(session);
+    private void admit(ChatSession session, String nick) {
+        synchronized (this) {
+            this.claiming.remove(nick);
+            if (!session.hasLeft()) {
+                this.nicks.put(session, nick);
+                this.sessions.add(session);
+                return;
+            }
+        }
+        this.registry.release(nick); // the chatter left while its nick was claimed
+    }
+
+    private synchronized void unreserve(String nick) {
+        this.claiming.remove(nick);
+    }
+
+    private boolean isTakenHere(String nick) {
+        return this.claiming.contains(nick) || this.nicks.containsValue(nick);
+    }
+
+    /** Takes the session out of the room and gives its nick back. Any thread; nothing if it never joined. */
+    void leave(ChatSession session) {
+        String nick;
+        synchronized (this) {
+            nick = this.nicks.remove(session);
+            this.sessions.remove(session);
+        }
+        if (nick != null) {
+            this.registry.release(nick);
+        }
     }
 
     /**
-     * @return {@code null} when the session now has that nick, else why not
+     * Gives the session another nick, unless somebody here or elsewhere has it.
+     * @return {@code null} once the session has that nick, else why not
      */
-    synchronized String rename(ChatSession session, String nick) {
+    CompletableFuture<String> rename(ChatSession session, String nick) {
         if (!NICK.matcher(nick).matches()) {
-            return "a nick is 1 to 20 letters, digits, '-' or '_'";
+            return CompletableFuture.completedFuture("a nick is 1 to 20 letters, digits, '-' or '_'");
         }
-        if (this.nicks.containsValue(nick)) {
-            return "'" + nick + "' is taken";
+        synchronized (this) {
+            if (isTakenHere(nick)) {
+                return CompletableFuture.completedFuture("'" + nick + "' is taken");
+            }
+            this.claiming.add(nick);
         }
-        this.nicks.put(session, nick);
-        return null;
+        return this.registry.claim(nick).thenApply((claimed) -> {
+            String old;
+            synchronized (this) {
+                this.claiming.remove(nick);
+                if (!claimed) {
+                    return "'" + nick + "' is taken";
+                }
+                old = this.nicks.get(session);
+                if (old != null) {
+                    this.nicks.put(session, nick);
+                }
+            }
+            // the old nick, or the new one when the chatter left while it was claimed
+            this.registry.release((old != null) ? old : nick);
+            return null;
+        });
     }
 
-    /** @return the nicks in the room, sorted */
-    List<String> who() {
+    /** @return the nicks in the room, here and (through the registry) elsewhere, sorted */
+    CompletableFuture<List<String>> who() {
+        return this.registry.list(nicksHere());
+    }
+
+    /** @return the nicks of this instance's chatters, sorted */
+    List<String> nicksHere() {
         return this.nicks.values().stream().sorted().toList();
     }
 
@@ -82,6 +166,11 @@ class ChatRoom {
     /** @param relay what takes every line this instance's chatters send; called on their loops, must not block */
     void relayTo(Consumer<String> relay) {
         this.relay = relay;
+    }
+
+    /** @param registry who else holds nicks: asked on every join, rename and listing from now on */
+    void nicksHeldBy(NickRegistry registry) {
+        this.registry = registry;
     }
 
 }

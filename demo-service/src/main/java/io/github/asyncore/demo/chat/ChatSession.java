@@ -23,7 +23,13 @@ class ChatSession extends AsyncChat {
     /** Whether the chatter was told that lines are being dropped, since its last line that went through. */
     private boolean toldTooFast;
 
+    /** The chatter's nick; {@code null} until the room gave one, and nothing is read from the chatter before. */
     private volatile String nick;
+
+    /** Whether a {@code /nick} waits for the room's answer: a second one is refused meanwhile. Loop thread. */
+    private boolean renaming;
+
+    private volatile boolean left;
 
     ChatSession(SocketChannel channel, ChatRoom room, ChatProperties properties) throws IOException {
         super(channel);
@@ -31,9 +37,22 @@ class ChatSession extends AsyncChat {
         this.linesPerSecond = properties.maxLinesPerSecond();
         this.rate = new TokenBucket(properties.maxLinesPerSecond(), properties.burst(), System.nanoTime());
         setTerminator("\n");
-        this.nick = room.join(this);
-        say("* welcome to the asyncore chat, " + this.nick + "; commands: /nick NAME, /who, /quit");
-        room.broadcast(this, "* " + this.nick + " joined");
+        room.join(this).thenAccept((given) -> executor().execute(() -> welcome(given)));
+    }
+
+    private void welcome(String given) {
+        if (this.left) {
+            return;
+        }
+        this.nick = given;
+        say("* welcome to the asyncore chat, " + given + "; commands: /nick NAME, /who, /quit");
+        this.room.broadcast(this, "* " + given + " joined");
+    }
+
+    /** Reads nothing until the chatter has a nick: what it sends before waits in the socket. */
+    @Override
+    public boolean readable() {
+        return this.nick != null;
     }
 
     @Override
@@ -52,7 +71,7 @@ class ChatSession extends AsyncChat {
             closeWhenDone();
         }
         else if (line.equals("/who")) {
-            say("* in the room: " + String.join(", ", this.room.who()));
+            this.room.who().thenAccept((nicks) -> say("* in the room: " + String.join(", ", nicks)));
         }
         else if (line.startsWith("/nick ")) {
             rename(line.substring("/nick ".length()).strip());
@@ -73,9 +92,17 @@ class ChatSession extends AsyncChat {
 
     @Override
     public void handleClose() {
+        this.left = true;
         this.room.leave(this);
-        this.room.broadcast(this, "* " + this.nick + " left");
+        if (this.nick != null) {
+            this.room.broadcast(this, "* " + this.nick + " left");
+        }
         close();
+    }
+
+    /** @return whether the chatter left (or was closed): the room no longer takes it in. Any thread. */
+    boolean hasLeft() {
+        return this.left;
     }
 
     private String formatRate() {
@@ -94,7 +121,19 @@ class ChatSession extends AsyncChat {
     }
 
     private void rename(String wanted) {
-        String refused = this.room.rename(this, wanted);
+        if (this.renaming) {
+            say("! still taking your last nick; try again in a moment");
+            return;
+        }
+        this.renaming = true;
+        this.room.rename(this, wanted).thenAccept((refused) -> executor().execute(() -> renamed(wanted, refused)));
+    }
+
+    private void renamed(String wanted, String refused) {
+        this.renaming = false;
+        if (this.left) {
+            return;
+        }
         if (refused != null) {
             say("! " + refused);
             return;

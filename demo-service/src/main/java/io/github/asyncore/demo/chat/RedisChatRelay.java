@@ -51,6 +51,8 @@ import org.springframework.util.backoff.FixedBackOff;
  * room spans every instance again. Neither liveness nor readiness changes: this instance still serves its own
  * chatters and everything else, and taking every instance out of its Service during a Redis outage would stop
  * the whole service. Redis's own health indicator and the {@code demo.chat.relay.*} meters show the state.
+ * <p>
+ * Nicks span the instances too ({@link RedisNicks}): the probe renews this instance's chatters' nicks in Redis.
  */
 @Component
 @ConditionalOnProperty(name = "demo.chat.relay", havingValue = "redis")
@@ -94,6 +96,11 @@ class RedisChatRelay implements MessageListener, DisposableBean {
     /** Whether a probe ran: the first one that finds Redis away says so, as a later loss would. */
     private boolean probed;
 
+    private final RedisNicks nicks;
+
+    /** Probes since the nicks were last renewed. Probe thread. */
+    private long sinceRenewal;
+
     RedisChatRelay(ChatRoom room, RedisConnectionFactory connections, ChatProperties properties,
             ObjectProvider<MeterRegistry> meters) {
         this.room = room;
@@ -110,6 +117,8 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         this.listener.addMessageListener(this, new ChannelTopic(this.channel));
         this.listener.afterPropertiesSet();
         room.relayTo(this::publish);
+        this.nicks = new RedisNicks(this.redis, this.instance, this.channel, () -> this.connected);
+        room.nicksHeldBy(this.nicks);
         meters.ifAvailable(this::bindMeters);
         logger.info("Chat room relayed through Redis channel '{}' as instance {}", this.channel, this.instance);
         // the first probe too runs on the probe's thread: an unreachable Redis does not hold up start-up
@@ -134,13 +143,27 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         }
         this.probed = true;
         if (reachable && !this.connected) {
+            renewNicks();
             this.connected = true;
             logger.info("Chat room joined through Redis channel '{}'", this.channel);
             this.room.deliver("* the room spans every server");
         }
+        else if (reachable && ++this.sinceRenewal * PROBE.toMillis() >= RedisNicks.RENEWAL.toMillis()) {
+            renewNicks();
+        }
         else if (!reachable && this.connected) {
             this.connected = false;
             this.room.deliver("* the room is this server's alone for now: the other servers are out of reach");
+        }
+    }
+
+    private void renewNicks() {
+        this.sinceRenewal = 0;
+        try {
+            this.nicks.renew(this.room.nicksHere());
+        }
+        catch (RuntimeException ex) {
+            logger.debug("Chat nicks not renewed in Redis: {}", ex.toString());
         }
     }
 
@@ -218,6 +241,8 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         this.room.relayTo((line) -> {
         });
         this.probe.shutdownNow();
+        this.room.nicksHeldBy(NickRegistry.LOCAL);
+        this.nicks.stop();
         this.listener.stop();
         this.listener.destroy();
         this.publisher.shutdown();

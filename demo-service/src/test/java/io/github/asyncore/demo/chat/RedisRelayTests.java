@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.asyncore.demo.DemoApplication;
 import io.github.asyncore.demo.e2e.LineClient;
@@ -30,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * Two demo instances in one JVM, each a whole application context with its own chat listener, sharing a real
  * {@code redis-server} (Debian's, started here on a free loopback port without persistence) with
  * {@code demo.chat.relay=redis}: a line said on one reaches the chatters of the other once, each instance's own
- * chatters see it once (not again through Redis), both ways, in order; then Redis stops mid-conversation
+ * chatters see it once (not again through Redis), both ways, in order; nicks are unique across the instances
+ * and {@code /who} on either lists both's chatters; then Redis stops mid-conversation
  * (each room goes on alone, its chatters told once) and starts again on the same port (the rooms join again,
  * the line said meanwhile stays where it was said, nothing comes twice).
  */
@@ -38,6 +41,8 @@ import static org.awaitility.Awaitility.await;
 class RedisRelayTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static final Pattern WELCOME = Pattern.compile("\\* welcome to the asyncore chat, (guest-\\d+);.*");
 
     private static Process redis;
 
@@ -102,6 +107,37 @@ class RedisRelayTests {
 
     @Test
     @Order(2)
+    void nicksAndWhoSpanInstances() throws Exception {
+        try (LineClient ann = join(first); LineClient bob = join(second)) {
+            rename(ann, "ann1", bob);
+            rename(bob, "bob1", ann);
+            ann.send("/who");
+            assertThat(ann.readLineStartingWith("* in the room:")).isEqualTo("* in the room: ann1, bob1");
+            bob.send("/who");
+            assertThat(bob.readLineStartingWith("* in the room:")).isEqualTo("* in the room: ann1, bob1");
+            // each nick is a key that lives EXPIRY seconds unless its instance renews it
+            int expiry = Integer.parseInt(answers("TTL asyncore-demo:chat:nick:ann1").strip().substring(1));
+            assertThat(expiry).isBetween(1, (int) RedisNicks.EXPIRY.toSeconds());
+            assertThat(answers("GET asyncore-demo:chat:nick:bob1")).isNotEqualTo(answers("GET asyncore-demo:chat:nick:ann1"));
+
+            try (LineClient cat = connect(second)) {
+                String guest = nickIn(cat.readLine());
+                assertThat(ann.readLineEndingWith(" joined")).isEqualTo("* " + guest + " joined");
+                cat.send("/nick ann1");
+                assertThat(cat.readLineStartingWith("!")).isEqualTo("! 'ann1' is taken"); // held on the first instance
+                cat.send("/who"); // guests are unique across instances too
+                assertThat(cat.readLineStartingWith("* in the room:")).isEqualTo("* in the room: ann1, bob1, " + guest);
+
+                ann.close();
+                assertThat(bob.readLineEndingWith(" left")).isEqualTo("* ann1 left");
+                await().atMost(WAIT).until(() -> answers("EXISTS asyncore-demo:chat:nick:ann1").equals(":0\r\n"));
+                rename(cat, "ann1", bob);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
     void withoutRedisEachRoomGoesOnAloneAndRejoinsWhenItIsBack() throws Exception {
         try (LineClient ann = join(first); LineClient amy = join(first); LineClient bob = join(second)) {
             rename(ann, "ann2", amy, bob);
@@ -151,10 +187,21 @@ class RedisRelayTests {
     }
 
     private static LineClient join(ConfigurableApplicationContext demo) throws IOException {
-        int port = demo.getEnvironment().getRequiredProperty("local.asyncore.dispatchers.chatServer.port", Integer.class);
-        LineClient client = new LineClient(new InetSocketAddress("127.0.0.1", port));
-        assertThat(client.readLine()).startsWith("* welcome");
+        LineClient client = connect(demo);
+        nickIn(client.readLine());
         return client;
+    }
+
+    private static LineClient connect(ConfigurableApplicationContext demo) throws IOException {
+        int port = demo.getEnvironment().getRequiredProperty("local.asyncore.dispatchers.chatServer.port", Integer.class);
+        return new LineClient(new InetSocketAddress("127.0.0.1", port));
+    }
+
+    /** @return the guest nick a welcome line gives */
+    private static String nickIn(String welcome) {
+        Matcher guest = WELCOME.matcher(welcome);
+        assertThat(guest.matches()).as(welcome).isTrue();
+        return guest.group(1);
     }
 
     private static ConfigurableApplicationContext demo() {
