@@ -48,8 +48,8 @@ class ChatRoom {
     private volatile NickRegistry registry = NickRegistry.LOCAL;
 
     /**
-     * Takes the session into the room under a guest nick: {@code guest-N}, the first N that nobody has, here
-     * or (through the registry) elsewhere. The session receives the room's lines once the nick is known.
+     * Gives a new session a guest nick: {@code guest-N}, the first N that nobody has, here or (through the
+     * registry) elsewhere. The session receives the room's lines once it {@linkplain #enter enters}.
      * @return the session's nick, once claimed
      */
     CompletableFuture<String> join(ChatSession session) {
@@ -83,11 +83,20 @@ class ChatRoom {
             this.claiming.remove(nick);
             if (!session.hasLeft()) {
                 this.nicks.put(session, nick);
-                this.sessions.add(session);
                 return;
             }
         }
         this.registry.release(nick); // the chatter left while its nick was claimed
+    }
+
+    /**
+     * Starts sending the room's lines to a session that {@linkplain #join joined}. Called on the session's loop
+     * after its welcome, so that the welcome is the first line it gets.
+     */
+    synchronized void enter(ChatSession session) {
+        if (this.nicks.containsKey(session)) {
+            this.sessions.add(session);
+        }
     }
 
     private synchronized void unreserve(String nick) {

@@ -46,6 +46,7 @@ class ChatSession extends AsyncChat {
         }
         this.nick = given;
         say("* welcome to the asyncore chat, " + given + "; commands: /nick NAME, /who, /quit");
+        this.room.enter(this);
         this.room.broadcast(this, "* " + given + " joined");
     }
 
