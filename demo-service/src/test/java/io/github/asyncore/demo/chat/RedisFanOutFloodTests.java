@@ -20,7 +20,6 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.github.asyncore.demo.DemoApplication;
 import io.github.asyncore.demo.e2e.LineClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -98,6 +96,10 @@ class RedisFanOutFloodTests {
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
+    /** As FanOutFloodTests: the per-sender rate out of the way, so that the output limits are what holds. */
+    private static final String[] UNLIMITED_LINES = { "--demo.chat.max-lines-per-second=1000000",
+            "--demo.chat.burst=1000000" };
+
     private RedisServer redis;
 
     private ConfigurableApplicationContext first;
@@ -129,8 +131,8 @@ class RedisFanOutFloodTests {
     @Timeout(120) // a backstop only: every wait below is bounded on its own
     void silentChattersOnBothInstancesAreClosedWhileTheRelayAndTheLoopsGoOn() throws Exception {
         this.redis = RedisServer.startOnFreePort();
-        this.first = demo();
-        this.second = demo();
+        this.first = this.redis.startDemo(UNLIMITED_LINES);
+        this.second = this.redis.startDemo(UNLIMITED_LINES);
         RedisChatRelay firstRelay = this.first.getBean(RedisChatRelay.class);
         RedisChatRelay secondRelay = this.second.getBean(RedisChatRelay.class);
         await("both instances subscribed, and their probes found Redis").atMost(WAIT)
@@ -438,19 +440,6 @@ class RedisFanOutFloodTests {
     private static int port(ConfigurableApplicationContext demo, String dispatcher) {
         return demo.getEnvironment()
             .getRequiredProperty("local.asyncore.dispatchers." + dispatcher + ".port", Integer.class);
-    }
-
-    private ConfigurableApplicationContext demo() {
-        return new SpringApplicationBuilder(DemoApplication.class).run("--server.address=127.0.0.1", "--server.port=0",
-                "--management.server.port=0", "--management.server.address=127.0.0.1",
-                "--asyncore.dispatchers.echoServer.address=127.0.0.1:0",
-                "--asyncore.dispatchers.chatServer.address=127.0.0.1:0",
-                "--asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0",
-                "--asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0", "--demo.chat.relay=redis",
-                "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + this.redis.port(),
-                "--spring.main.banner-mode=off",
-                // as FanOutFloodTests: the per-sender rate out of the way, so that the output limits are what holds
-                "--demo.chat.max-lines-per-second=1000000", "--demo.chat.burst=1000000");
     }
 
 }

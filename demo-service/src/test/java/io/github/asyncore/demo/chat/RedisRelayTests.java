@@ -1,19 +1,11 @@
 package io.github.asyncore.demo.chat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.github.asyncore.demo.DemoApplication;
 import io.github.asyncore.demo.e2e.LineClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +14,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,9 +35,10 @@ class RedisRelayTests {
 
     private static final Pattern WELCOME = Pattern.compile("\\* welcome to the asyncore chat, (guest-\\d+);.*");
 
-    private static Process redis;
+    /** The chat's rate limits out of the way of the test's 20 lines at once. */
+    private static final String[] MANY_LINES = { "--demo.chat.max-lines-per-second=1000", "--demo.chat.burst=100" };
 
-    private static int redisPort;
+    private static RedisServer redis;
 
     private static ConfigurableApplicationContext first;
 
@@ -54,12 +46,11 @@ class RedisRelayTests {
 
     @BeforeAll
     static void start() throws Exception {
-        redisPort = freePort();
-        startRedis();
-        first = demo();
-        second = demo();
+        redis = RedisServer.startOnFreePort();
+        first = redis.startDemo(MANY_LINES);
+        second = redis.startDemo(MANY_LINES);
         // each instance subscribes on its listener container's thread: wait until both do
-        await().atMost(WAIT).until(() -> answers("PUBSUB NUMSUB asyncore-demo:chat").endsWith(":2\r\n"));
+        await().atMost(WAIT).until(() -> redis.command("PUBSUB NUMSUB asyncore-demo:chat").endsWith(":2\r\n"));
     }
 
     @AfterAll
@@ -71,8 +62,7 @@ class RedisRelayTests {
             second.close();
         }
         if (redis != null) {
-            redis.destroy();
-            redis.waitFor();
+            redis.close();
         }
     }
 
@@ -116,9 +106,9 @@ class RedisRelayTests {
             bob.send("/who");
             assertThat(bob.readLineStartingWith("* in the room:")).isEqualTo("* in the room: ann1, bob1");
             // each nick is a key that lives EXPIRY seconds unless its instance renews it
-            int expiry = Integer.parseInt(answers("TTL asyncore-demo:chat:nick:ann1").strip().substring(1));
+            int expiry = Integer.parseInt(redis.command("TTL asyncore-demo:chat:nick:ann1").strip().substring(1));
             assertThat(expiry).isBetween(1, (int) RedisNicks.EXPIRY.toSeconds());
-            assertThat(answers("GET asyncore-demo:chat:nick:bob1")).isNotEqualTo(answers("GET asyncore-demo:chat:nick:ann1"));
+            assertThat(redis.command("GET asyncore-demo:chat:nick:bob1")).isNotEqualTo(redis.command("GET asyncore-demo:chat:nick:ann1"));
 
             try (LineClient cat = connect(second)) {
                 String guest = nickIn(cat.readLine());
@@ -130,7 +120,7 @@ class RedisRelayTests {
 
                 ann.close();
                 assertThat(bob.readLineEndingWith(" left")).isEqualTo("* ann1 left");
-                await().atMost(WAIT).until(() -> answers("EXISTS asyncore-demo:chat:nick:ann1").equals(":0\r\n"));
+                await().atMost(WAIT).until(() -> redis.command("EXISTS asyncore-demo:chat:nick:ann1").equals(":0\r\n"));
                 rename(cat, "ann1", bob);
             }
         }
@@ -142,8 +132,7 @@ class RedisRelayTests {
         try (LineClient ann = join(first); LineClient amy = join(first); LineClient bob = join(second)) {
             rename(ann, "ann2", amy, bob);
             rename(bob, "bob2", ann, amy);
-            redis.destroy();
-            redis.waitFor();
+            redis.stop();
             String alone = "* the room is this server's alone for now: the other servers are out of reach";
             assertThat(ann.readLine()).isEqualTo(alone); // one notice each, within the probe's second
             assertThat(amy.readLine()).isEqualTo(alone);
@@ -153,12 +142,12 @@ class RedisRelayTests {
             assertThat(amy.readLine()).isEqualTo("[ann2] while Redis is away"); // the local room goes on
             await().atMost(WAIT).until(() -> first.getBean(RedisChatRelay.class).dropped() >= 1);
 
-            startRedis();
+            redis.start();
             String back = "* the room spans every server";
             assertThat(ann.readLine()).isEqualTo(back);
             assertThat(amy.readLine()).isEqualTo(back);
             assertThat(bob.readLine()).isEqualTo(back); // and not the line said while Redis was away
-            await().atMost(WAIT).until(() -> answers("PUBSUB NUMSUB asyncore-demo:chat").endsWith(":2\r\n"));
+            await().atMost(WAIT).until(() -> redis.command("PUBSUB NUMSUB asyncore-demo:chat").endsWith(":2\r\n"));
             ann.send("Redis is back");
             assertThat(bob.readLine()).isEqualTo("[ann2] Redis is back");
             assertThat(amy.readLine()).isEqualTo("[ann2] Redis is back");
@@ -166,16 +155,6 @@ class RedisRelayTests {
             assertThat(ann.readLine()).isEqualTo("[bob2] and so am I");
         }
         assertThat(first.getBean(RedisChatRelay.class).connected()).isTrue();
-    }
-
-    private static void startRedis() throws IOException {
-        Path dir = Files.createTempDirectory("redis-relay");
-        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile())
-            .start();
-        await().atMost(WAIT).until(() -> answers("PING").startsWith("+PONG"));
     }
 
     private static void rename(LineClient who, String nick, LineClient... others) throws IOException {
@@ -202,47 +181,6 @@ class RedisRelayTests {
         Matcher guest = WELCOME.matcher(welcome);
         assertThat(guest.matches()).as(welcome).isTrue();
         return guest.group(1);
-    }
-
-    private static ConfigurableApplicationContext demo() {
-        return new SpringApplicationBuilder(DemoApplication.class).run("--server.address=127.0.0.1", "--server.port=0",
-                "--management.server.port=0", "--management.server.address=127.0.0.1",
-                "--asyncore.dispatchers.echoServer.address=127.0.0.1:0",
-                "--asyncore.dispatchers.chatServer.address=127.0.0.1:0",
-                "--asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0",
-                "--asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0", "--demo.chat.relay=redis",
-                "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
-                "--spring.main.banner-mode=off",
-                "--demo.chat.max-lines-per-second=1000", "--demo.chat.burst=100"); // the test's 20 lines at once
-    }
-
-    /** One inline command to the test's redis-server over a plain socket: its raw reply, or "" if none. */
-    private static String answers(String command) {
-        try (Socket socket = new Socket("127.0.0.1", redisPort)) {
-            socket.setSoTimeout(2_000);
-            socket.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            StringBuilder reply = new StringBuilder();
-            byte[] buffer = new byte[256];
-            do {
-                int read = in.read(buffer);
-                if (read < 0) {
-                    break;
-                }
-                reply.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
-            }
-            while (in.available() > 0 || !reply.toString().endsWith("\r\n"));
-            return reply.toString();
-        }
-        catch (IOException ex) {
-            return "";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
 }

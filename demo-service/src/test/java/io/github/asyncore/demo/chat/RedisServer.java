@@ -9,10 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.asyncore.demo.DemoApplication;
 import org.awaitility.core.ConditionTimeoutException;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.awaitility.Awaitility.await;
 
@@ -21,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  * persistence ({@code --save ''}, {@code --appendonly no}), its output in {@code redis.log} of a temporary
  * directory of its own. It can be stopped ({@link #stop()}) and started again on the same port
  * ({@link #start()}), to take Redis away from the demo and give it back. {@link #command(String)} sends one
- * inline command over a plain socket, for checks such as {@code PUBSUB NUMSUB}.
+ * inline command over a plain socket, for checks such as {@code PUBSUB NUMSUB}; {@link #startDemo} starts a demo
+ * instance whose chat room it relays.
  */
 final class RedisServer implements AutoCloseable {
 
@@ -70,6 +76,25 @@ final class RedisServer implements AutoCloseable {
             }
         }
         throw failure;
+    }
+
+    /**
+     * Starts a whole demo application relaying its chat room through this Redis, every listener on a free
+     * loopback port.
+     * @param properties more command-line properties, such as the chat's rate limits
+     * @return the running demo
+     */
+    ConfigurableApplicationContext startDemo(String... properties) {
+        List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=0",
+                "--management.server.port=0", "--management.server.address=127.0.0.1",
+                "--asyncore.dispatchers.echoServer.address=127.0.0.1:0",
+                "--asyncore.dispatchers.chatServer.address=127.0.0.1:0",
+                "--asyncore.dispatchers.udpEchoServer.address=127.0.0.1:0",
+                "--asyncore.dispatchers.tlsEchoServer.address=127.0.0.1:0", "--demo.chat.relay=redis",
+                "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + this.port,
+                "--spring.main.banner-mode=off"));
+        args.addAll(List.of(properties));
+        return new SpringApplicationBuilder(DemoApplication.class).run(args.toArray(String[]::new));
     }
 
     /** @return the port Redis listens on, on 127.0.0.1 */
