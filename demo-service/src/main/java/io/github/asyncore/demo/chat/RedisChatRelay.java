@@ -3,11 +3,8 @@ package io.github.asyncore.demo.chat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,10 +36,10 @@ import org.springframework.util.backoff.FixedBackOff;
  * each line published by another instance is broadcast to the chatters here. An instance skips its own lines
  * (its chatters had them already), so nobody sees a line twice.
  * <p>
- * Publishing never blocks a loop: the room hands lines to one publisher thread through a bounded queue (one
- * thread, so one chatter's lines reach Redis in the order they were sent); when Redis is slow or gone and the
- * queue is full, further lines are dropped for the other instances and counted, while this instance's chatters
- * still get them. Lines from Redis arrive in order on the listener container's subscription thread, and the
+ * Publishing never blocks a loop: the room hands lines to one publisher thread through a bounded queue
+ * ({@link RelayPublisher}: one thread, so one chatter's lines reach Redis in the order they were sent, many lines
+ * to a round trip); when Redis is slow or gone and the queue is full, further lines are dropped for the other
+ * instances and counted, while this instance's chatters still get them. Lines from Redis arrive in order on the listener container's subscription thread, and the
  * room's {@code ChannelGroup} takes them from any thread.
  * <p>
  * Redis going away does not take the room down: a probe asks Redis every second; when it stops answering,
@@ -60,9 +57,6 @@ class RedisChatRelay implements MessageListener, DisposableBean {
 
     private static final Logger logger = LoggerFactory.getLogger(RedisChatRelay.class);
 
-    /** Lines waiting for the publisher thread before further ones are dropped. */
-    private static final int QUEUE = 10_000;
-
     /** How often Redis is asked whether it is there, and how often a lost subscription is renewed. */
     private static final Duration PROBE = Duration.ofSeconds(1);
 
@@ -77,7 +71,7 @@ class RedisChatRelay implements MessageListener, DisposableBean {
 
     private final String channel;
 
-    private final ThreadPoolExecutor publisher;
+    private final RelayPublisher publisher;
 
     private final RedisMessageListenerContainer listener;
 
@@ -106,8 +100,6 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         this.room = room;
         this.redis = new StringRedisTemplate(connections);
         this.channel = properties.redisChannel();
-        this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE),
-                new CustomizableThreadFactory("chat-relay-"));
         this.listener = new RedisMessageListenerContainer();
         this.listener.setConnectionFactory(connections);
         // on the subscription's own thread, one message after the other: the container's default hands each
@@ -116,6 +108,7 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         this.listener.setRecoveryBackoff(new FixedBackOff(PROBE.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS));
         this.listener.addMessageListener(this, new ChannelTopic(this.channel));
         this.listener.afterPropertiesSet();
+        this.publisher = new RelayPublisher(this.redis, this.channel, this.origin, this.published, this.dropped);
         room.relayTo(this::publish);
         this.nicks = new RedisNicks(this.redis, this.instance, this.channel, () -> this.connected);
         room.nicksHeldBy(this.nicks);
@@ -184,24 +177,11 @@ class RedisChatRelay implements MessageListener, DisposableBean {
 
     /** The room's relay: queues the line for the publisher thread. A chatter's loop thread; never blocks. */
     private void publish(String line) {
-        if (!this.connected) {
+        if (this.connected) {
+            this.publisher.offer(line);
+        }
+        else {
             this.dropped.incrementAndGet(); // not kept for later: a line said during an outage stays here
-            return;
-        }
-        try {
-            this.publisher.execute(() -> {
-                try {
-                    this.redis.convertAndSend(this.channel, this.origin + line);
-                    this.published.incrementAndGet();
-                }
-                catch (RuntimeException ex) {
-                    this.dropped.incrementAndGet();
-                    logger.debug("Chat line not published to Redis: {}", ex.toString());
-                }
-            });
-        }
-        catch (RejectedExecutionException ex) {
-            this.dropped.incrementAndGet();
         }
     }
 
@@ -245,8 +225,7 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         this.nicks.stop();
         this.listener.stop();
         this.listener.destroy();
-        this.publisher.shutdown();
-        this.publisher.awaitTermination(2, TimeUnit.SECONDS);
+        this.publisher.stop();
     }
 
 }
