@@ -362,7 +362,7 @@ class HelmChartTests {
     @MethodSource("variants")
     void podsRunAsNonRootOnAReadOnlyRootFilesystemWithConfigAndTmpMounted(Path values) {
         Rendering rendering = HelmChart.template(values);
-        PodSpec pod = rendering.one(Deployment.class).getSpec().getTemplate().getSpec();
+        PodSpec pod = demo(rendering).getSpec().getTemplate().getSpec();
         PodSecurityContext podSecurity = pod.getSecurityContext();
         assertThat(podSecurity.getRunAsNonRoot()).isTrue();
         assertThat(podSecurity.getRunAsUser()).isPositive();
@@ -390,9 +390,12 @@ class HelmChartTests {
         assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
 
-        Pod test = (Pod) rendering.hooks().get(0);
-        assertThat(test.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertLockedDown(test.getSpec().getContainers().get(0).getSecurityContext());
+        assertThat(rendering.hooks()).isNotEmpty().allSatisfy((hook) -> {
+            Pod test = (Pod) hook;
+            assertThat(test.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(test.getSpec().getAutomountServiceAccountToken()).isFalse();
+            assertLockedDown(test.getSpec().getContainers().get(0).getSecurityContext());
+        });
     }
 
     @Test
@@ -424,7 +427,7 @@ class HelmChartTests {
     void helmTestHookSendsALineToTheEchoServiceAndAsksForReadinessWhereNoPolicyFencesIt(Path values) {
         Rendering rendering = HelmChart.template(values);
         assertThat(rendering.all(Pod.class)).as("the test pod is a hook, never installed with the release").isEmpty();
-        Pod test = (Pod) rendering.hooks().get(0);
+        Pod test = testPod(rendering, "test-echo");
         assertThat(test.getMetadata().getAnnotations()).containsEntry("helm.sh/hook", "test");
         assertThat(test.getSpec().getRestartPolicy()).isEqualTo("Never");
         assertThat(test.getSpec().getActiveDeadlineSeconds()).isPositive();
@@ -461,7 +464,7 @@ class HelmChartTests {
         }
         assertThat(policies).extracting((policy) -> policy.getMetadata().getName()).contains("demo-asyncore-demo",
                 "demo-asyncore-demo-management");
-        Map<String, String> test = rendering.hooks().get(0).getMetadata().getLabels();
+        Map<String, String> test = testPod(rendering, "test-echo").getMetadata().getLabels();
         Container container = container(rendering);
         for (NetworkPolicy policy : policies) {
             Map<String, String> selector = policy.getSpec().getPodSelector().getMatchLabels();
@@ -604,8 +607,22 @@ class HelmChartTests {
         assertThat(security.getPrivileged()).isNotEqualTo(Boolean.TRUE);
     }
 
+    /** @return the demo's Deployment (a release may have another: the chart's Redis) */
+    static Deployment demo(Rendering rendering) {
+        return rendering.named(Deployment.class, "demo-asyncore-demo");
+    }
+
+    /** @return the {@code helm test} pod of that name ("test-echo", ...) */
+    static Pod testPod(Rendering rendering, String name) {
+        return rendering.hooks().stream()
+                .filter((hook) -> hook.getMetadata().getName().equals("demo-asyncore-demo-" + name))
+                .map(Pod.class::cast)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no helm test pod " + name));
+    }
+
     static Container container(Rendering rendering) {
-        List<Container> containers = rendering.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers();
+        List<Container> containers = demo(rendering).getSpec().getTemplate().getSpec().getContainers();
         assertThat(containers).hasSize(1);
         return containers.get(0);
     }
@@ -669,15 +686,18 @@ class HelmChartTests {
     }
 
     private static Map<String, String> podLabels(Rendering rendering) {
-        return rendering.one(Deployment.class).getSpec().getTemplate().getMetadata().getLabels();
+        return demo(rendering).getSpec().getTemplate().getMetadata().getLabels();
     }
 
-    private static Map<String, String> env(Container container) {
-        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    /** @return the container's variables by name; those from a Secret (valueFrom) map to {@code null} */
+    static Map<String, String> env(Container container) {
+        Map<String, String> env = new LinkedHashMap<>();
+        container.getEnv().forEach((variable) -> env.put(variable.getName(), variable.getValue()));
+        return env;
     }
 
     private static String configChecksum(Rendering rendering) {
-        return rendering.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
+        return demo(rendering).getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
     }
 
     /** @return the documents of the ConfigMap's application.yml, parsed by SnakeYAML as Spring Boot does */
