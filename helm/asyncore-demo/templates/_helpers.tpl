@@ -181,3 +181,60 @@ extraOptions would override a size (the JVM takes the last of repeated flags, so
 {{- end }}
 {{- join " " $options }}
 {{- end }}
+
+{{/*
+The chart's own Redis (redis.enabled): its Deployment, Service and NetworkPolicy are "<fullname>-redis".
+*/}}
+{{- define "asyncore-demo.redisName" -}}
+{{- printf "%s-redis" (include "asyncore-demo.fullname" . | trunc 57 | trimSuffix "-") }}
+{{- end }}
+
+{{/*
+Labels that pick the chart's Redis pods. Their app.kubernetes.io/name is "redis", not the chart's, so that no
+selector of the demo (its Deployment, Services, PodDisruptionBudget and NetworkPolicies) ever picks them.
+*/}}
+{{- define "asyncore-demo.redisSelectorLabels" -}}
+app.kubernetes.io/name: redis
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: redis
+{{- end }}
+
+{{/*
+Labels of the chart's Redis objects and pods.
+*/}}
+{{- define "asyncore-demo.redisLabels" -}}
+helm.sh/chart: {{ include "asyncore-demo.chart" . }}
+{{ include "asyncore-demo.redisSelectorLabels" . }}
+app.kubernetes.io/part-of: {{ include "asyncore-demo.name" . }}
+app.kubernetes.io/version: {{ .Values.redis.image.tag | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Where the pods find Redis with chat.relay redis, as a dict: host, port, database, ssl. From chat.redis.url
+(redis://HOST[:PORT][/DATABASE], rediss:// for TLS) or the chart's own Redis. Spring Boot gets these as
+spring.data.redis.host, port, database and ssl.enabled rather than spring.data.redis.url, because with a
+URL it takes the password from the URL alone and ignores spring.data.redis.password (the Secret's).
+The schema checks the URL's form (no credentials, the scheme, host, port and database).
+*/}}
+{{- define "asyncore-demo.redisConnection" -}}
+{{- $url := .Values.chat.redis.url }}
+{{- if $url }}
+{{- $parsed := urlParse $url }}
+{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $parsed.host) | default "6379" | atoi }}
+{{- $database := trimPrefix "/" $parsed.path | default "0" | atoi }}
+{{- toJson (dict "host" $parsed.hostname "port" $port "database" $database "ssl" (eq $parsed.scheme "rediss")) }}
+{{- else }}
+{{- toJson (dict "host" (include "asyncore-demo.redisName" .) "port" 6379 "database" 0 "ssl" false) }}
+{{- end }}
+{{- end }}
+
+{{/*
+"true" when `helm test` can check that a chat line crosses pods: relay redis and at least two pods for sure
+(replicaCount, or autoscaling.minReplicas when the autoscaler owns the count).
+*/}}
+{{- define "asyncore-demo.relayTest" -}}
+{{- if eq .Values.chat.relay "redis" }}
+{{- if gt (int (ternary .Values.autoscaling.minReplicas .Values.replicaCount .Values.autoscaling.enabled)) 1 }}true{{ end }}
+{{- end }}
+{{- end }}

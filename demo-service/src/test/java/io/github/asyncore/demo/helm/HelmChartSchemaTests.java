@@ -1,5 +1,6 @@
 package io.github.asyncore.demo.helm;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -72,11 +73,53 @@ class HelmChartSchemaTests {
             resources.limits.memory                      | 512M     | at '/resources/limits/memory': '512M' does not match pattern
             resources.limits.memory                      | 0.5Gi    | at '/resources/limits/memory'
             resources.limits.memory                      | null     | at '/resources/limits': missing property 'memory'
+            chat.relay                                   | cluster  | at '/chat/relay': value must be one of 'local', 'redis'
+            chat.redis.existingSecret                    | Redis_Secret | at '/chat/redis/existingSecret': 'Redis_Secret' does not match pattern
+            chat.redis.passwordKey                       | ''       | at '/chat/redis/passwordKey': '' does not match pattern
+            chat.redis.host                              | redis    | additional properties 'host' not allowed
+            redis.maxMemory                              | 64MB     | at '/redis/maxMemory': '64MB' does not match pattern
+            redis.image.tag                              | ''       | at '/redis/image/tag': minLength
+            redis.replicas                               | 3        | additional properties 'replicas' not allowed
             """)
     void rejectsABadValue(String key, String value, String message) {
         assertThatIllegalStateException().isThrownBy(() -> HelmChart.template(null, Map.of(key, value)))
                 .withMessageContaining(SCHEMA_FAILURE)
                 .withMessageContaining(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            chat.relay=redis                                             | at '/chat/redis/url': minLength: got 0, want 1
+            chat.relay=redis                                             | at '/redis/enabled': value must be true
+            chat.relay=redis;redis.enabled=true;chat.redis.url=redis://h | at '/chat/redis/url': maxLength: got 9, want 0
+            redis.enabled=true                                           | at '/chat/relay': value must be 'redis'
+            chat.relay=redis;chat.redis.url=redis://chat:secret@h:6379   | at '/chat/redis/url': 'redis://chat:secret@h:6379' does not match pattern '^[^@]*$'
+            chat.relay=redis;chat.redis.url=rediss://:secret@h           | at '/chat/redis/url': 'rediss://:secret@h' does not match pattern '^[^@]*$'
+            chat.relay=redis;chat.redis.url=http://h:6379                | at '/chat/redis/url': 'http://h:6379' does not match pattern '^(rediss?://.*)?$'
+            chat.relay=redis;chat.redis.url=h:6379                       | at '/chat/redis/url': 'h:6379' does not match pattern '^(rediss?://.*)?$'
+            chat.relay=redis;chat.redis.url=redis://h:65536              | at '/chat/redis/url': 'redis://h:65536' does not match pattern
+            chat.relay=redis;chat.redis.url=redis://h/0?ssl=true         | at '/chat/redis/url': 'redis://h/0?ssl=true' does not match pattern
+            chat.relay=redis;chat.redis.url=redis://h/db                 | at '/chat/redis/url': 'redis://h/db' does not match pattern
+            """)
+    void rejectsARelayWithoutExactlyOneWellFormedRedis(String sets, String message) {
+        Map<String, Object> values = new HashMap<>();
+        for (String set : sets.split(";")) {
+            String[] keyValue = set.split("=", 2);
+            values.put(keyValue[0], keyValue[1].equals("true") ? Boolean.TRUE : keyValue[1]);
+        }
+        assertThatIllegalStateException().isThrownBy(() -> HelmChart.template(null, values))
+                .withMessageContaining(SCHEMA_FAILURE)
+                .withMessageContaining(message);
+    }
+
+    @Test
+    void acceptsARelayWithOneRedis() {
+        assertThat(HelmChart.template(null, Map.of("chat.relay", "redis", "redis.enabled", true)).all(Deployment.class))
+                .hasSize(2);
+        assertThat(HelmChart.template(null, Map.of("chat.relay", "redis", "chat.redis.url", "rediss://h.example:65535/0"))
+                .all(Deployment.class)).hasSize(1);
+        assertThat(HelmChart.template(null, Map.of("chat.redis.url", "redis://h", "chat.redis.existingSecret", "s"))
+                .objects()).as("Redis settings lie unused with relay local").isNotEmpty();
     }
 
     @Test

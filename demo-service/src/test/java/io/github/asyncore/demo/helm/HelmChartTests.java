@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -57,6 +58,20 @@ class HelmChartTests {
 
     private static final Path TRYOUT = HelmChart.DIRECTORY.resolve("ci/tryout-values.yaml");
 
+    private static final Path REDIS = HelmChart.DIRECTORY.resolve("ci/redis-values.yaml");
+
+    /**
+     * What each values file renders besides the Deployment, ConfigMap and ServiceAccount: NetworkPolicies,
+     * Services and {@code helm test} pods.
+     */
+    private static final Map<String, List<Integer>> COUNTS = Map.of(
+            "default-values.yaml", List.of(2, 2, 1),
+            "tryout-values.yaml", List.of(0, 2, 1),
+            // egress rules; relay redis through an external Redis: the headless chat Service, the relay test
+            "custom-values.yaml", List.of(3, 3, 2),
+            // egress rules, the Redis's policy; its Service and the headless one; the relay test
+            "redis-values.yaml", List.of(4, 4, 2));
+
     /** Protocols of the container ports, by port name, when the chart serves no TLS. */
     private static final Map<String, String> PROTOCOLS = Map.of("echo", "TCP", "chat", "TCP", "udp-echo", "UDP",
             "http", "TCP", "management", "TCP");
@@ -66,9 +81,9 @@ class HelmChartTests {
     }
 
     @Test
-    void variantsAreTheDefaultsACustomisedReleaseAndATryOut() {
+    void variantsAreTheDefaultsACustomisedReleaseATryOutAndTheChartsOwnRedis() {
         assertThat(variants()).extracting((file) -> file.getFileName().toString())
-                .contains("default-values.yaml", "custom-values.yaml", "tryout-values.yaml");
+                .containsExactlyInAnyOrderElementsOf(COUNTS.keySet());
     }
 
     @Test
@@ -84,10 +99,10 @@ class HelmChartTests {
         Rendering rendering = HelmChart.template(values);
         assertThat(rendering.objects()).extracting(HasMetadata::getKind)
                 .contains("Deployment", "Service", "ConfigMap", "ServiceAccount");
-        assertThat(rendering.all(NetworkPolicy.class)).as("NetworkPolicies unless switched off")
-                .hasSize(values.equals(TRYOUT) ? 0 : values.equals(CUSTOM) ? 3 : 2);
-        assertThat(rendering.all(Service.class)).hasSize(2);
-        assertThat(rendering.hooks()).hasSize(1);
+        List<Integer> counts = COUNTS.get(values.getFileName().toString());
+        assertThat(rendering.all(NetworkPolicy.class)).as("NetworkPolicies unless switched off").hasSize(counts.get(0));
+        assertThat(rendering.all(Service.class)).hasSize(counts.get(1));
+        assertThat(rendering.hooks()).hasSize(counts.get(2));
         Stream.concat(rendering.objects().stream(), rendering.hooks().stream())
                 .forEach((object) -> assertThat(UnknownFields.in(object)).as("fields fabric8 does not know").isEmpty());
     }
@@ -140,7 +155,7 @@ class HelmChartTests {
         }
         assertThat(container.getPorts().stream()
                 .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getProtocol))).isEqualTo(expected);
-        for (Service service : rendering.all(Service.class)) {
+        for (Service service : demoServices(rendering)) {
             for (ServicePort port : service.getSpec().getPorts()) {
                 ContainerPort target = containerPort(container, port.getTargetPort().getStrVal());
                 assertThat(port.getName()).isEqualTo(target.getName());
@@ -350,8 +365,18 @@ class HelmChartTests {
                         "dispatchers", asyncore.get("dispatchers")))));
         assertThat(flatten((Map<String, Object>) at(rendered, "demo", "fetch")))
                 .isEqualTo(kebabCase(flatten((Map<String, Object>) values.get("fetch"))));
-        assertThat(flatten((Map<String, Object>) at(rendered, "demo", "chat")))
-                .isEqualTo(kebabCase(flatten((Map<String, Object>) values.get("chat"))));
+        Map<String, Object> chat = new LinkedHashMap<>((Map<String, Object>) values.get("chat"));
+        Map<String, Object> redis = (Map<String, Object>) chat.remove("redis");
+        Map<String, String> expectedChat = kebabCase(flatten(chat));
+        expectedChat.put("redis-channel", (String) redis.get("channel"));
+        assertThat(flatten((Map<String, Object>) at(rendered, "demo", "chat"))).isEqualTo(expectedChat);
+        assertThat(redis).as("every chat.redis key of values.yaml").containsOnlyKeys(
+                ((Map<String, Object>) valuesOf(HelmChart.DIRECTORY.resolve("values.yaml"), "chat").get("redis")).keySet());
+        assertThat(redis.get("url")).isEqualTo("rediss://redis.example.internal:6380/2");
+        assertThat(flatten((Map<String, Object>) at(rendered, "spring", "data", "redis"))).as("chat.redis.url, taken apart")
+                .isEqualTo(Map.of("host", "redis.example.internal", "port", "6380", "database", "2", "ssl.enabled", "true"));
+        assertThat(secretVariable(container(HelmChart.template(CUSTOM)), "SPRING_DATA_REDIS_PASSWORD"))
+                .isEqualTo(List.of("asyncore-demo-redis", "redis-password", false));
         assertThat(flatten((Map<String, Object>) at(rendered, "demo", "udp")))
                 .isEqualTo(kebabCase(flatten((Map<String, Object>) values.get("udp"))));
         assertThat(config).hasSize(2); // extraConfig comes as a later document, which wins
@@ -448,8 +473,9 @@ class HelmChartTests {
         assertThat(String.join("\n", test.getSpec().getContainers().get(0).getCommand()))
                 .contains("nc -w 5 \"$ECHO_HOST\" \"$ECHO_PORT\"", "wget -q -T 5 -O /dev/null \"$READINESS_URL\"",
                         "if [ -z \"$READINESS_URL\" ]");
-        assertThat(HelmChart.notes(values)).contains(rendering.all(NetworkPolicy.class).isEmpty()
-                ? "run the chart's test (echo round trip and readiness)" : "run the chart's test (echo round trip)");
+        assertThat(HelmChart.notes(values)).contains("run the chart's test (echo round trip"
+                + (rendering.all(NetworkPolicy.class).isEmpty() ? " and readiness" : "")
+                + ((rendering.hooks().size() > 1) ? "; a chat line crossing two pods" : "") + "):");
     }
 
     @ParameterizedTest
@@ -469,6 +495,12 @@ class HelmChartTests {
         for (NetworkPolicy policy : policies) {
             Map<String, String> selector = policy.getSpec().getPodSelector().getMatchLabels();
             assertThat(policy.getSpec().getPodSelector().getMatchExpressions()).isNullOrEmpty();
+            if (policy.getMetadata().getName().equals(REDIS_NAME)) {
+                assertThat(podLabels(rendering).entrySet().containsAll(selector.entrySet()))
+                        .as("the Redis's policy selects the demo's pods").isFalse();
+                assertThat(redisPodLabels(rendering)).containsAllEntriesOf(selector);
+                continue;
+            }
             assertThat(podLabels(rendering)).containsAllEntriesOf(selector);
             assertThat(test.entrySet().containsAll(selector.entrySet())).as("%s selects the helm test pod",
                     policy.getMetadata().getName()).isFalse();
@@ -596,7 +628,11 @@ class HelmChartTests {
                 "nc 127.0.0.1 17007", "nc 127.0.0.1 17008", "http://127.0.0.1:18080/fetch?url=",
                 "nc -u -w 2 demo-asyncore-demo 17009",
                 "kubectl --namespace apps port-forward service/demo-asyncore-demo-management 18081",
-                "http://127.0.0.1:18081/actuator/health/readiness", "each pod runs its own chat room");
+                "http://127.0.0.1:18081/actuator/health/readiness",
+                "Chat: one room across the pods, through Redis pub/sub (rediss://redis.example.internal:6380/2, "
+                        + "password from the Secret asyncore-demo-redis)");
+        assertThat(HelmChart.notes(null, Map.of("replicaCount", 2))).contains("each pod runs its own chat room");
+        assertThat(HelmChart.notes(null)).doesNotContain("chat room", "Redis");
     }
 
     private static void assertLockedDown(SecurityContext security) {
@@ -625,6 +661,30 @@ class HelmChartTests {
         List<Container> containers = demo(rendering).getSpec().getTemplate().getSpec().getContainers();
         assertThat(containers).hasSize(1);
         return containers.get(0);
+    }
+
+    private static final String REDIS_NAME = "demo-asyncore-demo-redis";
+
+    /** @return the Services in front of the demo's pods (not the chart's Redis) */
+    private static List<Service> demoServices(Rendering rendering) {
+        return rendering.all(Service.class).stream()
+                .filter((service) -> !service.getMetadata().getName().equals(REDIS_NAME))
+                .toList();
+    }
+
+    private static Map<String, String> redisPodLabels(Rendering rendering) {
+        return rendering.named(Deployment.class, REDIS_NAME).getSpec().getTemplate().getMetadata().getLabels();
+    }
+
+    /** @return [Secret name, key, optional] of the variable, which must come from a Secret */
+    static List<Object> secretVariable(Container container, String name) {
+        EnvVar variable = container.getEnv().stream()
+                .filter((each) -> each.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no variable " + name));
+        assertThat(variable.getValue()).as("never a literal").isNull();
+        SecretKeySelector secret = variable.getValueFrom().getSecretKeyRef();
+        return List.of(secret.getName(), secret.getKey(), secret.getOptional());
     }
 
     private static ContainerPort containerPort(Container container, String name) {
@@ -686,7 +746,11 @@ class HelmChartTests {
     }
 
     private static Map<String, String> podLabels(Rendering rendering) {
-        return demo(rendering).getSpec().getTemplate().getMetadata().getLabels();
+        return podLabelsOf(demo(rendering));
+    }
+
+    static Map<String, String> podLabelsOf(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getMetadata().getLabels();
     }
 
     /** @return the container's variables by name; those from a Secret (valueFrom) map to {@code null} */
