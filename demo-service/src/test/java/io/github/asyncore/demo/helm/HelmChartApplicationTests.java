@@ -174,7 +174,7 @@ class HelmChartApplicationTests {
 
     /** Port 0 everywhere (the OS picks a free one), bound to 127.0.0.1; nothing else changes. */
     @SuppressWarnings("unchecked")
-    private static void onFreeLoopbackPorts(Map<String, Object> config) {
+    static void onFreeLoopbackPorts(Map<String, Object> config) {
         Map<String, Object> server = (Map<String, Object>) config.get("server");
         server.put("port", 0);
         server.put("address", "127.0.0.1");
