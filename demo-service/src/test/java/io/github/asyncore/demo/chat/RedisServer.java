@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * inline command over a plain socket, for checks such as {@code PUBSUB NUMSUB}; {@link #startDemo} starts a demo
  * instance whose chat room it relays.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     /** How long a start (until Redis answers PING) or a stop may take. */
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -46,11 +46,15 @@ final class RedisServer implements AutoCloseable {
 
     private final Path directory;
 
+    /** The password Redis requires ({@code --requirepass}), or {@code null} for none. */
+    private final String password;
+
     private Process process;
 
-    private RedisServer(int port, Path directory) {
+    private RedisServer(int port, Path directory, String password) {
         this.port = port;
         this.directory = directory;
+        this.password = password;
     }
 
     /**
@@ -58,11 +62,21 @@ final class RedisServer implements AutoCloseable {
      * @return the running Redis
      * @throws IOException when {@code redis-server} cannot be run, or does not answer in time
      */
-    static RedisServer startOnFreePort() throws IOException {
+    public static RedisServer startOnFreePort() throws IOException {
+        return startOnFreePort(null);
+    }
+
+    /**
+     * Starts a Redis that requires a password on a free loopback port and waits until it answers PING.
+     * @param password what clients must give ({@code AUTH}), or {@code null} for none
+     * @return the running Redis
+     * @throws IOException when {@code redis-server} cannot be run, or does not answer in time
+     */
+    public static RedisServer startOnFreePort(String password) throws IOException {
         Path directory = Files.createTempDirectory("redis-server");
         IOException failure = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-            RedisServer redis = new RedisServer(freePort(), directory);
+            RedisServer redis = new RedisServer(freePort(), directory, password);
             try {
                 redis.start();
                 return redis;
@@ -98,7 +112,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** @return the port Redis listens on, on 127.0.0.1 */
-    int port() {
+    public int port() {
         return this.port;
     }
 
@@ -121,8 +135,12 @@ final class RedisServer implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException("redis-server runs already on port " + this.port);
         }
-        this.process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(this.port), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.directory.toString()))
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(this.port), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.directory.toString()));
+        if (this.password != null) {
+            command.addAll(List.of("--requirepass", this.password));
+        }
+        this.process = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
             .start();
@@ -141,7 +159,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Stops Redis (SIGTERM, then SIGKILL if it lingers), waiting for the process to end. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (this.process == null) {
             return;
         }
@@ -164,34 +182,42 @@ final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Sends one inline command (such as {@code PUBSUB NUMSUB asyncore-demo:chat}) over a socket of its own.
+     * Sends one inline command (such as {@code PUBSUB NUMSUB asyncore-demo:chat}) over a socket of its own,
+     * after {@code AUTH} when Redis requires a password.
      * @param command the command line, without its CRLF
      * @return Redis's raw reply (for example {@code +PONG\r\n}), or {@code ""} when Redis does not answer
      */
-    String command(String command) {
+    public String command(String command) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
             socket.setSoTimeout(COMMAND_TIMEOUT_MILLIS);
-            socket.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
-            InputStream in = socket.getInputStream();
-            StringBuilder reply = new StringBuilder();
-            byte[] buffer = new byte[4096];
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COMMAND_TIMEOUT_MILLIS);
-            // a reply ends with CRLF; more may follow in the same reply (arrays), which available() shows
-            while (reply.length() < MAX_REPLY && System.nanoTime() - deadline < 0) {
-                int read = in.read(buffer);
-                if (read < 0) {
-                    break;
-                }
-                reply.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
-                if (in.available() == 0 && reply.toString().endsWith("\r\n")) {
-                    break;
-                }
+            if (this.password != null && !reply(socket, "AUTH " + this.password).equals("+OK\r\n")) {
+                return "";
             }
-            return reply.toString();
+            return reply(socket, command);
         }
         catch (IOException ex) {
             return "";
         }
+    }
+
+    private static String reply(Socket socket, String command) throws IOException {
+        socket.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+        InputStream in = socket.getInputStream();
+        StringBuilder reply = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COMMAND_TIMEOUT_MILLIS);
+        // a reply ends with CRLF; more may follow in the same reply (arrays), which available() shows
+        while (reply.length() < MAX_REPLY && System.nanoTime() - deadline < 0) {
+            int read = in.read(buffer);
+            if (read < 0) {
+                break;
+            }
+            reply.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+            if (in.available() == 0 && reply.toString().endsWith("\r\n")) {
+                break;
+            }
+        }
+        return reply.toString();
     }
 
     private String logText() {

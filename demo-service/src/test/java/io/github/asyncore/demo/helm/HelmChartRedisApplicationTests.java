@@ -1,12 +1,7 @@
 package io.github.asyncore.demo.helm;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.asyncore.demo.DemoApplication;
+import io.github.asyncore.demo.chat.RedisServer;
 import io.github.asyncore.demo.e2e.LineClient;
 import io.github.asyncore.demo.helm.HelmChart.Rendering;
 import org.junit.jupiter.api.AfterEach;
@@ -46,31 +42,22 @@ class HelmChartRedisApplicationTests {
 
     private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
 
-    private Process redis;
-
-    private int redisPort;
+    private RedisServer redis;
 
     @AfterEach
     void stop() throws InterruptedException {
         this.instances.forEach(ConfigurableApplicationContext::close);
         if (this.redis != null) {
-            this.redis.destroy();
-            this.redis.waitFor();
+            this.redis.close();
         }
     }
 
     @Test
     void aLineCrossesTwoInstancesThroughTheRedisOfTheUrlWithTheSecretsPassword(@TempDir Path pod) throws Exception {
-        this.redisPort = freePort();
-        this.redis = new ProcessBuilder("redis-server", "--port", String.valueOf(this.redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", pod.toString(), "--requirepass", PASSWORD)
-            .redirectErrorStream(true)
-            .redirectOutput(pod.resolve("redis.log").toFile())
-            .start();
-        await().atMost(WAIT).until(() -> answers("PING").startsWith("+PONG"));
+        this.redis = RedisServer.startOnFreePort(PASSWORD);
 
         Rendering rendering = HelmChart.template(null, Map.of("chat.relay", "redis",
-                "chat.redis.url", "redis://127.0.0.1:" + this.redisPort + "/3", "chat.redis.existingSecret", "chat-redis"));
+                "chat.redis.url", "redis://127.0.0.1:" + this.redis.port() + "/3", "chat.redis.existingSecret", "chat-redis"));
         assertThat(HelmChartTests.secretVariable(HelmChartTests.container(rendering), "SPRING_DATA_REDIS_PASSWORD"))
                 .isEqualTo(List.of("chat-redis", "password", false));
         Path config = Files.createDirectories(pod.resolve("config"));
@@ -91,7 +78,7 @@ class HelmChartRedisApplicationTests {
         assertThat(first.getEnvironment().getProperty("spring.data.redis.database")).isEqualTo("3");
         String channel = first.getEnvironment().getProperty("demo.chat.redis-channel");
         assertThat(channel).isEqualTo("asyncore-demo:chat:apps:demo");
-        await().atMost(WAIT).until(() -> answers("PUBSUB NUMSUB " + channel).endsWith(":2\r\n"));
+        await().atMost(WAIT).until(() -> this.redis.command("PUBSUB NUMSUB " + channel).endsWith(":2\r\n"));
 
         try (LineClient listener = join(first); LineClient speaker = join(this.instances.get(1))) {
             speaker.send("across the pods");
@@ -104,36 +91,6 @@ class HelmChartRedisApplicationTests {
         LineClient client = new LineClient(new InetSocketAddress("127.0.0.1", port));
         assertThat(client.readLine()).startsWith("* welcome");
         return client;
-    }
-
-    /** One inline command, after AUTH, to the test's redis-server: the command's raw reply, or "" if none. */
-    private String answers(String command) {
-        try (Socket socket = new Socket("127.0.0.1", this.redisPort)) {
-            socket.setSoTimeout(2_000);
-            socket.getOutputStream()
-                .write(("AUTH " + PASSWORD + "\r\n" + command + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            StringBuilder reply = new StringBuilder();
-            byte[] buffer = new byte[256];
-            while (!reply.toString().startsWith("+OK\r\n") || reply.length() == 5 || !reply.toString().endsWith("\r\n")
-                    || in.available() > 0) {
-                int read = in.read(buffer);
-                if (read < 0) {
-                    break;
-                }
-                reply.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
-            }
-            return reply.toString().replaceFirst("^\\+OK\r\n", "");
-        }
-        catch (IOException ex) {
-            return "";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
 }
