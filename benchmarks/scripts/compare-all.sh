@@ -12,6 +12,7 @@
 #            sessions and resumed ones, with a plain echo probe on the demo's loop (tls-storm.sh)
 #   resp     the RESP server against redis-server with redis-benchmark (resp-compare.sh)
 #   fanout   broadcast: ChannelGroup, a hand-written loop and Netty's DefaultChannelGroup (fanout-compare.sh)
+#   relay    the demo's chat across two instances through Redis pub/sub against one instance (chat-relay.sh)
 #   alloc    bytes the loop thread allocates per echoed message (allocation.sh)
 #   jmh      the JMH benchmarks of the hot paths (-f 1 -wi 2 -w 2s -i 3 -r 2s)
 # Usage: benchmarks/scripts/compare-all.sh [steps...]   (default: all of them, in this order)
@@ -25,7 +26,7 @@ export ROUNDS=${ROUNDS:-3} DUR=${DUR:-5} WARM=${WARM:-2} REDIS=0
 RESULTS=${RESULTS:-target/benchmarks/all-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$RESULTS"
 RESULTS=$(cd "$RESULTS" && pwd)
-STEPS=${*:-core demo threads idle tls storm resp fanout alloc jmh}
+STEPS=${*:-core demo threads idle tls storm resp fanout relay alloc jmh}
 { # what the report says of the run: when it began, and from which code
     echo "started=$(date -u +"%Y-%m-%dT%H:%MZ")"
     echo "commit=$(git rev-parse --short HEAD)"
@@ -76,12 +77,14 @@ for step in $STEPS; do
         RESULTS=$RESULTS/resp ROUNDS=$((ROUNDS < 5 ? 5 : ROUNDS)) bash benchmarks/scripts/resp-compare.sh "$JAR" > /dev/null ;;
     fanout)
         RESULTS=$RESULTS/fanout BUILD=0 bash benchmarks/scripts/fanout-compare.sh > /dev/null ;;
+    relay)
+        RESULTS=$RESULTS/relay BUILD=0 bash benchmarks/scripts/chat-relay.sh > /dev/null ;;
     alloc)
         bash benchmarks/scripts/allocation.sh > "$RESULTS/allocation.txt" ;;
     jmh)
         ./mvnw -q -B -pl benchmarks -am package exec:exec@jmh -DskipTests -Djmh.args="-f 1 -wi 2 -w 2s -i 3 -r 2s -rf text -rff $RESULTS/jmh.txt" \
             > /dev/null ;;
-    *) echo "unknown step $step (core demo threads idle tls storm resp fanout alloc jmh)" >&2; exit 2 ;;
+    *) echo "unknown step $step (core demo threads idle tls storm resp fanout relay alloc jmh)" >&2; exit 2 ;;
     esac
 done
 STEPS=$STEPS RESULTS=$RESULTS BENCH=$BENCH bash benchmarks/scripts/lib/report.sh > "$RESULTS/report.md"

@@ -62,6 +62,8 @@ section "RESP (Redis protocol) server against redis-server
 \`benchmarks/scripts/resp-compare.sh\`" "$R/resp/resp-compare.md"
 section "Broadcast (fan-out)
 \`BUILD=0 benchmarks/scripts/fanout-compare.sh\`" "$R/fanout/fanout-compare.md"
+section "Chat across two instances through Redis pub/sub against one instance
+\`BUILD=0 benchmarks/scripts/chat-relay.sh\`" "$R/relay/chat-relay.md"
 code_section() { # code_section TITLE FILE : the file as a code block, when it exists
     [ -f "$2" ] || return 0
     printf '\n## %s\n\n```\n' "$1"

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by fanout-compare.sh, tls-compare.sh, resp-compare.sh and tls-storm.sh: start one benchmark server at a time, stop it, and wait for
+# Sourced by fanout-compare.sh, tls-compare.sh, resp-compare.sh, tls-storm.sh and chat-relay.sh: start one benchmark server at a time, stop it, and wait for
 # a quiet machine before a run.
 #   launch_server NAME PORT LOG CMD...  runs CMD pinned to CPU $SCPU, output to LOG, and returns once LOG has
 #                                       "listening on 127.0.0.1:PORT" (60 s at most; exits if CMD ends first)
