@@ -18,13 +18,14 @@
 # Every process of the servers' side (demo jars, redis-server) is pinned to CPU $SCPU, the load generator to
 # CPU $CCPU: two instances and Redis share the one core that one instance has alone, so lines/s compare the
 # same CPU budget, and the CPU columns say where it goes (user + system time of each process over the
-# measured part, /proc/PID/stat). Each JVM pinned to one CPU runs SerialGC with pools of one thread.
+# measured part, /proc/PID/stat; and per thread group of each demo over the whole throughput run). Each JVM
+# pinned to one CPU sees one processor: SerialGC, and pools sized for one CPU.
 # The relay's own counters (demo.chat.relay.published|received|dropped on the management port) are read
 # around each measured run: dropped must stay 0, and missing (lines a reader never heard) too.
 #
 # Usage: benchmarks/scripts/chat-relay.sh
 # Needs redis-server and redis-cli (Debian: apt-get install -y redis-server redis-tools) and curl.
-# Env: ROUNDS (3), DUR (5 s measured), WARM (2 s warm-up per throughput run), PREWARM (3 s untimed load after
+# Env: ROUNDS (3), DUR (5 s measured), WARM (2 s warm-up per throughput run), PREWARM (15 s untimed load after
 # each start, for the JIT), SENDERS (4), READERS (4), WINDOW (64 lines per sender), INTERVAL_US (2000),
 # COUNT (5000), WARM_COUNT (500), SCPU (0), CCPU (1), MAX_FOREIGN (0.10: a run during which other work used
 # more than this many cores is repeated), TRIES (2 per run), QUIET_MAX (30 s to wait for a quiet machine
@@ -37,7 +38,7 @@ cd "$(dirname "$0")/../.."
 LIB=$PWD/benchmarks/scripts/lib
 # shellcheck source-path=SCRIPTDIR source=lib/server-control.sh
 . "$LIB/server-control.sh" # free_port, wait_quiet (SRV_PID: the instance the senders use, idle meanwhile)
-ROUNDS=${ROUNDS:-3} DUR=${DUR:-5} WARM=${WARM:-2} PREWARM=${PREWARM:-3}
+ROUNDS=${ROUNDS:-3} DUR=${DUR:-5} WARM=${WARM:-2} PREWARM=${PREWARM:-15}
 SENDERS=${SENDERS:-4} READERS=${READERS:-4} WINDOW=${WINDOW:-64}
 INTERVAL_US=${INTERVAL_US:-2000} COUNT=${COUNT:-5000} WARM_COUNT=${WARM_COUNT:-500}
 SCPU=${SCPU:-0} CCPU=${CCPU:-1} MAX_FOREIGN=${MAX_FOREIGN:-0.10} TRIES=${TRIES:-2} QUIET_MAX=${QUIET_MAX:-30}
@@ -121,6 +122,25 @@ metric() { # MGMT_PORT NAME -> the meter's value (integer), or - when absent
         || echo -
 }
 
+thread_ticks() { # NAME PID -> "NAME_loop=T NAME_lettuce=T ...": user + system ticks of the process's threads by group
+    local t
+    for t in /proc/"$2"/task/*; do
+        printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+    done | awk -F'\t' -v n="$1" '$2 != "" {
+        g = "other"
+        if ($1 ~ /^asyncore-/) g = "loop"; else if ($1 ~ /^lettuce-/) g = "lettuce"
+        else if ($1 ~ /^chat-relay-[0-9]/) g = "publisher"; else if ($1 ~ /Compiler/) g = "jit"
+        else if ($1 ~ /^(VM Thread|GC )/) g = "gc"
+        t[g] += $2
+    } END {for (g in t) printf "%s_%s=%d ", n, g, t[g]}'
+}
+
+server_ticks() { # -> thread_ticks of A, and of B for `two`
+    thread_ticks a "$PID_A"
+    [ "$topo" = two ] && thread_ticks b "$PID_B"
+    return 0
+}
+
 relay_counts() { # -> "published=A dropped=A received=B" for `two`, empty for `single`
     [ "$topo" = two ] || return 0
     echo "published=$(metric "$MGMT_A" demo.chat.relay.published) dropped=$(metric "$MGMT_A" demo.chat.relay.dropped)" \
@@ -143,10 +163,10 @@ throughput() { loadgen throughput --senders "$SENDERS" --readers "$READERS" -W "
 latency() { loadgen latency --senders 1 --readers 1 --interval-us "$INTERVAL_US" "$@"; }
 
 measure() { # KIND (throughput|latency): one kept run, repeated while other work disturbed it
-    local kind=$1 attempt keep foreign before
+    local kind=$1 attempt keep foreign before threads
     for attempt in $(seq "$TRIES"); do
         wait_quiet
-        before=$(relay_counts)
+        before=$(relay_counts) threads=$(server_ticks)
         if [ "$kind" = throughput ]; then
             throughput -w "$WARM" -t "$DUR"
         else
@@ -158,19 +178,20 @@ measure() { # KIND (throughput|latency): one kept run, repeated while other work
             keep=0
         fi
         echo "round=$round topo=$topo kind=$kind attempt=$attempt keep=$keep rc=$LG_RC" \
-            "load1=$(cut -d' ' -f1 /proc/loadavg) $(relay_delta "$before" "$(relay_counts)") $LG_LINE" | tee -a "$RAW"
+            "load1=$(cut -d' ' -f1 /proc/loadavg) $(delta relay_ "$before" "$(relay_counts)")" \
+            "$(delta thr_ "$threads" "$(server_ticks)") $LG_LINE" | tee -a "$RAW"
         [ "$keep" = 1 ] && break
     done
 }
 
-relay_delta() { # BEFORE AFTER ("k=v ..." each) -> "relay_k=after-before ..."
+delta() { # PREFIX BEFORE AFTER ("k=v ..." each) -> "PREFIXk=after-before ..."
     python3 -c '
 import sys
-b = dict(w.split("=") for w in sys.argv[1].split())
-a = dict(w.split("=") for w in sys.argv[2].split())
+b = dict(w.split("=") for w in sys.argv[2].split())
+a = dict(w.split("=") for w in sys.argv[3].split())
 d = lambda k: str(int(a[k]) - int(b[k])) if a[k] != "-" and b.get(k, "-") != "-" else "-"
-print(" ".join("relay_" + k + "=" + d(k) for k in a))
-' "$1" "$2"
+print(" ".join(sys.argv[1] + k + "=" + d(k) for k in a))
+' "$1" "$2" "$3"
 }
 
 start_topology() { # single | two -> SEND_PORT, READ_PORT, PID_ARGS; SRV_PID (for wait_quiet)
@@ -179,7 +200,7 @@ start_topology() { # single | two -> SEND_PORT, READ_PORT, PID_ARGS; SRV_PID (fo
         start_demo "$log-a.log" local
         SEND_PORT=$DEMO_CHAT READ_PORT=$DEMO_CHAT
         PID_ARGS=(--pid "a=$DEMO_PID")
-        SRV_PID=$DEMO_PID
+        SRV_PID=$DEMO_PID PID_A=$DEMO_PID
     else
         local redis_port
         redis_port=$(free_port)
@@ -190,7 +211,7 @@ start_topology() { # single | two -> SEND_PORT, READ_PORT, PID_ARGS; SRV_PID (fo
         start_demo "$log-b.log" redis "$redis_port"
         READ_PORT=$DEMO_CHAT MGMT_B=$DEMO_MGMT
         PID_ARGS=(--pid "a=$pid_a" --pid "b=$DEMO_PID" --pid "redis=$REDIS_PID")
-        SRV_PID=$pid_a
+        SRV_PID=$pid_a PID_A=$pid_a PID_B=$DEMO_PID
     fi
 }
 
@@ -305,6 +326,28 @@ if len(topos) == 2:
         d = ratios("latency", f"{p}_us", lambda a, b: a - b)
         r = ratios("latency", f"{p}_us", lambda a, b: a / b)
         print(f"| {p} | {i0(med(d))} [{rng(d, i0)}] | {f2(med(r))} [{rng(r, f2)}] |")
+groups = [("loop", "asyncore event loop"), ("lettuce", "Lettuce (Netty) I/O threads"), ("publisher", "relay publisher"),
+          ("jit", "JIT compilers"), ("gc", "GC + VM thread"), ("other", "other")]
+print("\nWhere each demo's CPU went in the throughput runs (connect, join and warm-up included): share of the"
+      " process's CPU time by thread group, median over rounds\n")
+print("| topology | process | " + " | ".join(g[1] for g in groups) + " |")
+print("| --- | --- | " + " | ".join("---" for _ in groups) + " |")
+for t in topos:
+    for proc in ("a", "b"):
+        rs = [r for r in kept if r["topo"] == t and r["kind"] == "throughput" and f"thr_{proc}_loop" in r]
+        if not rs:
+            continue
+        shares = []
+        for g, _ in groups:
+            v = []
+            for r in rs:
+                all_ = sum(num(r, f"thr_{proc}_{h}") for h, _ in groups if num(r, f"thr_{proc}_{h}") == num(r, f"thr_{proc}_{h}"))
+                x = num(r, f"thr_{proc}_{g}")
+                v.append(100 * (x if x == x else 0) / all_ if all_ > 0 else float("nan"))
+            shares.append(f"{med(v):.0f} %")
+        print(f"| {names[t]} | {proc.upper()} | " + " | ".join(shares) + " |")
+loads = [num(r, "load1") for r in kept]
+print(f"\nload average (1 min) at the end of each kept run: {rng(loads, f2)}")
 print("\nlines/s per reader: for A → Redis → B, the lines that crossed the relay per second (each is published once"
       " and delivered to every reader on B). server µs per line = the process's CPU time over the measured part /"
       " lines sent (each heard by every reader). relay dropped = demo.chat.relay.dropped on A over the measured"
