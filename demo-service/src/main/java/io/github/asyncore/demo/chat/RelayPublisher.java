@@ -9,10 +9,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
@@ -21,8 +24,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Publishes this instance's chat lines to the room's Redis channel, in the order they were said, from one
  * thread of its own behind a bounded queue: a chatter's loop hands a line over without waiting, and a line
  * that finds the queue full is dropped and counted (the instance's own chatters had it already). The thread
- * takes every line waiting, up to {@link #BATCH}, into one pipeline: one round trip to Redis for many lines,
- * so that the rate the room can relay is not one line per round trip.
+ * takes every line waiting, up to {@link #BATCH}, and sends them all on Lettuce's shared connection before it
+ * waits for the answers: one round trip to Redis for many lines, so that the rate the room can relay is not
+ * one line per round trip, and a line alone goes out at once.
  */
 final class RelayPublisher {
 
@@ -33,6 +37,9 @@ final class RelayPublisher {
 
     /** The most lines published in one pipeline. */
     private static final int BATCH = 256;
+
+    /** How long a batch may wait for Redis's answers before its lines count as dropped. */
+    private static final Duration ANSWER = Duration.ofSeconds(2);
 
     /** How long a stop waits for the lines already queued. */
     private static final Duration STOP = Duration.ofSeconds(2);
@@ -103,9 +110,12 @@ final class RelayPublisher {
 
     private void publish(List<String> batch) {
         try {
-            this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-                for (String line : batch) {
-                    publish(connection, line);
+            this.redis.execute((RedisCallback<Void>) (connection) -> {
+                if (connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?> lettuce) {
+                    publishAll(uncheckedBytes(lettuce), batch);
+                }
+                else {
+                    batch.forEach((line) -> connection.publish(this.channel, message(line)));
                 }
                 return null;
             });
@@ -117,8 +127,27 @@ final class RelayPublisher {
         }
     }
 
-    private void publish(RedisConnection connection, String line) {
-        connection.publish(this.channel, (this.origin + line).getBytes(StandardCharsets.UTF_8));
+    /**
+     * Sends every line on the shared connection before waiting for Redis's answers: one round trip for the
+     * batch. (Spring Data's pipelining would open a dedicated connection for each batch.)
+     */
+    private void publishAll(RedisClusterAsyncCommands<byte[], byte[]> lettuce, List<String> batch) {
+        RedisFuture<?>[] answers = new RedisFuture<?>[batch.size()];
+        for (int i = 0; i < answers.length; i++) {
+            answers[i] = lettuce.publish(this.channel, message(batch.get(i)));
+        }
+        if (!LettuceFutures.awaitAll(ANSWER, answers)) {
+            throw new QueryTimeoutException("Redis did not answer " + answers.length + " PUBLISH within " + ANSWER);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RedisClusterAsyncCommands<byte[], byte[]> uncheckedBytes(RedisClusterAsyncCommands<?, ?> lettuce) {
+        return (RedisClusterAsyncCommands<byte[], byte[]>) lettuce; // Spring Data's connections speak byte[]
+    }
+
+    private byte[] message(String line) {
+        return (this.origin + line).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
