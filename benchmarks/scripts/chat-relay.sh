@@ -29,7 +29,8 @@
 # each start, for the JIT), SENDERS (4), READERS (4), WINDOW (64 lines per sender), INTERVAL_US (2000),
 # COUNT (5000), WARM_COUNT (500), SCPU (0), CCPU (1), MAX_FOREIGN (0.10: a run during which other work used
 # more than this many cores is repeated), TRIES (2 per run), QUIET_MAX (30 s to wait for a quiet machine
-# before each run), BUILD (1: ./mvnw package first; 0: use the jars as they are), RESULTS
+# before each run), BUILD (1: ./mvnw package first; 0: use the jars as they are), DEMO_JAR (another demo
+# build to measure, e.g. one made in a worktree at an earlier commit), RESULTS
 # (target/benchmarks/chat-relay-<timestamp>: raw.txt, the servers' logs, chat-relay.md).
 # Only 127.0.0.1 (free ports, never the demo's defaults); every wait is bounded; every process started here
 # is stopped by its PID.
@@ -48,7 +49,7 @@ for tool in redis-server redis-cli curl; do
     command -v "$tool" >/dev/null || { echo "no $tool (apt-get install -y redis-server redis-tools curl)" >&2; exit 1; }
 done
 [ "${BUILD:-1}" = 0 ] || ./mvnw -q -B -pl benchmarks,demo-service -am package -DskipTests
-JAR=$PWD/benchmarks/target/asyncore-benchmarks.jar DEMO_JAR=$PWD/demo-service/target/asyncore-demo-service.jar
+JAR=$PWD/benchmarks/target/asyncore-benchmarks.jar DEMO_JAR=${DEMO_JAR:-$PWD/demo-service/target/asyncore-demo-service.jar}
 for jar in "$JAR" "$DEMO_JAR"; do [ -f "$jar" ] || { echo "no $jar (BUILD=1)" >&2; exit 1; }; done
 RESULTS=${RESULTS:-target/benchmarks/chat-relay-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$RESULTS"
