@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.LettuceFutures;
@@ -44,6 +43,10 @@ final class RelayPublisher {
     /** How long a stop waits for the lines already queued. */
     private static final Duration STOP = Duration.ofSeconds(2);
 
+    /** Queued by {@link #stop()} after the last line: the thread ends when it takes it. Compared by identity. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String END = new String("end of lines");
+
     private final BlockingQueue<String> waiting = new ArrayBlockingQueue<>(QUEUE);
 
     private final StringRedisTemplate redis;
@@ -58,7 +61,6 @@ final class RelayPublisher {
 
     private final Thread thread;
 
-    private volatile boolean stopping;
 
     /**
      * Starts the publishing thread.
@@ -89,17 +91,14 @@ final class RelayPublisher {
     private void run() {
         List<String> batch = new ArrayList<>(BATCH);
         try {
-            while (true) {
-                String first = this.waiting.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (this.stopping) {
-                        return;
-                    }
-                    continue;
-                }
-                batch.add(first);
+            boolean end = false;
+            while (!end) {
+                batch.add(this.waiting.take());
                 this.waiting.drainTo(batch, BATCH - 1);
-                publish(batch);
+                end = batch.removeIf((line) -> line == END);
+                if (!batch.isEmpty()) {
+                    publish(batch);
+                }
                 batch.clear();
             }
         }
@@ -155,8 +154,9 @@ final class RelayPublisher {
      * @throws InterruptedException if interrupted while waiting
      */
     void stop() throws InterruptedException {
-        this.stopping = true;
-        this.thread.join(STOP.toMillis());
+        if (this.waiting.offer(END)) {
+            this.thread.join(STOP.toMillis());
+        }
         this.thread.interrupt();
     }
 
