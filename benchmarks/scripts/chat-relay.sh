@@ -27,7 +27,7 @@
 # Needs redis-server and redis-cli (Debian: apt-get install -y redis-server redis-tools) and curl.
 # Env: ROUNDS (3), DUR (5 s measured), WARM (2 s warm-up per throughput run), PREWARM (15 s untimed load after
 # each start, for the JIT), SENDERS (4), READERS (4), WINDOW (64 lines per sender), INTERVAL_US (2000),
-# COUNT (5000), WARM_COUNT (500), SCPU (0), CCPU (1), MAX_FOREIGN (0.10: a run during which other work used
+# COUNT (5000), WARM_COUNT (3000: 6 s, for the JIT to settle on the one-line path), SCPU (0), CCPU (1), MAX_FOREIGN (0.10: a run during which other work used
 # more than this many cores is repeated), TRIES (2 per run), QUIET_MAX (30 s to wait for a quiet machine
 # before each run), BUILD (1: ./mvnw package first; 0: use the jars as they are), DEMO_JAR (another demo
 # build to measure, e.g. one made in a worktree at an earlier commit), RESULTS
@@ -41,7 +41,7 @@ LIB=$PWD/benchmarks/scripts/lib
 . "$LIB/server-control.sh" # free_port, wait_quiet (SRV_PID: the instance the senders use, idle meanwhile)
 ROUNDS=${ROUNDS:-3} DUR=${DUR:-5} WARM=${WARM:-2} PREWARM=${PREWARM:-15}
 SENDERS=${SENDERS:-4} READERS=${READERS:-4} WINDOW=${WINDOW:-64}
-INTERVAL_US=${INTERVAL_US:-2000} COUNT=${COUNT:-5000} WARM_COUNT=${WARM_COUNT:-500}
+INTERVAL_US=${INTERVAL_US:-2000} COUNT=${COUNT:-5000} WARM_COUNT=${WARM_COUNT:-3000}
 SCPU=${SCPU:-0} CCPU=${CCPU:-1} MAX_FOREIGN=${MAX_FOREIGN:-0.10} TRIES=${TRIES:-2} QUIET_MAX=${QUIET_MAX:-30}
 HZ=$(getconf CLK_TCK)
 HEAP=(-Xms256m -Xmx256m)
