@@ -27,9 +27,9 @@
 # Needs redis-server and redis-cli (Debian: apt-get install -y redis-server redis-tools) and curl.
 # Env: ROUNDS (3), DUR (5 s measured), WARM (2 s warm-up per throughput run), PREWARM (15 s untimed load after
 # each start, for the JIT), SENDERS (4), READERS (4), WINDOW (64 lines per sender), INTERVAL_US (2000),
-# COUNT (5000), WARM_COUNT (3000: 6 s, for the JIT to settle on the one-line path), SCPU (0), CCPU (1), MAX_FOREIGN (0.10: a run during which other work used
-# more than this many cores is repeated), TRIES (2 per run), QUIET_MAX (30 s to wait for a quiet machine
-# before each run), BUILD (1: ./mvnw package first; 0: use the jars as they are), DEMO_JAR (another demo
+# COUNT (5000), WARM_COUNT (3000: 6 s, for the JIT to settle on the one-line path), SCPU (0), CCPU (1),
+# MAX_FOREIGN (0.10: a run during which other work used more than this many cores is repeated), TRIES (2 per
+# run), QUIET_MAX (30 s to wait for a quiet machine before each run), BUILD (1: ./mvnw package first; 0: use the jars as they are), DEMO_JAR (another demo
 # build to measure, e.g. one made in a worktree at an earlier commit), RESULTS
 # (target/benchmarks/chat-relay-<timestamp>: raw.txt, the servers' logs, chat-relay.md).
 # Only 127.0.0.1 (free ports, never the demo's defaults); every wait is bounded; every process started here
