@@ -29,9 +29,9 @@
 # each start, for the JIT), SENDERS (4), READERS (4), WINDOW (64 lines per sender), INTERVAL_US (2000),
 # COUNT (5000), WARM_COUNT (3000: 6 s, for the JIT to settle on the one-line path), SCPU (0), CCPU (1),
 # MAX_FOREIGN (0.10: a run during which other work used more than this many cores is repeated), TRIES (2 per
-# run), QUIET_MAX (30 s to wait for a quiet machine before each run), BUILD (1: ./mvnw package first; 0: use the jars as they are), DEMO_JAR (another demo
-# build to measure, e.g. one made in a worktree at an earlier commit), RESULTS
-# (target/benchmarks/chat-relay-<timestamp>: raw.txt, the servers' logs, chat-relay.md).
+# run), QUIET_MAX (30 s to wait for a quiet machine before each run), BUILD (1: ./mvnw package first; 0: use
+# the jars as they are), DEMO_JAR (another demo build to measure, e.g. one made in a worktree at an earlier
+# commit), RESULTS (target/benchmarks/chat-relay-<timestamp>: raw.txt, the servers' logs, chat-relay.md).
 # Only 127.0.0.1 (free ports, never the demo's defaults); every wait is bounded; every process started here
 # is stopped by its PID.
 set -euo pipefail
