@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,18 +54,40 @@ class ChatRoom {
      * @return the session's nick, once claimed
      */
     CompletableFuture<String> join(ChatSession session) {
-        return offerGuestNick(session, GUEST_ATTEMPTS);
+        return offerGuestNick(session, null, GUEST_ATTEMPTS);
     }
 
-    private CompletableFuture<String> offerGuestNick(ChatSession session, int attemptsLeft) {
+    /**
+     * Gives the chatters here whose nicks another instance holds (granted there while the instances could not
+     * ask each other) guest nicks instead. Any thread.
+     * @param lost the nicks another instance holds
+     */
+    void nicksLost(List<String> lost) {
+        this.nicks.forEach((session, nick) -> {
+            if (lost.contains(nick)) {
+                session.nickLost(nick);
+            }
+        });
+    }
+
+    /**
+     * Gives a chatter whose nick another instance holds a guest nick, as {@link #join} does.
+     * @return the session's new nick, once claimed
+     */
+    CompletableFuture<String> replaceLostNick(ChatSession session, String lost) {
+        return offerGuestNick(session, lost, GUEST_ATTEMPTS);
+    }
+
+    /** @param replaced the nick the session has now, {@code null} for a session that is joining */
+    private CompletableFuture<String> offerGuestNick(ChatSession session, String replaced, int attemptsLeft) {
         String nick = reserveGuestNick();
         return this.registry.claim(nick).thenCompose((claimed) -> {
             if (claimed || attemptsLeft <= 1) {
-                admit(session, nick);
+                admit(session, replaced, nick);
                 return CompletableFuture.completedFuture(nick);
             }
             unreserve(nick);
-            return offerGuestNick(session, attemptsLeft - 1);
+            return offerGuestNick(session, replaced, attemptsLeft - 1);
         });
     }
 
@@ -78,15 +101,15 @@ class ChatRoom {
         return nick;
     }
 
-    private void admit(ChatSession session, String nick) {
+    private void admit(ChatSession session, String replaced, String nick) {
         synchronized (this) {
             this.claiming.remove(nick);
-            if (!session.hasLeft()) {
+            if (!session.hasLeft() && Objects.equals(this.nicks.get(session), replaced)) {
                 this.nicks.put(session, nick);
                 return;
             }
         }
-        this.registry.release(nick); // the chatter left while its nick was claimed
+        this.registry.release(nick); // the chatter left, or took another nick, while this one was claimed
     }
 
     /**

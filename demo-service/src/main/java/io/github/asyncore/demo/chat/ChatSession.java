@@ -101,6 +101,29 @@ class ChatSession extends AsyncChat {
         close();
     }
 
+    /**
+     * Takes a guest nick instead of {@code lost}, which another instance holds. Any thread; nothing if the
+     * chatter's nick is another by then.
+     */
+    void nickLost(String lost) {
+        executor().execute(() -> {
+            if (!this.left && lost.equals(this.nick)) {
+                this.room.replaceLostNick(this, lost)
+                    .thenAccept((given) -> executor().execute(() -> replacedLostNick(lost, given)));
+            }
+        });
+    }
+
+    private void replacedLostNick(String lost, String given) {
+        if (this.left || !lost.equals(this.nick)) {
+            return;
+        }
+        this.nick = given;
+        say("* '" + lost + "' was taken on another server while the servers could not reach each other; you are now "
+                + given);
+        this.room.broadcast(this, "* " + lost + " is now " + given);
+    }
+
     /** @return whether the chatter left (or was closed): the room no longer takes it in. Any thread. */
     boolean hasLeft() {
         return this.left;

@@ -2,6 +2,7 @@ package io.github.asyncore.demo.chat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -136,10 +137,10 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         }
         this.probed = true;
         if (reachable && !this.connected) {
-            renewNicks();
             this.connected = true;
             logger.info("Chat room joined through Redis channel '{}'", this.channel);
             this.room.deliver("* the room spans every server");
+            renewNicks(); // claims the nicks given meanwhile; chatters whose nick is held elsewhere get guest nicks
         }
         else if (reachable && ++this.sinceRenewal * PROBE.toMillis() >= RedisNicks.RENEWAL.toMillis()) {
             renewNicks();
@@ -153,7 +154,10 @@ class RedisChatRelay implements MessageListener, DisposableBean {
     private void renewNicks() {
         this.sinceRenewal = 0;
         try {
-            this.nicks.renew(this.room.nicksHere());
+            List<String> lost = this.nicks.renew(this.room.nicksHere());
+            if (!lost.isEmpty()) {
+                this.room.nicksLost(lost);
+            }
         }
         catch (RuntimeException ex) {
             logger.debug("Chat nicks not renewed in Redis: {}", ex.toString());

@@ -31,8 +31,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Redis is asked on one thread of its own behind a bounded queue, never on a loop. While Redis is out of reach
  * (the relay's probe says so), or when a question fails or the queue is full, the answer is this instance's
  * alone: a nick free here is granted, {@code /who} lists the chatters here. Nicks granted so meanwhile are
- * claimed in Redis at the next renewal; one another instance took meanwhile stays with both chatters until one
- * of them leaves (logged).
+ * claimed in Redis at the next renewal; one that another instance took meanwhile stays with the instance that
+ * claims it first, and the other's chatter gets a guest nick ({@link #renew} tells which).
  */
 class RedisNicks implements NickRegistry {
 
@@ -79,9 +79,6 @@ class RedisNicks implements NickRegistry {
     private final ThreadPoolExecutor asker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(QUEUE), new CustomizableThreadFactory("chat-nicks-"));
 
-    /** Nicks of this instance that another instance held at the last renewal: logged once each time it changes. */
-    private int conflicts;
-
     /**
      * @param redis the connection
      * @param instance this instance's id, the value of its keys
@@ -124,21 +121,22 @@ class RedisNicks implements NickRegistry {
      * Renews this instance's keys, and claims those granted while Redis was away. The relay's probe thread;
      * blocks on Redis.
      * @param here the nicks of this instance's chatters
+     * @return those of them another instance holds (granted there while the instances were apart)
      */
-    void renew(Collection<String> here) {
-        int held = 0;
+    List<String> renew(Collection<String> here) {
+        List<String> lost = new ArrayList<>();
         for (String nick : here) {
             Long mine = this.redis.execute(RENEW, List.of(this.prefix + nick), this.instance,
                     Long.toString(EXPIRY.toSeconds()));
-            if (mine == null || mine == 0) {
-                held++;
+            if (mine != null && mine == 0) {
+                lost.add(nick);
             }
         }
-        if (held != this.conflicts && held > 0) {
-            logger.warn("{} nick(s) of this instance's chatters are held by another instance too (taken there while"
-                    + " Redis was out of reach); both chatters keep them until one leaves", held);
+        if (!lost.isEmpty()) {
+            logger.info("Nicks {} of chatters here were taken by another instance while Redis was out of reach;"
+                    + " these chatters get guest nicks", lost);
         }
-        this.conflicts = held;
+        return lost;
     }
 
     /**

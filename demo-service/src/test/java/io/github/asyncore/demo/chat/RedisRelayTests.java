@@ -26,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  * chatters see it once (not again through Redis), both ways, in order; nicks are unique across the instances
  * and {@code /who} on either lists both's chatters; then Redis stops mid-conversation
  * (each room goes on alone, its chatters told once) and starts again on the same port (the rooms join again,
- * the line said meanwhile stays where it was said, nothing comes twice).
+ * the line said meanwhile stays where it was said, nothing comes twice); a nick both instances granted while
+ * Redis was away stays with one chatter once it is back, and the other chatter gets a guest nick.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisRelayTests {
@@ -155,6 +156,36 @@ class RedisRelayTests {
             assertThat(ann.readLine()).isEqualTo("[bob2] and so am I");
         }
         assertThat(first.getBean(RedisChatRelay.class).connected()).isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void aNickGrantedTwiceWhileRedisWasAwayStaysWithOneChatter() throws Exception {
+        try (LineClient ann = join(first); LineClient bob = join(second)) {
+            redis.stop();
+            String alone = "* the room is this server's alone for now: the other servers are out of reach";
+            assertThat(ann.readLineStartingWith("* the room")).isEqualTo(alone);
+            assertThat(bob.readLineStartingWith("* the room")).isEqualTo(alone);
+            ann.send("/nick zed"); // each instance grants it: neither can ask the other
+            assertThat(ann.readLineStartingWith("* you")).isEqualTo("* you are now zed");
+            bob.send("/nick zed");
+            assertThat(bob.readLineStartingWith("* you")).isEqualTo("* you are now zed");
+
+            redis.start();
+            ChatRoom firstRoom = first.getBean(ChatRoom.class);
+            ChatRoom secondRoom = second.getBean(ChatRoom.class);
+            await().atMost(WAIT).until(() -> !(firstRoom.nicksHere().contains("zed") && secondRoom.nicksHere().contains("zed")));
+            boolean annKept = firstRoom.nicksHere().contains("zed");
+            LineClient keeper = annKept ? ann : bob;
+            LineClient loser = annKept ? bob : ann;
+            String notice = loser.readLineStartingWith("* 'zed'");
+            Matcher guest = Pattern.compile("\\* 'zed' was taken on another server while the servers could not reach"
+                    + " each other; you are now (guest-\\d+)").matcher(notice);
+            assertThat(guest.matches()).as(notice).isTrue();
+            assertThat(keeper.readLineStartingWith("* zed is")).isEqualTo("* zed is now " + guest.group(1));
+            keeper.send("/who");
+            assertThat(keeper.readLineStartingWith("* in the room:")).isEqualTo("* in the room: " + guest.group(1) + ", zed");
+        }
     }
 
     private static void rename(LineClient who, String nick, LineClient... others) throws IOException {
