@@ -34,7 +34,7 @@ final class RelayPublisher {
     /** Lines waiting for the thread before further ones are dropped: at most about 10 MB of 1 KB lines. */
     static final int QUEUE = 10_000;
 
-    /** The most lines published in one pipeline. */
+    /** The most lines sent before their answers are awaited: one round trip. */
     private static final int BATCH = 256;
 
     /** How long a batch may wait for Redis's answers before its lines count as dropped. */
@@ -60,7 +60,6 @@ final class RelayPublisher {
     private final AtomicLong dropped;
 
     private final Thread thread;
-
 
     /**
      * Starts the publishing thread.
