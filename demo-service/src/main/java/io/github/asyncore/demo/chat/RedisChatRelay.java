@@ -22,7 +22,6 @@ import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -93,16 +92,13 @@ class RedisChatRelay implements MessageListener, DisposableBean {
 
     private final RedisNicks nicks;
 
-    /** Probes since the nicks were last renewed. Probe thread. */
-    private long sinceRenewal;
-
-    RedisChatRelay(ChatRoom room, RedisConnectionFactory connections, ChatProperties properties,
+    RedisChatRelay(ChatRoom room, StringRedisTemplate redis, ChatProperties properties,
             ObjectProvider<MeterRegistry> meters) {
         this.room = room;
-        this.redis = new StringRedisTemplate(connections);
+        this.redis = redis;
         this.channel = properties.redisChannel();
         this.listener = new RedisMessageListenerContainer();
-        this.listener.setConnectionFactory(connections);
+        this.listener.setConnectionFactory(redis.getRequiredConnectionFactory());
         // on the subscription's own thread, one message after the other: the container's default hands each
         // message to a new thread, which would let two lines of one chatter overtake each other
         this.listener.setTaskExecutor(new SyncTaskExecutor());
@@ -117,6 +113,8 @@ class RedisChatRelay implements MessageListener, DisposableBean {
         logger.info("Chat room relayed through Redis channel '{}' as instance {}", this.channel, this.instance);
         // the first probe too runs on the probe's thread: an unreachable Redis does not hold up start-up
         this.probe.scheduleWithFixedDelay(this::check, 0, PROBE.toMillis(), TimeUnit.MILLISECONDS);
+        this.probe.scheduleWithFixedDelay(this::renewNicksWhileConnected, RedisNicks.RENEWAL.toMillis(),
+                RedisNicks.RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The probe: asks Redis whether it is there, and joins or leaves the shared room on a change. */
@@ -142,17 +140,19 @@ class RedisChatRelay implements MessageListener, DisposableBean {
             this.room.deliver("* the room spans every server");
             renewNicks(); // claims the nicks given meanwhile; chatters whose nick is held elsewhere get guest nicks
         }
-        else if (reachable && ++this.sinceRenewal * PROBE.toMillis() >= RedisNicks.RENEWAL.toMillis()) {
-            renewNicks();
-        }
         else if (!reachable && this.connected) {
             this.connected = false;
             this.room.deliver("* the room is this server's alone for now: the other servers are out of reach");
         }
     }
 
+    private void renewNicksWhileConnected() {
+        if (this.connected) {
+            renewNicks();
+        }
+    }
+
     private void renewNicks() {
-        this.sinceRenewal = 0;
         try {
             List<String> lost = this.nicks.renew(this.room.nicksHere());
             if (!lost.isEmpty()) {
